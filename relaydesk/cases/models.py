@@ -1,0 +1,270 @@
+"""Cases, their customers and their history.
+
+Only relaydesk.cases.actions writes Case rows; Event rows are append-only.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from relaydesk.intake.models import Category
+from relaydesk.org.models import Tier
+from relaydesk.problems.models import Problem
+
+REF_PREFIX = "RD-"
+REF_OFFSET = 1000  # the first case is RD-1001: references look like references, not row ids
+
+
+def ref_for(case_id: int) -> str:
+    return f"{REF_PREFIX}{case_id + REF_OFFSET}"
+
+
+def id_from_ref(ref: str) -> int | None:
+    """The row id for `RD-1042` (also accepts `rd-1042` and `1042`); None if it is not a ref."""
+    text = ref.strip().upper().removeprefix(REF_PREFIX)
+    if not text.isdigit() or len(text) > 15:
+        return None
+    case_id = int(text) - REF_OFFSET
+    return case_id if case_id > 0 else None
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=320, blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name"], name="customer_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    WEB = "web", "Web form"
+    API = "api", "API"
+    CHAT = "chat", "Chat"
+    IN_PERSON = "in_person", "In person"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+class Case(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    subject = models.CharField(max_length=300, help_text="What the customer asked for.")
+    real_need = models.TextField(blank=True, help_text="What the customer really needs.")
+    details = models.JSONField(default=dict, blank=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="cases")
+    realtime = models.BooleanField(default=False)
+    opened_at = models.DateTimeField()
+    # An opening is the stretch from opening (or reopening) to solving; escalation is once each.
+    opening = models.PositiveIntegerField(default=1)
+    deadline = models.DateTimeField()
+    escalated = models.BooleanField(default=False, help_text="Escalated in this opening.")
+    last_activity_at = models.DateTimeField()
+    owner_active_at = models.DateTimeField(help_text="Last activity by the current owner.")
+    next_tickle_at = models.DateTimeField(null=True, blank=True)
+    tickle_count = models.PositiveIntegerField(default=0)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    solved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="solved_cases",
+    )
+    resolution = models.TextField(blank=True)
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    one_off_reason = models.TextField(blank=True)
+    status_token = models.CharField(max_length=64, unique=True, default=new_token)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(owner__isnull=False),
+                name="open_case_has_owner",
+            ),
+        ]
+        indexes = [
+            # My cases: the owner's open cases, most urgent first.
+            models.Index(fields=["owner", "status", "deadline"], name="case_owner_queue_idx"),
+            # Tier queues: open cases at a tier by deadline.
+            models.Index(fields=["tier", "status", "deadline"], name="case_tier_queue_idx"),
+            # relaydesk.clock escalation sweep: open, not yet escalated, by deadline.
+            models.Index(
+                fields=["deadline"],
+                condition=Q(status="open", escalated=False),
+                name="case_escalation_due_idx",
+            ),
+            # relaydesk.clock tickle sweep: open cases by their next tickle time.
+            models.Index(
+                fields=["next_tickle_at"],
+                condition=Q(status="open"),
+                name="case_tickle_due_idx",
+            ),
+            models.Index(fields=["status", "-id"], name="case_status_recent_idx"),
+            models.Index(fields=["opened_at"], name="case_opened_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.subject}"
+
+    @property
+    def ref(self) -> str:
+        return ref_for(self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    ACKNOWLEDGED = "acknowledged", "Acknowledgement sent"
+    TAKEN = "taken", "Taken"
+    PASSED = "passed", "Passed"
+    NOTE = "note", "Note"
+    REPLIED = "replied", "Reply sent"
+    CUSTOMER_WROTE = "customer_wrote", "Customer wrote"
+    FIELD_CHANGED = "field_changed", "Field changed"
+    SOLVED = "solved", "Solved"
+    REOPENED = "reopened", "Reopened"
+    CLOSED = "closed", "Closed"
+    ESCALATED = "escalated", "Escalated"
+    TICKLED = "tickled", "Tickled"
+    WARNING = "warning", "Warning"
+    GOODWILL = "goodwill", "Goodwill"
+    SURVEY = "survey", "Survey answer"
+    BOUNCED = "bounced", "Mail bounced"
+    MAIL_ATTACHED = "mail_attached", "Mail attached"
+
+
+class PassReason(models.TextChoices):
+    NEEDS_AUTHORITY = "needs_authority", "Needs authority"
+    NEEDS_EXPERTISE = "needs_expertise", "Needs expertise"
+    NEEDS_OTHER_TEAM = "needs_other_team", "Needs another team"
+    CUSTOMER_ASKED = "customer_asked", "Customer asked"
+    SHIFT_CHANGE = "shift_change", "Shift change"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Events are append-only: they cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Events are append-only: they cannot be updated.")
+
+
+class Event(models.Model):
+    """One immutable, timestamped line of a case's history. Actor None means the system."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(db_index=True)
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=40, blank=True)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_time_idx"),
+            models.Index(fields=["kind", "at"], name="event_kind_time_idx"),
+            models.Index(fields=["actor", "at"], name="event_actor_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Events are append-only: they cannot be deleted.")
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_id is None:
+            return "system"
+        return self.actor.get_full_name() or self.actor.username
+
+
+class Notification(models.Model):
+    """An in-app line for a staff member (the bell); its email goes through the outbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE)
+    event = models.ForeignKey(Event, null=True, on_delete=models.DO_NOTHING, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

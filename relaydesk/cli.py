@@ -1,0 +1,48 @@
+"""The `relaydesk` command: a thin front on Django's management commands.
+
+`relaydesk serve`, `worker`, `mailin`, `demo`, `init FILE`, `report` and `token …` are stable
+names scripts rely on; `relaydesk manage …` runs any Django management command.
+"""
+
+import os
+import sys
+
+COMMANDS = {"serve", "worker", "mailin", "demo", "init", "report", "token"}
+
+USAGE = """usage: relaydesk COMMAND [options]
+
+  serve [--demo] [--host H] [--port P] [--no-worker]   the staff UI, portal and API
+  worker                                                the clock and the outbox
+  mailin [--host H] [--port P]                          the SMTP server for inbound mail
+  demo                                                  load the demo company
+  init FILE                                             create or update the company from FILE
+  report [YYYY-MM]                                      the month-end trail
+  token create USER | token revoke ID | token list      API tokens
+  manage ARGS…                                          any Django management command
+
+Data lives in RELAYDESK_HOME (default ./relaydesk-data). `relaydesk COMMAND --help` for more.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relaydesk.settings")
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "manage":
+        django_argv = ["relaydesk manage", *rest]
+    elif command in COMMANDS:
+        django_argv = ["relaydesk", command, *rest]
+    else:
+        print(f"relaydesk: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(django_argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

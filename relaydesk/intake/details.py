@@ -1,0 +1,91 @@
+"""Checks a case's details against its category's intake fields."""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from relaydesk.cases.errors import Incomplete
+from relaydesk.intake.models import Category, FieldType, IntakeField
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
+MAX_TEXT = 10_000
+
+
+def clean_value(field: IntakeField, value):
+    """The stored form of one value, or a ValueError with a sentence for the person typing."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if field.type in (FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.FILE):
+        text = str(value).strip()
+        limit = 300 if field.type == FieldType.SHORT_TEXT else MAX_TEXT
+        if len(text) > limit:
+            raise ValueError(f"Keep it under {limit} characters.")
+        return text
+    if field.type == FieldType.NUMBER:
+        if isinstance(value, bool):
+            raise ValueError("Enter a number.")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError("Enter a number.") from None
+        if not number.is_finite():
+            raise ValueError("Enter a number.")
+        return int(number) if number == number.to_integral_value() else float(number)
+    if field.type == FieldType.DATE:
+        try:
+            return datetime.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError:
+            raise ValueError("Enter a date as YYYY-MM-DD.") from None
+    if field.type == FieldType.CHOICE:
+        text = str(value).strip()
+        if text not in field.choices:
+            raise ValueError(f"Choose one of: {', '.join(field.choices)}.")
+        return text
+    if field.type == FieldType.EMAIL:
+        text = str(value).strip()
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValueError("Enter a valid email address.") from None
+        return text
+    if field.type == FieldType.PHONE:
+        text = str(value).strip()
+        if not PHONE_RE.match(text):
+            raise ValueError("Enter a phone number (digits, spaces, + and -).")
+        return text
+    raise ValueError(f"Unknown field type {field.type}.")
+
+
+def clean_details(category: Category, details: dict) -> dict:
+    """Validated details for `category`. Required fields may still be missing (rule 2)."""
+    fields = {field.key: field for field in category.fields.all()}
+    errors: dict[str, str] = {}
+    unknown = sorted(set(details) - set(fields))
+    for key in unknown:
+        errors[key] = f"{category.name} has no field {key!r}."
+    cleaned = {}
+    for key, field in fields.items():
+        if key not in details:
+            continue
+        try:
+            value = clean_value(field, details[key])
+        except ValueError as error:
+            errors[key] = str(error)
+            continue
+        if value is not None:
+            cleaned[key] = value
+    if errors:
+        summary = "; ".join(f"{key}: {message}" for key, message in errors.items())
+        raise Incomplete(f"Some details are not right: {summary}", fields=errors)
+    return cleaned
+
+
+def missing_required(category: Category, details: dict) -> list[IntakeField]:
+    return [
+        field
+        for field in category.fields.all()
+        if field.required and details.get(field.key) in (None, "")
+    ]

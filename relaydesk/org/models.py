@@ -1,0 +1,113 @@
+"""The company and its people: tiers of the pyramid, staff, rotas and tier history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from relaydesk.intake.models import Category
+
+DEFAULT_REASSURANCE = (
+    "Thank you for telling us. This is a real problem and you deserve great service: "
+    "I have written down everything you told me, and your case {ref} will be dealt with "
+    "{promise}. You will get an email with a link where you can follow it."
+)
+
+
+class Company(models.Model):
+    """The one company this installation serves (a single row)."""
+
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    reassurance_script = models.TextField(default=DEFAULT_REASSURANCE, blank=True)
+
+    class Meta:
+        verbose_name_plural = "company"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Company | None":
+        return cls.objects.order_by("id").first()
+
+
+class Tier(models.Model):
+    """A level of the pyramid; rank 0 is the frontline, the highest rank the executive tier."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_executive(self) -> bool:
+        return not Tier.objects.filter(rank__gt=self.rank).exists()
+
+
+class Staff(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="members")
+    lead = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="team"
+    )
+    # No skills listed means the person covers every category (typical for leads and executives).
+    skills = models.ManyToManyField(Category, blank=True, related_name="skilled_staff")
+    on_duty = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    realtime_handler = models.BooleanField(
+        default=False, help_text="Takes realtime-lane cases when on duty."
+    )
+
+    class Meta:
+        verbose_name_plural = "staff"
+        indexes = [models.Index(fields=["tier", "on_duty", "active"], name="staff_routing_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    def covers(self, category: Category) -> bool:
+        skills = list(self.skills.all())
+        return not skills or category in skills
+
+
+class TierHistory(models.Model):
+    """One line of a person's career path: the tier they held from `since`."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="tier_history")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT)
+    since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["staff", "since"]
+        verbose_name_plural = "tier history"
+
+    def __str__(self) -> str:
+        return f"{self.staff} at {self.tier} since {self.since:%Y-%m-%d}"
+
+
+class ExecutiveRota(models.Model):
+    """Who is the executive on duty, by date range (inclusive), in the company's time zone."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="rota_entries")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="rota_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.starts_on}…{self.ends_on}"

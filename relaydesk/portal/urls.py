@@ -1,0 +1,3 @@
+"""The customer's side (status link, reply, reopen, survey, contact form)."""
+
+urlpatterns: list = []

@@ -1,0 +1,212 @@
+"""Relaydesk's one settings module: everything comes from RELAYDESK_* environment variables.
+
+Every variable is listed, with its default, in docs/configuration.md and .env.example.
+The defaults are the embedded mode: SQLite in RELAYDESK_HOME, mail written to files.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(env_str("RELAYDESK_HOME", "relaydesk-data")).resolve()
+
+DEBUG = env_bool("RELAYDESK_DEBUG", False)
+SECRET_KEY = os.environ.get("RELAYDESK_SECRET_KEY", "")
+if not SECRET_KEY:
+    # Embedded mode: a random key kept in RELAYDESK_HOME, so sessions and signed links
+    # survive a restart without anyone configuring a secret.
+    _key_file = HOME / "secret.key"
+    if _key_file.exists():
+        SECRET_KEY = _key_file.read_text().strip()
+    else:
+        from django.core.management.utils import get_random_secret_key
+
+        HOME.mkdir(parents=True, exist_ok=True)
+        SECRET_KEY = get_random_secret_key()
+        _key_file.write_text(SECRET_KEY)
+        _key_file.chmod(0o600)
+
+ALLOWED_HOSTS = env_list("RELAYDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("RELAYDESK_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = env_str("RELAYDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "relaydesk.intake",
+    "relaydesk.org",
+    "relaydesk.problems",
+    "relaydesk.cases",
+    "relaydesk.outbox",
+    "relaydesk.clock",
+    "relaydesk.replies",
+    "relaydesk.portal",
+    "relaydesk.insights",
+    "relaydesk.privacy",
+    "relaydesk.api",
+    "relaydesk.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "relaydesk.urls"
+WSGI_APPLICATION = "relaydesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+
+def _database_from_url(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=env_int("RELAYDESK_DB_CONN_MAX_AGE", 60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = SQLITE_OPTIONS
+    return config
+
+
+SQLITE_OPTIONS = {
+    # WAL lets the worker write while pages read; IMMEDIATE makes writers queue on the busy
+    # timeout instead of failing half-way through a transaction with "database is locked".
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("RELAYDESK_SQLITE_BUSY_TIMEOUT", 20),
+    "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+}
+
+_database_url = os.environ.get("RELAYDESK_DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": _database_from_url(_database_url)}
+else:
+    HOME.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": HOME / "relaydesk.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("RELAYDESK_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = HOME / "files"
+
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("RELAYDESK_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Mail. The embedded default writes every outgoing message as an .eml file in
+# RELAYDESK_HOME/outbox, so nothing needs configuring to try the product.
+DEFAULT_FROM_EMAIL = env_str("RELAYDESK_FROM_EMAIL", "support@relaydesk.localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMTP_HOST = env_str("RELAYDESK_SMTP_HOST", "")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = env_int("RELAYDESK_SMTP_PORT", 587)
+    EMAIL_HOST_USER = env_str("RELAYDESK_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("RELAYDESK_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("RELAYDESK_SMTP_STARTTLS", True)
+    EMAIL_USE_SSL = env_bool("RELAYDESK_SMTP_SSL", False)
+    EMAIL_TIMEOUT = env_int("RELAYDESK_SMTP_TIMEOUT", 20)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOME / "outbox"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "relaydesk": {"handlers": ["console"], "level": env_str("RELAYDESK_LOG_LEVEL", "INFO")},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,23 @@
+"""Test settings: the product's settings with a throwaway home and the chosen test database.
+
+RELAYDESK_TEST_DATABASE_URL=postgresql://… runs the whole suite on PostgreSQL; without it the
+suite runs on SQLite.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("RELAYDESK_HOME", tempfile.mkdtemp(prefix="relaydesk-test-"))
+os.environ.setdefault("RELAYDESK_SECRET_KEY", "test-secret-key-not-for-production")
+
+from relaydesk.settings import *  # noqa: E402,F403
+from relaydesk.settings import _database_from_url  # noqa: E402
+
+TEST_DATABASE_URL = os.environ.get("RELAYDESK_TEST_DATABASE_URL", "")
+if TEST_DATABASE_URL:
+    DATABASES = {"default": _database_from_url(TEST_DATABASE_URL)}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
