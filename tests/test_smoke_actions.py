@@ -25,3 +25,9 @@ def test_flow(cast):
         "solved",
         "reopened",
     ]
+
+
+def test_update_details_records_old_and_new(cast):
+    case = make_case(category=cast.billing, acting=cast.fran, details={})
+    event = actions.update_details(case, acting=cast.fran, details={"invoice": "INV-9"})
+    assert event.data["changes"] == {"invoice": {"old": None, "new": "INV-9"}}

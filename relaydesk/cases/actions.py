@@ -417,3 +417,46 @@ def reopen(case: Case, *, acting: User | None, why: str, by_customer: bool = Fal
             who = "The customer" if by_customer else name_of(acting)
             notify(receiver.user, case=case, event=event, text=f"{who} reopened {case.ref}")
     return case
+
+
+def update_details(
+    case: Case, *, acting: User, details: dict | None = None, real_need: str | None = None
+) -> Event | None:
+    """Complete or correct intake facts later (e.g. after asking the customer).
+
+    Each changed field is recorded with its old and new value; nothing changed, no event.
+    """
+    staff_of(acting)
+    with transaction.atomic():
+        case = _locked(case)
+        changes: dict[str, dict] = {}
+        if details is not None:
+            cleaned = clean_details(case.category, details)
+            merged = dict(case.details)
+            for key in details:
+                new_value = cleaned.get(key)
+                if merged.get(key) != new_value:
+                    changes[key] = {"old": merged.get(key), "new": new_value}
+                    if new_value is None:
+                        merged.pop(key, None)
+                    else:
+                        merged[key] = new_value
+            case.details = merged
+        if real_need is not None and real_need.strip() != case.real_need:
+            changes["real_need"] = {"old": case.real_need, "new": real_need.strip()}
+            case.real_need = real_need.strip()
+        if not changes:
+            return None
+        moment = now()
+        if case.is_open and case.owner_id == acting.pk:
+            _owner_acted(case, moment)
+        else:
+            case.last_activity_at = moment
+        case.save()
+        return _event(
+            case,
+            EventKind.FIELD_CHANGED,
+            moment,
+            acting,
+            data={"changes": changes},
+        )
