@@ -460,3 +460,20 @@ def update_details(
             acting,
             data={"changes": changes},
         )
+
+
+def close(case: Case, *, acting: User | None, why: str = "") -> Case:
+    """A solved case becomes closed (final, e.g. after a happy survey); closed cases can still
+    be reopened by the customer or staff."""
+    if acting is not None:
+        staff_of(acting)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status != Status.SOLVED:
+            raise DomainError(f"Only a solved case can be closed; {case.ref} is {case.status}.")
+        moment = now()
+        case.status = Status.CLOSED
+        case.last_activity_at = moment
+        case.save(update_fields=["status", "last_activity_at"])
+        _event(case, EventKind.CLOSED, moment, acting, body=(why or "").strip())
+    return case

@@ -127,6 +127,10 @@ class Case(models.Model):
                 condition=Q(status="open"),
                 name="case_tickle_due_idx",
             ),
+            # Queues across tiers (tier queue, due soon): open cases by deadline.
+            models.Index(
+                fields=["deadline"], condition=Q(status="open"), name="case_open_deadline_idx"
+            ),
             models.Index(fields=["status", "-id"], name="case_status_recent_idx"),
             models.Index(fields=["opened_at"], name="case_opened_idx"),
         ]
