@@ -196,7 +196,7 @@ if SMTP_HOST:
     EMAIL_USE_SSL = env_bool("RELAYDESK_SMTP_SSL", False)
     EMAIL_TIMEOUT = env_int("RELAYDESK_SMTP_TIMEOUT", 20)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "relaydesk.outbox.backends.EmlFileBackend"  # one .eml file per message
     EMAIL_FILE_PATH = HOME / "outbox"
 
 LOGGING = {

@@ -477,3 +477,118 @@ def close(case: Case, *, acting: User | None, why: str = "") -> Case:
         case.save(update_fields=["status", "last_activity_at"])
         _event(case, EventKind.CLOSED, moment, acting, body=(why or "").strip())
     return case
+
+
+def escalate(case: Case, *, acting: User | None = None, on_duty=None) -> Event | None:
+    """Domain rule 6: past its deadline and not solved, the case goes to the executive on duty.
+
+    Once per opening. The rule is checked again under the row lock, so any number of workers
+    may call this for the same case and exactly one escalates it; the others get None.
+    `on_duty` lets a sweep look the executive up once per batch (relaydesk.clock.rota).
+    """
+    from relaydesk.clock import rota
+
+    with transaction.atomic():
+        case = _locked(case)
+        moment = now()
+        if not case.is_open or case.escalated or case.deadline > moment:
+            return None
+        if on_duty is None:
+            on_duty = rota.executive_on_duty(moment)
+        executive = on_duty.staff
+        previous_owner, previous_tier = case.owner, case.tier
+        if executive is not None and executive.user_id != case.owner_id:
+            _new_owner(case, executive, moment)
+        receiver = executive.user if executive is not None else previous_owner
+        case.escalated = True
+        case.save(
+            update_fields=[
+                "owner",
+                "tier",
+                "escalated",
+                "last_activity_at",
+                "owner_active_at",
+                "next_tickle_at",
+                "tickle_count",
+            ]
+        )
+        event = _event(
+            case,
+            EventKind.ESCALATED,
+            moment,
+            acting,
+            from_owner=previous_owner,
+            to_owner=receiver,
+            from_tier=previous_tier,
+            to_tier=case.tier,
+            reason="deadline",
+            data={
+                "deadline": case.deadline.isoformat(),
+                "opening": case.opening,
+                "rota": on_duty.source,
+                "rota_day": on_duty.day.isoformat(),
+            },
+        )
+        if on_duty.warning:
+            _event(case, EventKind.WARNING, moment, None, body=on_duty.warning)
+        if executive is not None:
+            notify(
+                executive.user,
+                case=case,
+                event=event,
+                text=f"{case.ref} passed its deadline and is yours now",
+            )
+    return event
+
+
+def tickle(case: Case) -> Event | None:
+    """Domain rule 7: a reminder to an owner who has not acted for the tickle interval.
+
+    Repeated every interval; from the second reminder on the owner's lead is told too. Checked
+    again under the row lock, so a tickle is sent once however many workers see it due.
+    """
+    with transaction.atomic():
+        case = _locked(case)
+        moment = now()
+        if not case.is_open or case.next_tickle_at is None or case.next_tickle_at > moment:
+            return None
+        interval = next_tickle_after(case.category, case.next_tickle_at) - case.next_tickle_at
+        case.tickle_count += 1
+        following = case.next_tickle_at + interval
+        # After a long outage of the worker, skip the missed reminders instead of firing a
+        # burst of them: the next one comes a full interval from now.
+        case.next_tickle_at = following if following > moment else moment + interval
+        case.save(update_fields=["tickle_count", "next_tickle_at"])
+        count = case.tickle_count
+        event = _event(
+            case,
+            EventKind.TICKLED,
+            moment,
+            None,
+            to_owner=case.owner,
+            data={
+                "count": count,
+                "idle_since": case.owner_active_at.isoformat(),
+                "next_tickle_at": case.next_tickle_at.isoformat(),
+            },
+        )
+        idle_hours = (moment - case.owner_active_at).total_seconds() / 3600
+        notify(
+            case.owner,
+            case=case,
+            event=event,
+            text=f"Reminder {count}: {case.ref} has waited {idle_hours:.0f} h for you",
+        )
+        owner_staff = getattr(case.owner, "staff", None)
+        lead = owner_staff.lead if owner_staff is not None else None
+        if count >= 2 and lead is not None and lead.active and lead.user_id != case.owner_id:
+            notify(
+                lead.user,
+                case=case,
+                event=event,
+                text=(
+                    f"{case.ref} has waited {idle_hours:.0f} h for {name_of(case.owner)} "
+                    f"(reminder {count})"
+                ),
+            )
+    return event

@@ -111,3 +111,33 @@ class ExecutiveRota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.starts_on}…{self.ends_on}"
+
+
+class WeeklyRotation(models.Model):
+    """An ordered weekly rotation of executives, used on days no ExecutiveRota range covers.
+
+    Week 0 starts on `starts_on`; week n goes to slot n modulo the number of slots (skipping
+    people who are no longer active). A date-range rota entry always wins over the rotation.
+    """
+
+    starts_on = models.DateField(help_text="The first day of the first week of the rotation.")
+
+    def __str__(self) -> str:
+        return f"Weekly rotation from {self.starts_on}"
+
+
+class WeeklyRotationSlot(models.Model):
+    rotation = models.ForeignKey(WeeklyRotation, on_delete=models.CASCADE, related_name="slots")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="rotation_slots")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["rotation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rotation", "position"], name="rotation_slot_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"week {self.position}: {self.staff}"

@@ -1,0 +1,115 @@
+"""The worker's small steps: claim a batch of due work, do it, say whether there was any.
+
+Each `handle_one_…_batch()` returns True when it did work ("call me again") and False when
+nothing was due. A batch is one short transaction:
+
+- PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` ordered by due time (through the partial
+  indexes case_escalation_due_idx / case_tickle_due_idx), so concurrent workers take disjoint
+  batches and never wait for each other.
+- SQLite: every transaction starts with BEGIN IMMEDIATE (see SQLITE_OPTIONS in settings), so
+  writers take turns; the claim query runs after the write lock is held and therefore sees
+  every earlier worker's committed escalations.
+
+Either way the action (cases.actions.escalate / tickle) checks its rule again under the row
+lock, so a case is escalated once per opening and tickled once per due time, whatever runs.
+A worker killed mid-batch leaves an uncommitted transaction: nothing of the batch happened and
+the next worker claims the same cases again.
+"""
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+
+from relaydesk.cases import actions
+from relaydesk.cases.models import Case, Status
+from relaydesk.clock import now, rota
+from relaydesk.outbox.models import OutgoingMail
+
+log = logging.getLogger("relaydesk.clock")
+
+BATCH_SIZE = 100
+MAX_IDLE = timedelta(seconds=15)
+
+
+def _claim(queryset, order_by: str, limit: int) -> list[int]:
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    return list(queryset.order_by(order_by).values_list("id", flat=True)[:limit])
+
+
+def escalation_due(moment: datetime):
+    """Open, not escalated in this opening, deadline passed (matches case_escalation_due_idx)."""
+    return Case.objects.filter(status=Status.OPEN, escalated=False, deadline__lte=moment)
+
+
+def tickle_due(moment: datetime):
+    """Open with a tickle time passed (matches case_tickle_due_idx)."""
+    return Case.objects.filter(status=Status.OPEN, next_tickle_at__lte=moment)
+
+
+def handle_one_escalation_batch(limit: int | None = None) -> bool:
+    limit = limit or BATCH_SIZE
+    started = time.monotonic()
+    with transaction.atomic():
+        moment = now()
+        ids = _claim(escalation_due(moment), "deadline", limit)
+        if not ids:
+            return False
+        on_duty = rota.executive_on_duty(moment)
+        escalated = sum(
+            actions.escalate(Case(pk=case_id), on_duty=on_duty) is not None for case_id in ids
+        )
+    log.info(
+        "escalated %d of %d claimed cases to %s (%s) in %.2f s",
+        escalated,
+        len(ids),
+        on_duty.staff.display_name if on_duty.staff else "nobody",
+        on_duty.source,
+        time.monotonic() - started,
+    )
+    return True
+
+
+def handle_one_tickle_batch(limit: int | None = None) -> bool:
+    limit = limit or BATCH_SIZE
+    started = time.monotonic()
+    with transaction.atomic():
+        ids = _claim(tickle_due(now()), "next_tickle_at", limit)
+        if not ids:
+            return False
+        tickled = sum(actions.tickle(Case(pk=case_id)) is not None for case_id in ids)
+    log.info(
+        "tickled %d of %d claimed cases in %.2f s", tickled, len(ids), time.monotonic() - started
+    )
+    return True
+
+
+def next_due_at() -> datetime | None:
+    """The earliest moment anything becomes due: a deadline, a tickle or a queued mail."""
+    candidates = [
+        Case.objects.filter(status=Status.OPEN, escalated=False)
+        .order_by("deadline")
+        .values_list("deadline", flat=True)
+        .first(),
+        Case.objects.filter(status=Status.OPEN, next_tickle_at__isnull=False)
+        .order_by("next_tickle_at")
+        .values_list("next_tickle_at", flat=True)
+        .first(),
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first(),
+    ]
+    present = [moment for moment in candidates if moment is not None]
+    return min(present) if present else None
+
+
+def seconds_to_sleep(*, floor: float = 0.5) -> float:
+    """How long the worker may sleep: until the next due moment, at most MAX_IDLE."""
+    upcoming = next_due_at()
+    cap = MAX_IDLE.total_seconds()
+    if upcoming is None:
+        return cap
+    return max(floor, min(cap, (upcoming - now()).total_seconds()))

@@ -1,0 +1,147 @@
+"""Sending queued mail: the outbox half of the worker.
+
+One mail, at most one successful hand-over to the mail server, as far as a database allows:
+
+1. Claim: in a short committed transaction, take due QUEUED rows (PostgreSQL: FOR UPDATE
+   SKIP LOCKED; SQLite: under the IMMEDIATE write lock), count the attempt and push
+   `next_attempt_at` one lease ahead. Other workers now skip the rows until the lease ends.
+2. Send each mail outside any transaction (no lock is held while talking to SMTP).
+3. Right after the server accepts, mark the row SENT in its own committed transaction
+   (a conditional UPDATE on the claimed attempt number, so a stale claim cannot overwrite).
+   On failure, schedule the next attempt with exponential back-off, or mark it FAILED after
+   MAX_ATTEMPTS; a refusal the server calls permanent (5xx) fails at once.
+
+The honest window: if the process dies after the server accepted a message and before step 3
+commits, the lease runs out and the mail is sent again (at-least-once, with the same
+Message-ID, so receiving mail programs can drop the copy). The embedded file backend names
+its files by Message-ID, so there a resend overwrites and the outcome is exactly one file.
+"""
+
+import contextlib
+import logging
+import smtplib
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import F
+
+from relaydesk.clock import now
+from relaydesk.outbox.models import OutgoingMail
+
+log = logging.getLogger("relaydesk.outbox")
+
+BATCH_SIZE = 50
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+# Longer than a whole batch can take with the SMTP timeout on every message.
+LEASE = timedelta(minutes=15)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min … capped at 2 h, after the `attempts`-th failure."""
+    return min(LONGEST_RETRY, FIRST_RETRY * (2 ** max(0, attempts - 1)))
+
+
+def as_email(mail: OutgoingMail) -> EmailMessage:
+    headers = {"Message-ID": mail.message_id}
+    for name in ("In-Reply-To", "References", "Reply-To"):
+        value = (mail.headers or {}).get(name)
+        if value:
+            headers[name] = value
+    for name, value in (mail.headers or {}).items():
+        if name not in headers and name.lower() not in ("message-id", "to", "from", "subject"):
+            headers[name] = value
+    if mail.automatic:
+        # RFC 3834: replies we write automatically (acknowledgements) say "auto-replied".
+        headers["Auto-Submitted"] = headers.get("Auto-Submitted") or "auto-generated"
+    return EmailMessage(
+        subject=mail.subject,
+        body=mail.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to],
+        headers=headers,
+    )
+
+
+def claim(limit: int) -> list[OutgoingMail]:
+    with transaction.atomic():
+        moment = now()
+        due = OutgoingMail.objects.filter(
+            status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=moment
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        mails = list(due.order_by("next_attempt_at")[:limit])
+        if mails:
+            OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
+                next_attempt_at=moment + LEASE, attempts=F("attempts") + 1
+            )
+            for mail in mails:
+                mail.attempts += 1
+    return mails
+
+
+def _permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _mark_sent(mail: OutgoingMail) -> None:
+    OutgoingMail.objects.filter(
+        pk=mail.pk, status=OutgoingMail.Status.QUEUED, attempts=mail.attempts
+    ).update(status=OutgoingMail.Status.SENT, sent_at=now(), last_error="")
+
+
+def _mark_failed(mail: OutgoingMail, error: Exception) -> None:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    give_up = _permanent(error) or mail.attempts >= MAX_ATTEMPTS
+    OutgoingMail.objects.filter(
+        pk=mail.pk, status=OutgoingMail.Status.QUEUED, attempts=mail.attempts
+    ).update(
+        status=OutgoingMail.Status.FAILED if give_up else OutgoingMail.Status.QUEUED,
+        next_attempt_at=now() + retry_delay(mail.attempts),
+        last_error=text,
+    )
+    if give_up:
+        log.warning(
+            "gave up on mail %s to %s after %d attempts: %s", mail.pk, mail.to, mail.attempts, text
+        )
+
+
+def handle_one_send_batch(limit: int | None = None) -> bool:
+    mails = claim(limit or BATCH_SIZE)
+    if not mails:
+        return False
+    started = time.monotonic()
+    sent = failed = 0
+    smtp = get_connection(fail_silently=False)
+    try:
+        for mail in mails:
+            try:
+                smtp.open()
+                smtp.send_messages([as_email(mail)])
+            except Exception as error:  # noqa: BLE001 - any failure means "try again later"
+                _mark_failed(mail, error)
+                failed += 1
+                with contextlib.suppress(Exception):  # closing a dead connection may fail too
+                    smtp.close()  # a broken connection is reopened for the next mail
+            else:
+                _mark_sent(mail)
+                sent += 1
+    finally:
+        with contextlib.suppress(Exception):  # the connection may already be gone
+            smtp.close()
+    log.info(
+        "sent %d mails, %d failed (will retry or gave up) in %.2f s",
+        sent,
+        failed,
+        time.monotonic() - started,
+    )
+    return True
