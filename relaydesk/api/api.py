@@ -1,3 +1,23 @@
+"""The JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).
+
+Every router below is behind bearer tokens (relaydesk.api.auth); one router per module, each
+registered here with one line.
+"""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Relaydesk API", version="1", urls_namespace="api")
+from relaydesk.api import cases, catalog, errors, problems
+from relaydesk.api.auth import bearer
+
+api = NinjaAPI(
+    title="Relaydesk API",
+    version="1",
+    description="Cases with exactly one owner. Send 'Authorization: Bearer <token>'.",
+    urls_namespace="api",
+    auth=bearer,
+)
+errors.install(api)
+
+api.add_router("", catalog.router)
+api.add_router("/cases", cases.router)
+api.add_router("/problems", problems.router)

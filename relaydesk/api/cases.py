@@ -1,0 +1,261 @@
+"""Cases over HTTP: open, list, read, and the actions (take, pass, note, solve, reopen).
+
+Every change goes through relaydesk.cases.actions; this module only parses, looks up and shapes.
+"""
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from relaydesk.api import cursors
+from relaydesk.api.auth import acting_user
+from relaydesk.api.errors import NotFound
+from relaydesk.api.schemas import (
+    CaseDetail,
+    CaseIn,
+    CasePage,
+    CaseQuery,
+    CaseSummary,
+    EventOut,
+    NoteIn,
+    OpenedOut,
+    PassIn,
+    ReopenIn,
+    SolveIn,
+)
+from relaydesk.cases import actions
+from relaydesk.cases.errors import Incomplete
+from relaydesk.cases.models import Case, Event, id_from_ref
+from relaydesk.intake.acknowledgement import status_url
+from relaydesk.intake.models import Category
+from relaydesk.org.models import Tier
+from relaydesk.problems.models import Problem
+
+router = Router(tags=["cases"])
+
+CASE_RELATIONS = ("owner", "tier", "category", "customer")
+
+
+# Look-ups: every endpoint finds its case, person, tier and problem through these -------------
+
+
+def case_for(user: User, ref: str) -> Case:
+    """The case `ref` as `user` may see it (any active staff member sees every case)."""
+    case_id = id_from_ref(ref)
+    if case_id is None:
+        raise NotFound(f"{ref[:40]!r} is not a case reference (they look like RD-1042).")
+    case = Case.objects.select_related(*CASE_RELATIONS, "solved_by").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(f"There is no case {ref.strip().upper()}.")
+    return case
+
+
+def staff_user(username: str, *, field: str) -> User:
+    user = User.objects.select_related("staff__tier").filter(username=username).first()
+    if user is None or getattr(user, "staff", None) is None:
+        raise Incomplete(f"There is no staff member {username!r}.", fields={field: "Unknown."})
+    return user
+
+
+def tier_named(slug: str, *, field: str) -> Tier:
+    tier = Tier.objects.filter(slug=slug).first()
+    if tier is None:
+        raise Incomplete(f"There is no tier {slug!r}.", fields={field: "Unknown."})
+    return tier
+
+
+def category_named(slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise Incomplete(f"There is no category {slug!r}.", fields={"category": "Unknown."})
+    return category
+
+
+# Shapes -------------------------------------------------------------------------------------
+
+
+def username(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def full_name(user: User | None) -> str | None:
+    return (user.get_full_name() or user.username) if user is not None else None
+
+
+def summary(case: Case) -> dict:
+    return {
+        "ref": case.ref,
+        "subject": case.subject,
+        "status": case.status,
+        "category": case.category.slug,
+        "customer": case.customer.name,
+        "owner": username(case.owner),
+        "owner_name": full_name(case.owner),
+        "tier": case.tier.slug,
+        "channel": case.channel,
+        "realtime": case.realtime,
+        "opened_at": case.opened_at,
+        "deadline": case.deadline,
+        "solved_at": case.solved_at,
+        "last_activity_at": case.last_activity_at,
+    }
+
+
+def event_out(event: Event) -> dict:
+    return {
+        "kind": event.kind,
+        "at": event.at,
+        "actor": username(event.actor) or "system",
+        "actor_name": full_name(event.actor) or "system",
+        "from_owner": username(event.from_owner),
+        "to_owner": username(event.to_owner),
+        "from_tier": event.from_tier.slug if event.from_tier else None,
+        "to_tier": event.to_tier.slug if event.to_tier else None,
+        "reason": event.reason,
+        "body": event.body,
+        "data": event.data,
+    }
+
+
+def detail(case: Case) -> dict:
+    events = case.events.select_related(
+        "actor", "from_owner", "to_owner", "from_tier", "to_tier"
+    ).order_by("at", "id")
+    return {
+        **summary(case),
+        "customer_detail": {
+            "name": case.customer.name,
+            "email": case.customer.email,
+            "phone": case.customer.phone,
+        },
+        "details": case.details,
+        "real_need": case.real_need,
+        "opening": case.opening,
+        "escalated": case.escalated,
+        "solved_by": username(case.solved_by),
+        "resolution": case.resolution,
+        "problem_id": case.problem_id,
+        "one_off_reason": case.one_off_reason,
+        "status_url": status_url(case),
+        "events": [event_out(event) for event in events],
+    }
+
+
+# Endpoints ----------------------------------------------------------------------------------
+
+
+@router.post("", response={201: OpenedOut}, summary="Open a case (routed to an on-duty person)")
+def open_case(request: HttpRequest, payload: CaseIn):
+    category = category_named(payload.category)
+    customer = actions.find_or_create_customer(
+        name=payload.customer.name, email=payload.customer.email, phone=payload.customer.phone
+    )
+    case = actions.open_case(
+        customer=customer,
+        category=category,
+        subject=payload.subject,
+        details=payload.details,
+        channel=payload.channel,
+        realtime_triggers=payload.realtime_triggers,
+        acting=None,  # API intake routes like email and web intake (domain rule 1)
+    )
+    return 201, {
+        "ref": case.ref,
+        "owner": case.owner.username,
+        "tier": case.tier.slug,
+        "deadline": case.deadline,
+        "realtime": case.realtime,
+        "status_url": status_url(case),
+    }
+
+
+@router.get("", response=CasePage, summary="Cases, newest first, 50 a page")
+def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
+    cases = Case.objects.select_related(*CASE_RELATIONS).order_by("-id")
+    if filters.owner == "me":
+        cases = cases.filter(owner=acting_user(request))
+    elif filters.owner:
+        cases = cases.filter(owner__username=filters.owner)
+    if filters.tier:
+        cases = cases.filter(tier__slug=filters.tier)
+    if filters.category:
+        cases = cases.filter(category__slug=filters.category)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.q:
+        words = Q(subject__icontains=filters.q) | Q(customer__name__icontains=filters.q)
+        case_id = id_from_ref(filters.q)
+        cases = cases.filter(words | Q(pk=case_id) if case_id is not None else words)
+    if filters.cursor:
+        cases = cases.filter(pk__lt=cursors.decode(filters.cursor))
+    page = list(cases[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "items": [summary(case) for case in page],
+        "next_cursor": cursors.encode(page[-1].pk) if more else None,
+    }
+
+
+@router.get("/{ref}", response=CaseDetail, summary="A case with its events")
+def read_case(request: HttpRequest, ref: str):
+    return detail(case_for(acting_user(request), ref))
+
+
+@router.post("/{ref}/take", response=CaseSummary, summary="Take the case from its owner")
+def take(request: HttpRequest, ref: str):
+    user = acting_user(request)
+    return summary(actions.take(case_for(user, ref), acting=user))
+
+
+@router.post("/{ref}/pass", response=CaseSummary, summary="Pass the case to a person or a tier")
+def pass_case(request: HttpRequest, ref: str, payload: PassIn):
+    user = acting_user(request)
+    case = case_for(user, ref)
+    to_user = staff_user(payload.to_user, field="to_user") if payload.to_user else None
+    to_tier = tier_named(payload.to_tier, field="to_tier") if payload.to_tier else None
+    case = actions.pass_case(
+        case,
+        acting=user,
+        reason=payload.reason,
+        note=payload.note,
+        to_user=to_user,
+        to_tier=to_tier,
+    )
+    return summary(case)
+
+
+@router.post("/{ref}/notes", response={201: EventOut}, summary="Add a note to the case")
+def add_note(request: HttpRequest, ref: str, payload: NoteIn):
+    user = acting_user(request)
+    event = actions.add_note(case_for(user, ref), acting=user, body=payload.body)
+    return 201, event_out(event)
+
+
+@router.post("/{ref}/solve", response=CaseSummary, summary="Solve it twice: the fix and the cause")
+def solve(request: HttpRequest, ref: str, payload: SolveIn):
+    user = acting_user(request)
+    case = case_for(user, ref)
+    problem = None
+    if payload.problem_id is not None:
+        problem = Problem.objects.filter(pk=payload.problem_id).first()
+        if problem is None:
+            raise Incomplete(
+                f"There is no problem {payload.problem_id}.", fields={"problem_id": "Unknown."}
+            )
+    case = actions.solve(
+        case,
+        acting=user,
+        resolution=payload.resolution,
+        one_off_reason=payload.one_off_reason,
+        problem=problem,
+        new_problem_title=payload.new_problem.title if payload.new_problem else "",
+    )
+    return summary(case)
+
+
+@router.post("/{ref}/reopen", response=CaseSummary, summary="Reopen a solved or closed case")
+def reopen(request: HttpRequest, ref: str, payload: ReopenIn):
+    user = acting_user(request)
+    return summary(actions.reopen(case_for(user, ref), acting=user, why=payload.why))

@@ -1,0 +1,206 @@
+"""Request and response bodies. Every input field has bounds; unknown input keys are refused."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
+
+from relaydesk.cases.actions import MAX_NOTE
+from relaydesk.cases.models import Channel, PassReason, Status
+
+Slug = Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(max_length=MAX_NOTE)]
+# A detail value as the intake form would send it; intake.details checks it against its field.
+DetailValue = Annotated[str, StringConstraints(max_length=10_000)] | int | float | bool | None
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Catalog --------------------------------------------------------------------------------------
+
+
+class FieldOut(Schema):
+    key: str
+    label: str
+    type: str
+    required: bool
+    choices: list[str]
+
+
+class TriggerOut(Schema):
+    key: str
+    question: str
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    fields: list[FieldOut]
+    realtime_triggers: list[TriggerOut]
+    solve_window_minutes: int
+    tickle_after_minutes: int
+
+
+class TierOut(Schema):
+    slug: str
+    name: str
+    rank: int
+
+
+# Cases ----------------------------------------------------------------------------------------
+
+
+class CustomerIn(Input):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    email: Annotated[str, StringConstraints(min_length=3, max_length=320, strip_whitespace=True)]
+    phone: Annotated[str, StringConstraints(max_length=40, strip_whitespace=True)] = ""
+
+    @field_validator("email")
+    @classmethod
+    def email_is_an_address(cls, value: str) -> str:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError("Enter a valid email address.") from None
+        return value
+
+
+class CaseIn(Input):
+    customer: CustomerIn
+    category: Slug
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    details: dict[Slug, DetailValue] = Field(default_factory=dict, max_length=100)
+    channel: Channel = Channel.API
+    realtime_triggers: list[Slug] = Field(default_factory=list, max_length=50)
+
+
+class OpenedOut(Schema):
+    ref: str
+    owner: str
+    tier: str
+    deadline: datetime
+    realtime: bool
+    status_url: str
+
+
+class CaseSummary(Schema):
+    ref: str
+    subject: str
+    status: str
+    category: str
+    customer: str
+    owner: str | None
+    owner_name: str | None
+    tier: str
+    channel: str
+    realtime: bool
+    opened_at: datetime
+    deadline: datetime
+    solved_at: datetime | None
+    last_activity_at: datetime
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class CustomerOut(Schema):
+    name: str
+    email: str
+    phone: str
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str
+    actor_name: str
+    from_owner: str | None
+    to_owner: str | None
+    from_tier: str | None
+    to_tier: str | None
+    reason: str
+    body: str
+    data: dict[str, Any]
+
+
+class CaseDetail(CaseSummary):
+    customer_detail: CustomerOut
+    details: dict[str, Any]
+    real_need: str
+    opening: int
+    escalated: bool
+    solved_by: str | None
+    resolution: str
+    problem_id: int | None
+    one_off_reason: str
+    status_url: str
+    events: list[EventOut]
+
+
+class CaseQuery(Input):
+    owner: Username | None = Field(None, description="A username, or 'me'.")
+    tier: Slug | None = None
+    category: Slug | None = None
+    status: Status | None = None
+    q: Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)] | None = Field(
+        None, description="A reference (exact) or words in the subject or customer name."
+    )
+    cursor: Annotated[str, StringConstraints(max_length=100)] | None = None
+    limit: int = Field(50, ge=1, le=100)
+
+
+class PassIn(Input):
+    to_user: Username | None = None
+    to_tier: Slug | None = None
+    reason: PassReason
+    note: Text
+
+
+class NoteIn(Input):
+    body: Text
+
+
+class NewProblemIn(Input):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class SolveIn(Input):
+    resolution: Text
+    problem_id: int | None = Field(None, ge=1, le=2**62)
+    new_problem: NewProblemIn | None = None
+    one_off_reason: Text = ""
+
+
+class ReopenIn(Input):
+    why: Text
+
+
+# Problems -------------------------------------------------------------------------------------
+
+
+class ProblemIn(Input):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    description: Text = ""
+
+
+class ProblemOut(Schema):
+    id: int
+    title: str
+    description: str
+    created_at: datetime
+    created_by: str | None
+    fixed_at: datetime | None
+
+
+class ProblemQuery(Input):
+    q: Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)] | None = None
+    open_only: bool = Field(False, description="Only problems not yet fixed.")
