@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "relaydesk.web.middleware.company_time_zone_middleware",  # times in the company zone
 ]
 
 ROOT_URLCONF = "relaydesk.urls"

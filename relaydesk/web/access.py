@@ -1,0 +1,58 @@
+"""Who may open the staff pages and which case a person may look at.
+
+Every staff view goes through `staff_required`; every view of one case through `get_case_for`.
+The domain rules (who may take, pass, solve) stay in relaydesk.cases.actions.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
+
+from relaydesk.cases.models import Case, id_from_ref
+from relaydesk.org.models import Staff
+
+
+def staff_of_request(user: User) -> Staff | None:
+    """The signed-in person's staff profile (with tier), or None for an admin without one."""
+    staff = getattr(user, "staff", None)
+    if staff is not None and staff.active and user.is_active:
+        return staff
+    return None
+
+
+def staff_required(view):
+    """Signed in (else to /login/), and active staff or an admin (else a 403 that says why)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if staff_of_request(request.user) is None and not request.user.is_superuser:
+            return render(
+                request,
+                "web/forbidden.html",
+                {"reason": "These pages are for active support staff."},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_case_for(user: User, ref: str) -> Case:
+    """The case `ref` (e.g. RD-1042) as staff may see it, or 404."""
+    case_id = id_from_ref(ref)
+    if case_id is None:
+        raise Http404("No such case.")
+    case = (
+        Case.objects.select_related(
+            "customer", "category", "tier", "owner", "owner__staff", "solved_by", "problem"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404(f"There is no case {ref}.")
+    return case

@@ -1,0 +1,21 @@
+"""Every page shows times in the company's time zone."""
+
+import zoneinfo
+
+from django.utils import timezone
+
+from relaydesk.org.company import company_time_zone
+
+
+def company_time_zone_middleware(get_response):
+    def middleware(request):
+        try:
+            zone = zoneinfo.ZoneInfo(company_time_zone())
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None  # a bad zone in the admin falls back to settings.TIME_ZONE
+        if zone is None:
+            return get_response(request)
+        with timezone.override(zone):
+            return get_response(request)
+
+    return middleware

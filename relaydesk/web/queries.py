@@ -1,0 +1,101 @@
+"""The lists the staff pages show. Each is a fixed, small number of queries (pinned in tests)."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, QuerySet
+
+from relaydesk.cases.models import Case, Event, Status
+from relaydesk.clock import now
+from relaydesk.org.models import Staff, Tier
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_number(raw: str | None) -> int:
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), 10_000)
+
+
+def _page(queryset: QuerySet, number: int, size: int = PAGE_SIZE) -> Page:
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])  # one extra row tells if there is a next page
+    return Page(items=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def _case_rows(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("customer", "category", "tier", "owner")
+
+
+def my_cases(user: User, number: int = 1) -> Page:
+    """The person's open cases, most urgent first: deadline, then realtime (case_owner_queue_idx)."""
+    cases = Case.objects.filter(owner=user, status=Status.OPEN).order_by(
+        "deadline", "-realtime", "id"
+    )
+    return _page(_case_rows(cases), number)
+
+
+def my_counts(user: User) -> dict[str, int]:
+    moment = now()
+    return Case.objects.filter(owner=user, status=Status.OPEN).aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(deadline__lt=moment)),
+        realtime=Count("id", filter=Q(realtime=True)),
+    )
+
+
+def queue_tiers(staff: Staff | None) -> QuerySet:
+    """The tiers whose cases this person may take: theirs and every tier below (rule 4)."""
+    if staff is None:
+        return Tier.objects.all()
+    return Tier.objects.filter(rank__lte=staff.tier.rank)
+
+
+def tier_queue(user: User, staff: Staff | None, *, tier: Tier | None = None, number: int = 1):
+    """Open cases the person may take (not theirs), by deadline (case_open_deadline_idx)."""
+    cases = Case.objects.filter(status=Status.OPEN).exclude(owner=user)
+    if tier is not None:
+        cases = cases.filter(tier=tier)
+    else:
+        cases = cases.filter(tier__in=queue_tiers(staff))
+    return _page(_case_rows(cases.order_by("deadline", "-realtime", "id")), number)
+
+
+def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
+    """Every active staff member with their open-case count, grouped by tier: one query."""
+    staff = (
+        Staff.objects.filter(active=True, user__is_active=True)
+        .select_related("user", "tier")
+        .annotate(open_cases=Count("user__owned_cases", filter=Q(user__owned_cases__status="open")))
+        .order_by("tier__rank", "user__first_name", "user__last_name", "user__username")
+    )
+    groups: dict[int, tuple[Tier, list[Staff]]] = {}
+    for person in staff:
+        groups.setdefault(person.tier_id, (person.tier, []))[1].append(person)
+    return list(groups.values())
+
+
+def open_cases_of(user: User, number: int = 1) -> Page:
+    return my_cases(user, number)
+
+
+def timeline(case: Case) -> list[Event]:
+    return list(
+        Event.objects.filter(case=case)
+        .select_related("actor", "from_owner", "to_owner", "from_tier", "to_tier")
+        .order_by("at", "id")
+    )

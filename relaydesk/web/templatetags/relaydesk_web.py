@@ -1,0 +1,73 @@
+"""Template tags for the staff pages: the header and times in words."""
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils import timezone
+
+from relaydesk.clock import now
+from relaydesk.web.header import header_facts
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/_header.html", takes_context=True)
+def staff_header(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    facts = None
+    if user is not None and user.is_authenticated:
+        facts = getattr(request, "_relaydesk_header", None)
+        if facts is None:
+            facts = header_facts(user)
+            request._relaydesk_header = facts
+    return {"request": request, "facts": facts, "csrf_token": context.get("csrf_token")}
+
+
+def _span(seconds: float) -> str:
+    seconds = int(abs(seconds))
+    minutes = seconds // 60
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """'5 min ago', 'in 3 h 20 min': relative to the one clock."""
+    if moment is None:
+        return ""
+    delta = (moment - now()).total_seconds()
+    if abs(delta) < 60:
+        return "just now"
+    return f"in {_span(delta)}" if delta > 0 else f"{_span(delta)} ago"
+
+
+@register.filter
+def time_left(deadline: datetime | None) -> str:
+    """'3 h 20 min left' or '25 min overdue'."""
+    if deadline is None:
+        return ""
+    delta = (deadline - now()).total_seconds()
+    return f"{_span(delta)} left" if delta >= 0 else f"{_span(delta)} overdue"
+
+
+@register.filter
+def overdue(deadline: datetime | None) -> bool:
+    return deadline is not None and deadline < now()
+
+
+@register.filter
+def due_within(deadline: datetime | None, hours: int) -> bool:
+    return deadline is not None and deadline - now() <= timedelta(hours=int(hours))
+
+
+@register.filter
+def iso(moment: datetime | None) -> str:
+    return timezone.localtime(moment).isoformat() if moment else ""
