@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures (see bench/README.md); none is a test."""

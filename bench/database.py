@@ -1,0 +1,76 @@
+"""The database a benchmark runs on, chosen by environment, and thrown away afterwards.
+
+- RELAYDESK_DATABASE_URL=postgresql://user@host:port/anything → a fresh PostgreSQL database
+  named `relaydesk_bench` on that server (created, migrated, dropped at the end).
+- otherwise → a SQLite file in a new temporary RELAYDESK_HOME (removed at the end).
+
+Call `bench_database()` before importing any model: it configures and sets up Django.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DB_NAME = "relaydesk_bench"
+
+
+def _admin_execute(server_url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(server_url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _drop_pg(server_url: str) -> None:
+    _admin_execute(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+
+
+@contextmanager
+def bench_database(*, quiet: bool = False) -> Iterator[str]:
+    """Yield the engine label ("sqlite" or "postgresql") with Django set up and migrated."""
+    server_url = os.environ.get("RELAYDESK_DATABASE_URL", "")
+    temp_home = tempfile.mkdtemp(prefix="relaydesk-bench-")
+    os.environ["RELAYDESK_HOME"] = temp_home
+    os.environ.setdefault("RELAYDESK_SECRET_KEY", "bench-secret-key-not-for-production")
+    os.environ["RELAYDESK_DEBUG"] = "false"  # DEBUG keeps every query in memory
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relaydesk.settings")
+    if server_url:
+        _drop_pg(server_url)
+        _admin_execute(server_url, f"CREATE DATABASE {BENCH_DB_NAME}")
+        os.environ["RELAYDESK_DATABASE_URL"] = urlunsplit(
+            urlsplit(server_url)._replace(path=f"/{BENCH_DB_NAME}")
+        )
+        label = "postgresql"
+    else:
+        label = "sqlite"
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        if not quiet:
+            print(f"[bench] migrating a fresh {label} database …", flush=True)
+        call_command("migrate", verbosity=0)
+        yield label
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if server_url:
+            os.environ["RELAYDESK_DATABASE_URL"] = server_url
+            _drop_pg(server_url)
+        shutil.rmtree(temp_home, ignore_errors=True)
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (both engines need them to pick indexes)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
