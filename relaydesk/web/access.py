@@ -4,6 +4,7 @@ Every staff view goes through `staff_required`; every view of one case through `
 The domain rules (who may take, pass, solve) stay in relaydesk.cases.actions.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -56,3 +57,30 @@ def get_case_for(user: User, ref: str) -> Case:
     if case is None:
         raise Http404(f"There is no case {ref}.")
     return case
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """Which action forms the case page shows. A hint only: cases.actions enforces the rules."""
+
+    note: bool = False
+    take: bool = False
+    pass_on: bool = False
+    solve: bool = False
+    reopen: bool = False
+    edit_details: bool = False
+
+
+def allowed_actions(user: User, case: Case) -> Allowed:
+    staff = staff_of_request(user)
+    if staff is None:
+        return Allowed()
+    mine = case.owner_id == user.pk
+    return Allowed(
+        note=True,
+        take=case.is_open and not mine and staff.tier.rank >= case.tier.rank,
+        pass_on=case.is_open and mine,
+        solve=case.is_open and mine,
+        reopen=not case.is_open,
+        edit_details=case.is_open,
+    )

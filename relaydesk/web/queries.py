@@ -42,7 +42,10 @@ def _case_rows(queryset: QuerySet) -> QuerySet:
 
 
 def my_cases(user: User, number: int = 1) -> Page:
-    """The person's open cases, most urgent first: deadline, then realtime (case_owner_queue_idx)."""
+    """The person's open cases, most urgent first: deadline, then realtime.
+
+    Served by case_owner_queue_idx (owner, status, deadline).
+    """
     cases = Case.objects.filter(owner=user, status=Status.OPEN).order_by(
         "deadline", "-realtime", "id"
     )

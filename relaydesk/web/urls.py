@@ -3,18 +3,31 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relaydesk.web.views import lists, notifications
+from relaydesk.web.views import case, intake, lists, notifications, people
+
+login_view = auth_views.LoginView.as_view(
+    template_name="web/login.html", redirect_authenticated_user=True
+)
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", lists.my_cases, name="my-cases"),
     path("queue/", lists.queue, name="queue"),
+    path("intake/", intake.intake, name="intake"),
+    path("intake/customers/", intake.customer_search, name="intake-customers"),
+    path("intake/customers/<int:customer_id>/", intake.choose_customer, name="intake-customer"),
+    path("intake/form/", intake.category_form, name="intake-form"),
+    path("intake/realtime/", intake.realtime_notice, name="intake-realtime"),
+    path("intake/opened/<str:ref>/", intake.opened, name="intake-opened"),
+    path("cases/<str:ref>/", case.case_page, name="case"),
+    path("cases/<str:ref>/note/", case.add_note, name="case-note"),
+    path("cases/<str:ref>/take/", case.take, name="case-take"),
+    path("cases/<str:ref>/pass/", case.pass_case, name="case-pass"),
+    path("cases/<str:ref>/solve/", case.solve, name="case-solve"),
+    path("cases/<str:ref>/reopen/", case.reopen, name="case-reopen"),
+    path("cases/<str:ref>/details/", case.update_details, name="case-details"),
+    path("people/", people.directory, name="people"),
+    path("people/<str:username>/", people.person, name="person"),
     path("notifications/", notifications.notification_list, name="notifications"),
 ]

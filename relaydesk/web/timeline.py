@@ -1,0 +1,92 @@
+"""Each event of a case's history as one line a person reads."""
+
+from dataclasses import dataclass, field
+
+from relaydesk.cases.models import Event, EventKind, PassReason
+
+
+def _name(user) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.username
+
+
+def _reason(code: str) -> str:
+    return PassReason(code).label if code in PassReason.values else code
+
+
+@dataclass
+class Line:
+    event: Event
+    headline: str
+    body: str = ""
+    changes: list[tuple[str, object, object]] = field(default_factory=list)
+    body_is_mail: bool = False
+
+
+def describe(event: Event, labels: dict[str, str]) -> Line:
+    """`labels` maps detail keys to their field labels, for field changes."""
+    kind, actor, data = event.kind, _name(event.actor), event.data or {}
+    to_owner, to_tier = _name(event.to_owner), event.to_tier.name if event.to_tier else ""
+    if kind == EventKind.OPENED:
+        lane = " in the realtime lane" if data.get("realtime") else ""
+        channel = data.get("channel", "")
+        return Line(
+            event,
+            f"Opened by {actor}{' (' + channel + ')' if channel else ''}{lane}; "
+            f"owner {to_owner} ({to_tier})",
+            event.body,
+        )
+    if kind == EventKind.ACKNOWLEDGED:
+        return Line(
+            event,
+            f"Acknowledgement sent to {data.get('to', 'the customer')}: {data.get('subject', '')}",
+            event.body,
+            body_is_mail=True,
+        )
+    if kind == EventKind.TAKEN:
+        return Line(event, f"{actor} took it from {_name(event.from_owner)}")
+    if kind == EventKind.PASSED:
+        direction = {"up": " up", "down": " down"}.get(data.get("direction", ""), "")
+        return Line(
+            event,
+            f"{actor} passed it{direction} to {to_owner} ({to_tier}): {_reason(event.reason)}",
+            event.body,
+        )
+    if kind == EventKind.NOTE:
+        return Line(event, f"{actor} added a note", event.body)
+    if kind == EventKind.FIELD_CHANGED:
+        changes = [
+            (
+                labels.get(key, key.replace("_", " ").capitalize()),
+                change.get("old"),
+                change.get("new"),
+            )
+            for key, change in (data.get("changes") or {}).items()
+        ]
+        return Line(event, f"{actor} changed the details", changes=changes)
+    if kind == EventKind.SOLVED:
+        second = (
+            f"one-off: {data['one_off_reason']}"
+            if data.get("one_off_reason")
+            else f"problem #{data['problem_id']}"
+            if data.get("problem_id")
+            else ""
+        )
+        return Line(event, f"{actor} solved it{' (' + second + ')' if second else ''}", event.body)
+    if kind == EventKind.REOPENED:
+        who = "the customer" if data.get("by") == "customer" else actor
+        return Line(event, f"Reopened by {who}; owner {to_owner} ({to_tier})", event.body)
+    if kind == EventKind.ESCALATED:
+        return Line(event, f"Deadline passed: escalated to {to_owner} ({to_tier})", event.body)
+    if kind == EventKind.TICKLED:
+        return Line(
+            event, f"Reminder sent to {to_owner if event.to_owner else 'the owner'}", event.body
+        )
+    if kind == EventKind.CUSTOMER_WROTE:
+        return Line(event, "The customer wrote", event.body, body_is_mail=True)
+    if kind == EventKind.REPLIED:
+        return Line(event, f"{actor} replied to the customer", event.body, body_is_mail=True)
+    label = EventKind(kind).label if kind in EventKind.values else kind
+    who = f" by {actor}" if event.actor_id else ""
+    return Line(event, f"{label}{who}", event.body)

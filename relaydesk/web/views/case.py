@@ -1,0 +1,211 @@
+"""The case page and its inline action forms: note, take, pass, solve, reopen, details.
+
+Each action view parses its form, calls the action and answers with the page again (the
+`case-body` partial for htmx). A broken rule shows the action's own sentence, with its status.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from relaydesk.cases import actions
+from relaydesk.cases.errors import DomainError
+from relaydesk.intake.details import missing_required
+from relaydesk.org.models import Tier
+from relaydesk.problems.models import Problem
+from relaydesk.web import queries
+from relaydesk.web.access import allowed_actions, get_case_for, staff_required
+from relaydesk.web.details import detail_rows, posted_details
+from relaydesk.web.forms import NoteForm, PassForm, ReopenForm, SolveForm, staff_for_passing
+from relaydesk.web.timeline import describe
+
+PROBLEM_CHOICES = 200
+
+
+def _pass_form(request, data=None) -> PassForm:
+    return PassForm(
+        data,
+        prefix="pass",
+        tiers=list(Tier.objects.order_by("rank")),
+        people=staff_for_passing(exclude=request.user),
+    )
+
+
+def _solve_form(data=None) -> SolveForm:
+    problems = Problem.objects.filter(fixed_at__isnull=True).order_by("-created_at")
+    return SolveForm(data, prefix="solve", problems=problems[:PROBLEM_CHOICES])
+
+
+def _render_case(request, case, *, status=200, **extra):
+    allowed = allowed_actions(request.user, case)
+    fields = list(case.category.fields.all())
+    labels = {field.key: field.label for field in fields}
+    known = set(labels)
+    context = {
+        "case": case,
+        "allowed": allowed,
+        "rows": detail_rows(fields, case.details),
+        "edit_rows": detail_rows(
+            fields, extra.pop("posted", None) or case.details, extra.pop("detail_errors", None)
+        ),
+        "extra_details": {k: v for k, v in case.details.items() if k not in known},
+        "missing": missing_required(case.category, case.details) if fields else [],
+        "lines": [describe(event, labels) for event in queries.timeline(case)],
+        "note_form": NoteForm(prefix="note"),
+        "reopen_form": ReopenForm(prefix="reopen"),
+        **extra,
+    }
+    if allowed.pass_on and "pass_form" not in context:
+        context["pass_form"] = _pass_form(request)
+    if allowed.solve and "solve_form" not in context:
+        context["solve_form"] = _solve_form()
+    template = "web/case.html#case-body" if request.htmx else "web/case.html"
+    return render(request, template, context, status=status)
+
+
+def _done(request, case, sentence: str):
+    """After a change: the fresh case (partial for htmx), or back to the page (no script)."""
+    if request.htmx:
+        fresh = get_case_for(request.user, case.ref)
+        return _render_case(request, fresh, done=sentence)
+    messages.success(request, sentence)
+    return redirect(f"/cases/{case.ref}/")
+
+
+def _refused(request, case, error: DomainError, form=None, form_key=""):
+    extra = {"error": error.message, "open_form": form_key}
+    if form is not None:
+        for key, message in error.fields.items():
+            if key in form.fields and key not in form.errors:
+                form.add_error(key, message)
+        extra[f"{form_key}_form"] = form
+    return _render_case(request, case, status=error.http_status, **extra)
+
+
+@staff_required
+def case_page(request, ref):
+    return _render_case(request, get_case_for(request.user, ref))
+
+
+@staff_required
+@require_POST
+def add_note(request, ref):
+    case = get_case_for(request.user, ref)
+    form = NoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return _render_case(request, case, status=422, note_form=form, open_form="note")
+    try:
+        actions.add_note(case, acting=request.user, body=form.cleaned_data["body"])
+    except DomainError as error:
+        return _refused(request, case, error, form, "note")
+    return _done(request, case, "Note added.")
+
+
+@staff_required
+@require_POST
+def take(request, ref):
+    case = get_case_for(request.user, ref)
+    from_queue = request.POST.get("from") == "queue"
+    try:
+        case = actions.take(case, acting=request.user)
+    except DomainError as error:
+        if from_queue and request.htmx:
+            context = {"case": case, "error": error.message}
+            return render(request, "web/queue.html#queue-row", context, status=error.http_status)
+        return _refused(request, case, error)
+    if from_queue and request.htmx:
+        return render(request, "web/queue.html#queue-row", {"case": case, "taken": True})
+    if from_queue:
+        messages.success(request, f"{case.ref} is yours now.")
+        return redirect("/queue/")
+    return _done(request, case, f"{case.ref} is yours now.")
+
+
+@staff_required
+@require_POST
+def pass_case(request, ref):
+    case = get_case_for(request.user, ref)
+    form = _pass_form(request, request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, status=422, pass_form=form, open_form="pass")
+    try:
+        case = actions.pass_case(
+            case,
+            acting=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            **form.target(),
+        )
+    except DomainError as error:
+        # Rule 2 names the missing details: show them on the details form, open.
+        detail_errors = {k: v for k, v in error.fields.items() if k not in form.fields}
+        if not detail_errors:
+            return _refused(request, case, error, form, "pass")
+        return _render_case(
+            request,
+            case,
+            status=error.http_status,
+            error=error.message,
+            pass_form=form,
+            open_form="details",
+            detail_errors=detail_errors,
+        )
+    owner = case.owner.get_full_name() or case.owner.username
+    return _done(request, case, f"Passed to {owner} ({case.tier.name}).")
+
+
+@staff_required
+@require_POST
+def solve(request, ref):
+    case = get_case_for(request.user, ref)
+    form = _solve_form(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, status=422, solve_form=form, open_form="solve")
+    try:
+        actions.solve(
+            case,
+            acting=request.user,
+            resolution=form.cleaned_data["resolution"],
+            **form.second_fix_kwargs(),
+        )
+    except DomainError as error:
+        return _refused(request, case, error, form, "solve")
+    return _done(request, case, f"{case.ref} is solved.")
+
+
+@staff_required
+@require_POST
+def reopen(request, ref):
+    case = get_case_for(request.user, ref)
+    form = ReopenForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return _render_case(request, case, status=422, reopen_form=form, open_form="reopen")
+    try:
+        actions.reopen(case, acting=request.user, why=form.cleaned_data["why"])
+    except DomainError as error:
+        return _refused(request, case, error, form, "reopen")
+    return _done(request, case, f"{case.ref} is open again.")
+
+
+@staff_required
+@require_POST
+def update_details(request, ref):
+    case = get_case_for(request.user, ref)
+    fields = list(case.category.fields.all())
+    details = posted_details(fields, request.POST)
+    real_need = request.POST.get("real_need")
+    try:
+        event = actions.update_details(
+            case, acting=request.user, details=details, real_need=real_need
+        )
+    except DomainError as error:
+        return _render_case(
+            request,
+            case,
+            status=error.http_status,
+            error=error.message,
+            open_form="details",
+            detail_errors=error.fields,
+            posted=details,
+        )
+    return _done(request, case, "Details saved." if event else "Nothing changed.")

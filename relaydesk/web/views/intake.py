@@ -1,0 +1,200 @@
+"""Intake: the frontline's page for a phone call.
+
+Find or create the customer, pick the category (its form swaps in), note what they asked for
+and what they really need, answer the realtime questions, open the case, then read out the
+reference and the promise.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from relaydesk.cases import actions
+from relaydesk.cases.errors import DomainError
+from relaydesk.cases.models import Channel, Customer
+from relaydesk.clock import now
+from relaydesk.clock.deadlines import deadline_for
+from relaydesk.clock.words import promise_words
+from relaydesk.intake.details import clean_details, missing_required
+from relaydesk.intake.models import Category
+from relaydesk.org.company import company_time_zone
+from relaydesk.org.models import DEFAULT_REASSURANCE, Company
+from relaydesk.web.access import get_case_for, staff_required
+from relaydesk.web.details import detail_rows, posted_details
+from relaydesk.web.forms import CustomerForm
+
+SEARCH_RESULTS = 8
+REF_PLACEHOLDER = "[the reference, given when you open the case]"
+
+
+def _script(ref: str, promise: str) -> str:
+    company = Company.current()
+    script = (company.reassurance_script if company else "") or DEFAULT_REASSURANCE
+    return script.replace("{ref}", ref).replace("{promise}", promise)
+
+
+def _promise(deadline) -> str:
+    return promise_words(deadline, time_zone=company_time_zone(), now=now())
+
+
+def _category(slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    return (
+        Category.objects.filter(slug=slug, active=True)
+        .prefetch_related("fields", "realtime_triggers")
+        .first()
+    )
+
+
+def _lane_context(category: Category | None, triggers: list[str]) -> dict:
+    """The realtime notice and the promise the caller will hear, for the current answers."""
+    if category is None:
+        return {"realtime": False}
+    known = {trigger.key for trigger in category.realtime_triggers.all()}
+    realtime = bool(set(triggers) & known)
+    promise = _promise(deadline_for(category, now(), realtime=realtime))
+    return {"realtime": realtime, "promise": promise, "script": _script(REF_PLACEHOLDER, promise)}
+
+
+def _form_context(category, *, values=None, errors=None, triggers=()) -> dict:
+    fields = list(category.fields.all()) if category else []
+    return {
+        "category": category,
+        "detail_rows": detail_rows(fields, values or {}, errors),
+        "triggers": list(category.realtime_triggers.all()) if category else [],
+        "checked": set(triggers),
+        **_lane_context(category, list(triggers)),
+    }
+
+
+def _render(request, *, status=200, **context):
+    base = {
+        "categories": Category.objects.filter(active=True),
+        "customer_form": CustomerForm(prefix="customer"),
+    }
+    return render(request, "web/intake.html", {**base, **context}, status=status)
+
+
+@staff_required
+def intake(request):
+    if request.method != "POST":
+        category = _category(request.GET.get("category"))
+        return _render(request, **_form_context(category))
+    return _open(request)
+
+
+def _open(request):
+    post = request.POST
+    errors: dict[str, str] = {}
+    category = _category(post.get("category"))
+    if category is None:
+        errors["category"] = "Choose the category."
+    subject = post.get("subject", "").strip()
+    if not subject:
+        errors["subject"] = "Write what the customer asked for."
+    elif len(subject) > 300:
+        errors["subject"] = "Keep it under 300 characters."
+    real_need = post.get("real_need", "").strip()
+    triggers = post.getlist("trigger")
+
+    customer = None
+    customer_form = CustomerForm(post, prefix="customer")
+    if post.get("customer_id"):
+        customer = Customer.objects.filter(pk=post["customer_id"]).first()
+        if customer is None:
+            errors["customer"] = "That customer no longer exists; search again."
+    elif not customer_form.is_valid():
+        errors["customer"] = "Find the customer, or fill in the new customer's details."
+
+    details: dict = {}
+    detail_errors: dict[str, str] = {}
+    if category is not None:
+        details = {k: v for k, v in posted_details(category.fields.all(), post).items() if v}
+        try:
+            clean_details(category, details)
+        except DomainError as error:
+            detail_errors = error.fields
+
+    context = {
+        **_form_context(category, values=details, errors=detail_errors, triggers=triggers),
+        "customer": customer,
+        "customer_form": customer_form,
+        "errors": errors,
+        "subject": subject,
+        "real_need": real_need,
+    }
+    if errors or detail_errors:
+        context["error"] = "Some answers need a look: see the fields marked below."
+        return _render(request, status=422, **context)
+    try:
+        with transaction.atomic():
+            if customer is None:
+                customer = actions.find_or_create_customer(**customer_form.cleaned_data)
+            case = actions.open_case(
+                customer=customer,
+                category=category,
+                subject=subject,
+                details=details,
+                channel=Channel.PHONE,
+                realtime_triggers=[
+                    t for t in triggers if t in {x.key for x in context["triggers"]}
+                ],
+                real_need=real_need,
+                acting=request.user,
+            )
+    except DomainError as error:
+        context["error"] = error.message
+        return _render(request, status=error.http_status, **context)
+    return redirect(f"/intake/opened/{case.ref}/")
+
+
+@staff_required
+def opened(request, ref):
+    case = get_case_for(request.user, ref)
+    promise = _promise(case.deadline)
+    context = {
+        "case": case,
+        "promise": promise,
+        "script": _script(case.ref, promise),
+        "missing": missing_required(case.category, case.details),
+    }
+    return render(request, "web/intake_opened.html", context)
+
+
+@staff_required
+def customer_search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    if request.GET.get("change"):
+        return render(
+            request,
+            "web/intake.html#customer-picker",
+            {"customer": None, "customer_form": CustomerForm(prefix="customer")},
+        )
+    found = []
+    if len(query) >= 2:
+        match = Q(name__istartswith=query) | Q(email__istartswith=query.lower())
+        digits = "".join(ch for ch in query if ch.isdigit() or ch == "+")
+        if len(digits) >= 3:
+            match |= Q(phone__startswith=query) | Q(phone__contains=digits)
+        found = list(Customer.objects.filter(match).order_by("name", "id")[:SEARCH_RESULTS])
+    return render(request, "web/intake.html#customer-results", {"found": found, "query": query})
+
+
+@staff_required
+def choose_customer(request, customer_id):
+    customer = get_object_or_404(Customer, pk=customer_id)
+    return render(request, "web/intake.html#customer-picker", {"customer": customer})
+
+
+@staff_required
+def category_form(request):
+    category = _category(request.GET.get("category"))
+    return render(request, "web/intake.html#category-form", _form_context(category))
+
+
+@staff_required
+def realtime_notice(request):
+    category = _category(request.GET.get("category"))
+    triggers = request.GET.getlist("trigger")
+    return render(request, "web/intake.html#lane", _lane_context(category, triggers))
