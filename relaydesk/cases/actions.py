@@ -46,12 +46,16 @@ def staff_of(user: User) -> Staff:
 
 
 def _locked(case: Case) -> Case:
-    """The case row, locked for this transaction (PostgreSQL row lock; SQLite's write lock)."""
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("category", "customer", "tier", "owner")
-        .get(pk=case.pk)
-    )
+    """The case row, locked for this transaction (PostgreSQL row lock; SQLite's write lock).
+
+    The lock is taken on the bare row, then the row is read with its relations. A locking
+    query with joins is wrong under concurrency: when the row changed while PostgreSQL waited
+    for the lock, it re-checks the new row against the joined rows it read *before* waiting
+    (the old owner), so a case just taken or passed by someone else came back as missing
+    (tests/pg/test_single_owner_under_concurrency.py).
+    """
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    return Case.objects.select_related("category", "customer", "tier", "owner").get(pk=case.pk)
 
 
 def _text(value: str | None, what: str, *, limit: int = MAX_NOTE) -> str:
@@ -590,5 +594,117 @@ def tickle(case: Case) -> Event | None:
                     f"{case.ref} has waited {idle_hours:.0f} h for {name_of(case.owner)} "
                     f"(reminder {count})"
                 ),
+            )
+    return event
+
+
+def customer_wrote(
+    case: Case,
+    *,
+    body: str,
+    message_id: str = "",
+    subject: str = "",
+    sender: str = "",
+    via: str = "",
+    attachments: list[dict] | tuple = (),
+    notes: list[str] | tuple = (),
+    automatic: bool = False,
+    wake: bool = True,
+) -> Event:
+    """The customer's words (an email, a portal message) land on the case.
+
+    It counts as customer activity and wakes the owner now: the tickle is due at once and the
+    owner is told. A solved or closed case is reopened by the customer first (rule 8). An
+    automatic message (an out-of-office) is recorded but wakes and reopens nothing.
+    """
+    with transaction.atomic():
+        case = _locked(case)
+        if not case.is_open and not automatic:
+            why = (body or subject or "The customer wrote again.")[:2000]
+            reopen(case, acting=None, why=why, by_customer=True)
+            case = _locked(case)
+        moment = now()
+        event = _event(
+            case,
+            EventKind.CUSTOMER_WROTE,
+            moment,
+            None,
+            body=(body or "").replace("\x00", "")[: MAX_NOTE * 5],
+            data={
+                "message_id": message_id,
+                "subject": subject,
+                "from": sender,
+                "via": via,
+                "attachments": list(attachments),
+                "notes": list(notes),
+                "automatic": automatic,
+            },
+        )
+        if automatic:
+            return event
+        case.last_activity_at = moment
+        if wake and case.is_open:
+            case.next_tickle_at = moment
+            case.save(update_fields=["last_activity_at", "next_tickle_at"])
+            notify(case.owner, case=case, event=event, text=f"The customer wrote on {case.ref}")
+        else:
+            case.save(update_fields=["last_activity_at"])
+    return event
+
+
+def record_bounce(
+    case: Case, *, recipient: str, status: str, diagnostic: str, message_id: str
+) -> Event:
+    """A delivery failure about one of our messages: recorded, the owner told, nobody answered."""
+    with transaction.atomic():
+        case = _locked(case)
+        moment = now()
+        event = _event(
+            case,
+            EventKind.BOUNCED,
+            moment,
+            None,
+            body=f"Mail to {recipient or 'the customer'} was not delivered. {diagnostic}".strip(),
+            data={
+                "recipient": recipient,
+                "status": status,
+                "diagnostic": diagnostic,
+                "message_id": message_id,
+            },
+        )
+        if case.is_open:
+            notify(
+                case.owner,
+                case=case,
+                event=event,
+                text=f"Mail to the customer of {case.ref} bounced",
+            )
+    return event
+
+
+def attach_mail(
+    case: Case, *, acting: User, body: str, subject: str, sender: str, attachments: list[dict]
+) -> Event:
+    """Staff attach a quarantined message to a case: the customer's words join its history."""
+    staff_of(acting)
+    with transaction.atomic():
+        case = _locked(case)
+        moment = now()
+        event = _event(
+            case,
+            EventKind.MAIL_ATTACHED,
+            moment,
+            acting,
+            body=(body or "").replace("\x00", "")[: MAX_NOTE * 5],
+            data={"subject": subject, "from": sender, "attachments": attachments},
+        )
+        case.last_activity_at = moment
+        case.save(update_fields=["last_activity_at"])
+        if case.is_open and case.owner_id != acting.pk:
+            notify(
+                case.owner,
+                case=case,
+                event=event,
+                text=f"{name_of(acting)} attached a message from {sender or 'someone'}",
             )
     return event
