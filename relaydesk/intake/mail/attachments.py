@@ -1,0 +1,62 @@
+"""Attachments: kept under generated names (never the sender's), with a size limit.
+
+The sender's file name is only a label; the file on disk is `m<raw id>-<n>-<hash>` under
+MEDIA_ROOT/attachments, so a name like `../../settings.py` or `invoice.html` means nothing.
+The name is derived from the message, so a retried processing writes the same file again.
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+
+from relaydesk.clock import now
+from relaydesk.intake.mail.parse import Part
+from relaydesk.intake.mail.text import clean
+from relaydesk.intake.models import Attachment, RawMessage
+
+
+def attachments_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def path_of(attachment: Attachment) -> Path:
+    return attachments_dir() / attachment.stored_name
+
+
+def store(raw: RawMessage, parts: list[Part], case=None) -> tuple[list[Attachment], list[str]]:
+    """Keep each part within the size limit; return the kept ones and a line per refused one."""
+    kept, refused = [], []
+    limit = settings.MAIL_MAX_ATTACHMENT_BYTES
+    for index, part in enumerate(parts, start=1):
+        name = clean(part.name).replace("/", "_").replace("\\", "_").strip() or "attachment"
+        size = len(part.payload)
+        if size > limit:
+            refused.append(
+                f"{name} ({size // 1024} KB) was not kept: attachments are limited to "
+                f"{limit // (1024 * 1024)} MB."
+            )
+            continue
+        digest = hashlib.sha256(part.payload).hexdigest()
+        stored_name = f"m{raw.pk}-{index}-{digest[:16]}"
+        attachment = Attachment.objects.filter(stored_name=stored_name).first()
+        if attachment is None:
+            (attachments_dir() / stored_name).write_bytes(part.payload)
+            attachment = Attachment.objects.create(
+                raw_message=raw,
+                case=case,
+                original_name=name[:255],
+                content_type=part.content_type[:255],
+                size=size,
+                stored_name=stored_name,
+                sha256=digest,
+                created_at=now(),
+            )
+        kept.append(attachment)
+    return kept, refused
+
+
+def summary(attachments: list[Attachment]) -> list[dict]:
+    return [{"id": a.pk, "name": a.original_name, "size": a.size} for a in attachments]

@@ -1,0 +1,337 @@
+"""Raw bytes → a Parsed message. Never raises: broken mail still yields what can be read.
+
+compat32 is used on purpose: the modern policy raises on some malformed headers when they
+are read, and intake must never crash on what a stranger sends.
+"""
+
+import email
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email.message import Message
+from email.policy import compat32
+from email.utils import getaddresses, parseaddr
+
+from relaydesk.intake.mail.text import clean, decode_bytes, header_text, html_to_text
+
+MAX_DEPTH = 12  # deeper nesting than this is an attack or a loop (flanker's enclosed-endless)
+MESSAGE_ID_RE = re.compile(r"<[^<>\s]{1,500}>")
+ADDRESS_RE = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
+
+
+@dataclass
+class Part:
+    name: str
+    content_type: str
+    payload: bytes
+
+
+@dataclass
+class Bounce:
+    """What a delivery status notification says about the message it concerns."""
+
+    recipient: str = ""
+    status: str = ""
+    diagnostic: str = ""
+    action: str = ""
+    referenced_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    message: Message
+    message_id: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+    subject: str = ""
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    text: str = ""
+    html_only: bool = False
+    attachments: list[Part] = field(default_factory=list)
+    bounce: Bounce | None = None
+    problems: list[str] = field(default_factory=list)
+    charset_hint: str | None = None
+
+    def header(self, name: str) -> str:
+        try:
+            return header_text(self.message.get(name), self.charset_hint)
+        except Exception:  # noqa: BLE001 - a header that cannot be read counts as absent
+            return ""
+
+    def has_header(self, name: str) -> bool:
+        return name in self.message
+
+    @property
+    def fingerprint(self) -> str:
+        """Same sender, subject and words → the same fingerprint (duplicates within minutes)."""
+        words = " ".join(self.text.split())
+        subject = " ".join(self.subject.split()).lower()
+        data = f"{self.sender}\n{subject}\n{words}".encode("utf-8", "surrogatepass")
+        return hashlib.sha256(data).hexdigest()
+
+
+def message_ids(value: str) -> list[str]:
+    return MESSAGE_ID_RE.findall(value or "")
+
+
+def normalise_message_id(value: str) -> str:
+    found = message_ids(value)
+    if found:
+        return found[0]
+    value = "".join((value or "").split())
+    return f"<{value[:500]}>" if value else ""
+
+
+def valid_address(address: str) -> bool:
+    return bool(ADDRESS_RE.match(address)) and len(address) <= 320
+
+
+def split_headers(raw: bytes) -> tuple[bytes, bytes]:
+    """(header block, body) split at the first blank line, line endings normalised."""
+    data = raw.replace(b"\r\n", b"\n")
+    head, sep, body = data.partition(b"\n\n")
+    return (head, body) if sep else (data, b"")
+
+
+def message_key(raw: bytes, message_id: str) -> str:
+    """The unique key of a stored message. The body hash tells apart different messages that
+    (wrongly) share a Message-ID, while a redelivery — same Message-ID, same body, perhaps a
+    new Received line — maps to the same key."""
+    _, body = split_headers(raw)
+    if message_id:
+        body_hash = hashlib.sha256(body).hexdigest()[:32]
+        mid = (
+            message_id
+            if len(message_id) <= 200
+            else hashlib.sha256(message_id.encode()).hexdigest()
+        )
+        return f"{mid}|{body_hash}"
+    return "sha256:" + hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+
+
+def read_message_id(raw: bytes) -> str:
+    """The Message-ID header only, without parsing the whole message (used before storing)."""
+    head, _ = split_headers(raw[: 256 * 1024])
+    match = re.search(rb"(?im)^message-id:[ \t]*(.*(?:\n[ \t].*)*)", head)
+    if not match:
+        return ""
+    return normalise_message_id(match.group(1).decode("latin-1"))
+
+
+def part_text(part: Message) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - undecodable transfer encoding: fall back to the raw payload
+        payload = None
+    if payload is None:
+        raw_payload = part.get_payload()
+        if isinstance(raw_payload, str):
+            payload = raw_payload.encode("utf-8", "surrogateescape")
+        else:
+            return ""
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001
+        charset = None
+    return decode_bytes(payload, charset)
+
+
+def part_bytes(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        payload = None
+    if payload is None:
+        raw_payload = part.get_payload()
+        if isinstance(raw_payload, list):
+            try:
+                return b"\n".join(p.as_bytes() for p in raw_payload if isinstance(p, Message))
+            except Exception:  # noqa: BLE001
+                return b""
+        payload = str(raw_payload or "").encode("utf-8", "surrogateescape")
+    return payload
+
+
+def filename_of(part: Message) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001
+        name = None
+    if not name:
+        try:
+            name = part.get_param("name")
+        except Exception:  # noqa: BLE001
+            name = None
+    if isinstance(name, tuple):  # RFC 2231 value compat32 did not collapse
+        name = decode_bytes(str(name[2]).encode("latin-1", "replace"), name[0])
+    return header_text(name) if name else ""
+
+
+def content_type_of(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:  # noqa: BLE001
+        return "application/octet-stream"
+
+
+def disposition_of(part: Message) -> str:
+    try:
+        return (part.get_content_disposition() or "").lower()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+class _Walker:
+    def __init__(self, parsed: Parsed):
+        self.parsed = parsed
+        self.plain: list[str] = []
+        self.html: list[str] = []
+
+    def walk(self, part: Message, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            self.parsed.problems.append("MIME nesting too deep; the rest was not read")
+            return
+        ctype = content_type_of(part)
+        payload = part.get_payload()
+        if part.is_multipart() and isinstance(payload, list):
+            if ctype == "multipart/alternative":
+                self.alternative(payload, depth)
+                return
+            for sub in payload:
+                if isinstance(sub, Message):
+                    self.walk(sub, depth + 1)
+            return
+        name = filename_of(part)
+        disposition = disposition_of(part)
+        if ctype in ("message/rfc822", "message/global") or (
+            ctype.startswith("message/") and isinstance(payload, list)
+        ):
+            self.attach(name or "message.eml", "message/rfc822", part_bytes(part))
+            return
+        if disposition == "attachment" or name:
+            self.attach(name or "attachment", ctype, part_bytes(part))
+            return
+        if ctype == "text/html":
+            self.html.append(part_text(part))
+        elif ctype in ("text/plain", "text/enriched"):
+            self.plain.append(part_text(part))
+        else:
+            self.attach(name or "attachment", ctype, part_bytes(part))
+
+    def alternative(self, payload: list, depth: int) -> None:
+        subs = [sub for sub in payload if isinstance(sub, Message)]
+        plain = [sub for sub in subs if content_type_of(sub) == "text/plain"]
+        chosen = plain[:1] or subs[-1:]
+        for sub in chosen:
+            self.walk(sub, depth + 1)
+
+    def attach(self, name: str, ctype: str, payload: bytes) -> None:
+        self.parsed.attachments.append(Part(name=name[:255], content_type=ctype, payload=payload))
+
+
+def addresses(values: list[str]) -> list[tuple[str, str]]:
+    try:
+        pairs = getaddresses(values)
+    except Exception:  # noqa: BLE001
+        return []
+    return [(clean(name), clean(addr).strip().lower()) for name, addr in pairs]
+
+
+def first_charset(message: Message) -> str | None:
+    try:
+        for part in message.walk():
+            charset = part.get_content_charset()
+            if charset:
+                return charset
+    except Exception:  # noqa: BLE001
+        return None
+    return None
+
+
+def parse(raw: bytes) -> Parsed:
+    try:
+        message = email.message_from_bytes(raw, policy=compat32)
+    except Exception as error:  # noqa: BLE001 - keep going with an empty message
+        message = Message()
+        parsed = Parsed(message=message, problems=[f"not a readable message: {error}"])
+        return parsed
+    parsed = Parsed(message=message, charset_hint=first_charset(message))
+    parsed.message_id = normalise_message_id(parsed.header("Message-ID"))
+    name, address = parseaddr(parsed.header("From"))
+    address = clean(address).strip().lower()
+    if not valid_address(address):
+        # Some senders put only Sender or Reply-To right; a bad From is a reason, not a crash.
+        _, fallback = parseaddr(parsed.header("Sender"))
+        fallback = clean(fallback).strip().lower()
+        address = fallback if valid_address(fallback) else ""
+    parsed.sender = address
+    parsed.sender_name = clean(name).strip()[:200]
+    recipient_headers = [
+        parsed.header(h) for h in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+    ]
+    parsed.recipients = [a for _, a in addresses([h for h in recipient_headers if h]) if a]
+    parsed.subject = parsed.header("Subject")[:300]
+    parsed.in_reply_to = message_ids(parsed.header("In-Reply-To"))
+    parsed.references = message_ids(parsed.header("References"))
+    walker = _Walker(parsed)
+    try:
+        if content_type_of(message) == "multipart/report":
+            parsed.bounce = read_report(message)
+        walker.walk(message)
+    except Exception as error:  # noqa: BLE001 - broken MIME: keep what was read
+        parsed.problems.append(f"broken MIME structure: {type(error).__name__}")
+    texts = [t.strip() for t in walker.plain if t.strip()]
+    if texts:
+        parsed.text = "\n\n".join(texts)
+    else:
+        html_texts = [html_to_text(h) for h in walker.html if h.strip()]
+        parsed.text = "\n\n".join(t for t in html_texts if t)
+        parsed.html_only = bool(html_texts)
+    parsed.text = clean(parsed.text)
+    return parsed
+
+
+REPORT_FIELDS = {
+    "Final-Recipient": "recipient",
+    "Status": "status",
+    "Action": "action",
+    "Diagnostic-Code": "diagnostic",
+}
+
+
+def read_report(message: Message) -> Bounce | None:
+    """A delivery status notification (RFC 3464): whom it failed for, why, about which mail."""
+    try:
+        report_type = (message.get_param("report-type") or "").lower()
+    except Exception:  # noqa: BLE001
+        report_type = ""
+    if report_type != "delivery-status":
+        return None
+    bounce = Bounce()
+    for part in message.walk():
+        ctype = content_type_of(part)
+        if ctype == "message/delivery-status":
+            payload = part.get_payload()
+            blocks = payload if isinstance(payload, list) else []
+            for block in blocks:
+                if not isinstance(block, Message):
+                    continue
+                for key, attribute in REPORT_FIELDS.items():
+                    if not getattr(bounce, attribute):
+                        setattr(bounce, attribute, header_text(block.get(key)))
+            if not blocks:
+                text = part_text(part)
+                for key, attribute in REPORT_FIELDS.items():
+                    match = re.search(rf"(?im)^{key}:\s*(.+)$", text)
+                    if match and not getattr(bounce, attribute):
+                        setattr(bounce, attribute, match.group(1).strip())
+        elif ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
+            text = part_bytes(part).decode("latin-1")
+            match = re.search(r"(?im)^message-id:\s*(<[^>]+>)", text)
+            if match:
+                bounce.referenced_ids.append(match.group(1))
+    bounce.recipient = bounce.recipient.split(";")[-1].strip()[:320]
+    bounce.diagnostic = bounce.diagnostic[:1000]
+    return bounce

@@ -1,0 +1,252 @@
+"""What a stored message becomes: a new case, a reply on a case, a recorded bounce, a duplicate
+of an earlier message, or a quarantine entry with its reason. Never nothing.
+
+`process(raw_id)` runs in one transaction and is idempotent: a message already processed is
+left alone, and a crash half-way leaves it `received` for the next attempt.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from relaydesk.cases import actions
+from relaydesk.cases.errors import DomainError
+from relaydesk.cases.models import Case, Channel
+from relaydesk.clock import now
+from relaydesk.intake.acknowledgement import ack_context
+from relaydesk.intake.mail import attachments as attachment_store
+from relaydesk.intake.mail.loops import automatic_reason, looks_like_bounce, only_suppresses_replies
+from relaydesk.intake.mail.parse import Parsed, parse
+from relaydesk.intake.mail.threads import NotThreaded, Thread, find_thread
+from relaydesk.intake.models import Category, MailRule, Quarantine, RawMessage
+from relaydesk.outbox.models import OutgoingMail
+
+log = logging.getLogger("relaydesk.mail")
+
+OUR_MESSAGE_ID = re.compile(r"<rd\.[0-9a-f]{24}@[^>\s]+>")
+Outcome = RawMessage.Outcome
+
+
+class Quarantined(Exception):
+    """This message cannot become a case or a reply; the reason is shown to a lead."""
+
+    def __init__(self, reason: str, case: Case | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.case = case
+
+
+@dataclass
+class Result:
+    outcome: str
+    case: Case | None = None
+    reason: str = ""
+
+
+def process(raw_id: int) -> Result:
+    """Process one stored message, once."""
+    with transaction.atomic():
+        raw = RawMessage.objects.select_for_update().get(pk=raw_id)
+        if raw.state != RawMessage.State.RECEIVED:
+            return Result(raw.outcome, raw.case, "already processed")
+        raw.attempts += 1
+        parsed = parse(bytes(raw.raw))
+        raw.sender = parsed.sender[:320]
+        raw.subject = parsed.subject[:300]
+        raw.fingerprint = parsed.fingerprint
+        try:
+            with transaction.atomic():  # a refusal rolls back what this message began
+                result = _decide(raw, parsed)
+        except Quarantined as refusal:
+            result = quarantine(raw, refusal.reason, case=refusal.case)
+        raw.state = (
+            RawMessage.State.QUARANTINED
+            if result.outcome == Outcome.QUARANTINED
+            else RawMessage.State.PROCESSED
+        )
+        raw.outcome = result.outcome
+        raw.case = result.case
+        raw.processed_at = now()
+        raw.save()
+    log.info("mail %s from %s: %s %s", raw.pk, raw.sender, result.outcome, result.reason)
+    return result
+
+
+def quarantine(raw: RawMessage, reason: str, *, case: Case | None = None) -> Result:
+    Quarantine.objects.create(
+        raw_message=raw,
+        received_at=raw.received_at,
+        sender=raw.sender,
+        subject=raw.subject,
+        reason=reason[:500],
+        case=case,
+    )
+    return Result(Outcome.QUARANTINED, None, reason)
+
+
+def _decide(raw: RawMessage, parsed: Parsed) -> Result:
+    if parsed.message_id and OutgoingMail.objects.filter(message_id=parsed.message_id).exists():
+        raise Quarantined("This is our own message coming back (a mail loop); not answered.")
+    if looks_like_bounce(parsed):
+        return _bounce(raw, parsed)
+    automatic = automatic_reason(parsed, envelope_from=raw.envelope_from)
+    duplicate = _duplicate_of(raw)
+    if duplicate is not None:
+        return Result(Outcome.DUPLICATE, duplicate.case, f"same as message {duplicate.pk}")
+    recipients = list(dict.fromkeys([*raw.envelope_to, *parsed.recipients]))
+    thread = find_thread(parsed, recipients)
+    if isinstance(thread, Thread):
+        return _reply(raw, parsed, thread, automatic=automatic)
+    if automatic and not only_suppresses_replies(automatic):
+        raise Quarantined(
+            f"An automatic message ({automatic}) that belongs to no case; "
+            "it opens nothing and is not answered."
+        )
+    if not parsed.sender:
+        raise Quarantined("No readable sender address (From), so nobody to open a case for.")
+    return _new_case(raw, parsed, recipients, thread, automatic=automatic)
+
+
+def _duplicate_of(raw: RawMessage) -> RawMessage | None:
+    """The same sender, subject and words within minutes, already processed into a case."""
+    since = raw.received_at - timedelta(minutes=settings.MAIL_DUPLICATE_MINUTES)
+    return (
+        RawMessage.objects.filter(
+            fingerprint=raw.fingerprint,
+            received_at__gte=since,
+            state=RawMessage.State.PROCESSED,
+            case__isnull=False,
+        )
+        .exclude(pk=raw.pk)
+        .order_by("id")
+        .first()
+    )
+
+
+def _body_with_notes(parsed: Parsed, refused: list[str]) -> tuple[str, list[str]]:
+    notes = list(refused)
+    if parsed.html_only:
+        notes.append("The message was HTML only; this is its text.")
+    notes.extend(parsed.problems)
+    return parsed.text or "(The message had no text.)", notes
+
+
+def _reply(raw: RawMessage, parsed: Parsed, thread: Thread, *, automatic: str | None) -> Result:
+    kept, refused = attachment_store.store(raw, parsed.attachments, case=thread.case)
+    body, notes = _body_with_notes(parsed, refused)
+    if automatic:
+        notes.append(f"Automatic message ({automatic}): recorded, not answered.")
+    actions.customer_wrote(
+        thread.case,
+        body=body,
+        message_id=parsed.message_id,
+        subject=parsed.subject,
+        sender=parsed.sender,
+        via=thread.via,
+        attachments=attachment_store.summary(kept),
+        notes=notes,
+        automatic=bool(automatic),
+    )
+    return Result(Outcome.REPLY, thread.case, f"via {thread.via}")
+
+
+def _bounce(raw: RawMessage, parsed: Parsed) -> Result:
+    bounce = parsed.bounce
+    referenced = [*(bounce.referenced_ids if bounce else []), *parsed.in_reply_to]
+    referenced += parsed.references
+    referenced += OUR_MESSAGE_ID.findall(bytes(raw.raw).decode("latin-1"))
+    ours = (
+        OutgoingMail.objects.filter(message_id__in=list(dict.fromkeys(referenced))[:200])
+        .exclude(case__isnull=True)
+        .select_related("case")
+        .order_by("-id")
+        .first()
+    )
+    if ours is None:
+        raise Quarantined(
+            "A delivery failure notice about a message Relaydesk did not send (or cannot "
+            "identify); it opens nothing and is not answered."
+        )
+    actions.record_bounce(
+        ours.case,
+        recipient=(bounce.recipient if bounce else "") or ours.to,
+        status=bounce.status if bounce else "",
+        diagnostic=(bounce.diagnostic if bounce else "") or parsed.subject,
+        message_id=ours.message_id,
+    )
+    return Result(Outcome.BOUNCE, ours.case, f"bounce of {ours.message_id}")
+
+
+def category_for(recipients: list[str], parsed: Parsed) -> Category:
+    """The recipient's category (Category.mail_address), else the first matching rule, else
+    the configured default, else the first active category."""
+    active = Category.objects.filter(active=True)
+    by_address = active.filter(mail_address__in=[r for r in recipients if r]).first()
+    if by_address is None and recipients:
+        lowered = {r.lower() for r in recipients}
+        by_address = next(
+            (c for c in active.exclude(mail_address="") if c.mail_address.lower() in lowered),
+            None,
+        )
+    if by_address is not None:
+        return by_address
+    for rule in MailRule.objects.filter(category__active=True).select_related("category"):
+        haystack = parsed.subject if rule.field == MailRule.Field.SUBJECT else parsed.sender
+        if rule.text.lower() in haystack.lower():
+            return rule.category
+    if settings.MAIL_DEFAULT_CATEGORY:
+        default = active.filter(slug=settings.MAIL_DEFAULT_CATEGORY).first()
+        if default is not None:
+            return default
+    first = active.order_by("position", "name").first()
+    if first is None:
+        raise Quarantined("There is no active category to open a case in.")
+    return first
+
+
+def _new_case(
+    raw: RawMessage,
+    parsed: Parsed,
+    recipients: list[str],
+    thread: NotThreaded,
+    *,
+    automatic: str | None,
+) -> Result:
+    category = category_for(recipients, parsed)
+    try:
+        customer = actions.find_or_create_customer(
+            name=parsed.sender_name or parsed.sender, email=parsed.sender
+        )
+        with ack_context(
+            in_reply_to=parsed.message_id,
+            references=parsed.references,
+            suppress=automatic or "",
+        ):
+            case = actions.open_case(
+                customer=customer,
+                category=category,
+                subject=" ".join(parsed.subject.split())[:300] or "(no subject)",
+                channel=Channel.EMAIL,
+            )
+    except DomainError as refusal:
+        raise Quarantined(f"Could not open a case: {refusal.message}") from refusal
+    kept, refused = attachment_store.store(raw, parsed.attachments, case=case)
+    body, notes = _body_with_notes(parsed, refused)
+    if thread.note:
+        notes.append(thread.note)
+    actions.customer_wrote(
+        case,
+        body=body,
+        message_id=parsed.message_id,
+        subject=parsed.subject,
+        sender=parsed.sender,
+        via="new",
+        attachments=attachment_store.summary(kept),
+        notes=notes,
+        wake=False,  # the owner was just told the case is theirs
+    )
+    return Result(Outcome.NEW_CASE, case, category.slug)

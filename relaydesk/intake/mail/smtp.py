@@ -1,0 +1,99 @@
+"""`relaydesk mailin`'s SMTP server: a thin transport in front of receive().
+
+It refuses early, with the proper codes, what it will not take (552 too big, 550 not our
+domain, 452 too many recipients), answers 451 (try again later) when the message could not
+be stored, and 250 only once the raw message is committed. Processing runs on one worker
+thread, so SQLite sees one writer and the event loop never blocks on the database.
+"""
+
+import asyncio
+import logging
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
+from django.db import close_old_connections
+
+from relaydesk.intake.mail.receive import receive
+from relaydesk.intake.models import Category
+
+log = logging.getLogger("relaydesk.mail")
+
+MAX_RECIPIENTS = 100
+# RFC 5321 allows 1000 octets a line; real mail (and the corpus) breaks that. Accept long
+# lines rather than bounce a customer's message; the size limit still bounds memory.
+LINE_LENGTH_LIMIT = 1024 * 1024
+
+
+def accepted_domains() -> set[str]:
+    domains = {settings.MAIL_DOMAIN.lower()}
+    for address in Category.objects.exclude(mail_address="").values_list("mail_address", flat=True):
+        domains.add(address.rpartition("@")[2].lower())
+    return domains
+
+
+class LenientSMTP(SMTP):
+    line_length_limit = LINE_LENGTH_LIMIT
+
+
+class IntakeHandler:
+    def __init__(self, domains: set[str] | None = None):
+        self.domains = domains if domains is not None else accepted_domains()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailin")
+
+    async def handle_RCPT(self, server, session: Session, envelope: Envelope, address, options):
+        domain = address.rpartition("@")[2].lower()
+        if domain not in self.domains:
+            return "550 5.1.1 No such mailbox here"
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return "452 4.5.3 Too many recipients"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session: Session, envelope: Envelope):
+        data = envelope.original_content or b""
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogateescape")
+        loop = asyncio.get_running_loop()
+        try:
+            received = await loop.run_in_executor(
+                self.executor, self._receive, data, envelope.mail_from or "", envelope.rcpt_tos
+            )
+        except Exception:  # noqa: BLE001 - not stored: the sender must keep it and retry
+            log.exception("could not store an inbound message")
+            return "451 4.3.0 Could not store the message; please try again later"
+        return f"250 2.0.0 Stored as message {received.raw_id}"
+
+    @staticmethod
+    def _receive(data: bytes, mail_from: str, rcpt_tos: list[str]):
+        close_old_connections()
+        try:
+            return receive(data, source="smtp", envelope_from=mail_from, envelope_to=rcpt_tos)
+        finally:
+            close_old_connections()
+
+
+class IntakeController(Controller):
+    def factory(self):
+        return LenientSMTP(
+            self.handler,
+            data_size_limit=settings.MAIL_MAX_MESSAGE_BYTES,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=settings.MAIL_DOMAIN,
+            ident="Relaydesk mailin",
+        )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def make_controller(host: str, port: int, domains: set[str] | None = None) -> IntakeController:
+    """The SMTP server, not yet started. Port 0 picks a free port (aiosmtpd's start-up check
+    connects to the configured port, so the choice is made here)."""
+    return IntakeController(IntakeHandler(domains), hostname=host, port=port or free_port(host))

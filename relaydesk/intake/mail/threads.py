@@ -1,0 +1,118 @@
+"""Which case a message belongs to, and the headers that make our mail thread back.
+
+Three ways in: our Message-ID in In-Reply-To/References, the per-case reply address
+(support+rd1042.<hmac>@domain, unguessable), or the [RD-1042] subject tag, which counts only
+when the sender is that case's customer: anyone can type a tag, so a stranger's tag opens a
+new case instead of speaking as the customer. Headers only we set (X-Relaydesk-Ref) are
+never read from inbound mail.
+"""
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from relaydesk.cases.models import REF_OFFSET, Case
+from relaydesk.intake.mail.parse import Parsed
+from relaydesk.intake.models import RawMessage
+from relaydesk.outbox.models import OutgoingMail
+
+SUBJECT_TAG = re.compile(r"\[RD-(\d{1,12})\]", re.IGNORECASE)
+REPLY_LOCAL = re.compile(r"^[^+@]+\+rd(\d{1,12})\.([0-9a-f]{16})$")
+
+
+def reply_key(case: Case) -> str:
+    message = f"reply:{case.pk}:{case.status_token}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
+def reply_address(case: Case) -> str:
+    """The per-case address that threads back: support+rd1042.<key>@mail-domain."""
+    local = settings.DEFAULT_FROM_EMAIL.partition("@")[0] or "support"
+    return f"{local}+rd{case.pk + REF_OFFSET}.{reply_key(case)}@{settings.MAIL_DOMAIN}"
+
+
+def case_for_reply_address(address: str) -> Case | None:
+    local, _, domain = address.lower().rpartition("@")
+    if domain != settings.MAIL_DOMAIN.lower():
+        return None
+    match = REPLY_LOCAL.match(local)
+    if not match:
+        return None
+    case = Case.objects.filter(pk=int(match.group(1)) - REF_OFFSET).first()
+    if case is None or not hmac.compare_digest(reply_key(case), match.group(2)):
+        return None
+    return case
+
+
+def outgoing_headers(case: Case, *, in_reply_to: str = "", references: list[str] = ()) -> dict:
+    """Headers for any mail we send about `case` (acknowledgement, replies): threading back."""
+    headers = {"Reply-To": reply_address(case), "X-Relaydesk-Ref": case.ref}
+    earlier = list(
+        OutgoingMail.objects.filter(case=case, to=case.customer.email)
+        .order_by("-id")
+        .values_list("message_id", flat=True)[:5]
+    )
+    chain = [*references, *reversed(earlier)]
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        if in_reply_to not in chain:
+            chain.append(in_reply_to)
+    elif earlier:
+        headers["In-Reply-To"] = earlier[0]
+    if chain:
+        headers["References"] = " ".join(dict.fromkeys(chain))[:2000]
+    return headers
+
+
+@dataclass
+class Thread:
+    case: Case
+    via: str  # "message_id", "reply_address" or "subject_tag"
+
+
+@dataclass
+class NotThreaded:
+    note: str = ""  # why a tag was not trusted, recorded on the new case
+
+
+def find_thread(parsed: Parsed, recipients: list[str]) -> Thread | NotThreaded:
+    for address in recipients:
+        case = case_for_reply_address(address)
+        if case is not None:
+            return Thread(case, "reply_address")
+    referenced = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))[:50]
+    if referenced:
+        sent = (
+            OutgoingMail.objects.filter(message_id__in=referenced, case__isnull=False)
+            .select_related("case")
+            .order_by("-id")
+            .first()
+        )
+        if sent is not None:
+            return Thread(sent.case, "message_id")
+        earlier = (
+            RawMessage.objects.filter(message_id__in=referenced, case__isnull=False)
+            .select_related("case")
+            .order_by("-id")
+            .first()
+        )
+        if earlier is not None and earlier.sender == parsed.sender:
+            return Thread(earlier.case, "message_id")
+    match = SUBJECT_TAG.search(parsed.subject)
+    if match:
+        case = (
+            Case.objects.select_related("customer")
+            .filter(pk=int(match.group(1)) - REF_OFFSET)
+            .first()
+        )
+        if case is not None:
+            if parsed.sender and case.customer.email.lower() == parsed.sender:
+                return Thread(case, "subject_tag")
+            return NotThreaded(
+                f"The subject names {case.ref}, but {parsed.sender or 'the sender'} is not "
+                f"that case's customer, so this opened a new case."
+            )
+    return NotThreaded()

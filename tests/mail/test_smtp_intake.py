@@ -1,0 +1,298 @@
+"""Real SMTP conversations with relaydesk mailin: new cases, replies, attachments, charsets."""
+
+import base64
+import smtplib
+
+import pytest
+
+from relaydesk.cases.models import Case, EventKind
+from relaydesk.intake.models import Attachment, RawMessage
+from relaydesk.outbox.models import OutgoingMail
+from tests.mail.conftest import SUPPORT, mail, send
+
+
+def acknowledgement_of(case) -> OutgoingMail:
+    return OutgoingMail.objects.get(case=case, event__kind=EventKind.ACKNOWLEDGED)
+
+
+def test_a_new_message_opens_a_case_for_the_sender_and_acknowledges_it(mailin):
+    send(mailin, mail())
+
+    case = Case.objects.get()
+    assert case.customer.email == "carla@example.com"
+    assert case.customer.name == "Carla Mendes"
+    assert case.channel == "email"
+    assert case.subject == "Charged twice for my season ticket"
+    wrote = case.events.get(kind=EventKind.CUSTOMER_WROTE)
+    assert "charged twice on 3 November" in wrote.body
+    ack = acknowledgement_of(case)
+    assert ack.to == "carla@example.com"
+    assert f"[{case.ref}]" in ack.subject
+    assert ack.headers["Auto-Submitted"] == "auto-replied"
+    assert ack.headers["In-Reply-To"] == RawMessage.objects.get().message_id
+    assert ack.headers["Reply-To"].startswith(f"support+rd{case.ref[3:]}.")
+
+
+def test_the_acknowledgement_on_the_timeline_is_exactly_what_was_sent(mailin):
+    send(mailin, mail())
+
+    case = Case.objects.get()
+    ack = acknowledgement_of(case)
+    event = case.events.get(kind=EventKind.ACKNOWLEDGED)
+    assert event.body == ack.body
+    assert event.data["subject"] == ack.subject
+    assert case.ref in ack.body
+    assert "Your problem is real and we will deal with it" in ack.body
+    assert f"/status/{case.status_token}" in ack.body
+    assert "by tomorrow" in ack.body or "by today" in ack.body
+
+
+def test_a_reply_threads_by_our_message_id(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+    ack = acknowledgement_of(case)
+
+    send(
+        mailin,
+        mail(subject="Re: hello", body="Here is my invoice number", In_Reply_To=ack.message_id),
+    )
+
+    assert Case.objects.count() == 1
+    reply = case.events.filter(kind=EventKind.CUSTOMER_WROTE).last()
+    assert reply.body.startswith("Here is my invoice number")
+    assert reply.data["via"] == "message_id"
+
+
+def test_a_reply_threads_by_the_per_case_reply_address(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+    reply_to = acknowledgement_of(case).headers["Reply-To"]
+
+    send(mailin, mail(to=reply_to, subject="more", body="One more thing"), to=[reply_to])
+
+    assert Case.objects.count() == 1
+    assert case.events.filter(kind=EventKind.CUSTOMER_WROTE).last().data["via"] == "reply_address"
+
+
+def test_a_reply_address_with_a_wrong_key_opens_nothing_on_that_case(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+    forged = f"support+rd{case.ref[3:]}.0000000000000000@relaydesk.localhost"
+
+    send(mailin, mail(sender="mallory@example.net", to=forged, body="I am Carla"), to=[forged])
+
+    assert Case.objects.count() == 2
+    assert case.events.filter(kind=EventKind.CUSTOMER_WROTE).count() == 1
+
+
+def test_a_reply_threads_by_the_subject_tag_from_the_cases_customer(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+
+    send(mailin, mail(subject=f"Re: [{case.ref}] We have your case", body="Thanks!"))
+
+    assert Case.objects.count() == 1
+    assert case.events.filter(kind=EventKind.CUSTOMER_WROTE).last().data["via"] == "subject_tag"
+
+
+def test_a_subject_tag_from_a_stranger_opens_a_new_case_instead(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+
+    send(mailin, mail(sender="mallory@example.net", subject=f"[{case.ref}] refund me", body="x"))
+
+    assert Case.objects.count() == 2
+    new_case = Case.objects.exclude(pk=case.pk).get()
+    assert new_case.customer.email == "mallory@example.net"
+    wrote = new_case.events.get(kind=EventKind.CUSTOMER_WROTE)
+    assert any("not that case's customer" in note for note in wrote.data["notes"])
+    assert case.events.filter(kind=EventKind.CUSTOMER_WROTE).count() == 1
+
+
+def test_headers_only_we_set_have_no_effect_from_outside(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+
+    send(mailin, mail(sender="mallory@example.net", body="x", X_Relaydesk_Ref=case.ref))
+
+    assert Case.objects.count() == 2
+
+
+def test_the_customers_reply_wakes_the_owner_now(mailin):
+    send(mailin, mail())
+    case = Case.objects.get()
+    before = case.owner.notifications.count()
+
+    send(mailin, mail(subject=f"Re: [{case.ref}]", body="Still waiting"))
+
+    case.refresh_from_db()
+    assert case.next_tickle_at == case.last_activity_at
+    assert case.owner.notifications.count() == before + 1
+
+
+def test_a_reply_to_a_solved_case_reopens_it_for_the_customer(mailin, mail_cast):
+    from relaydesk.cases import actions
+
+    send(mailin, mail())
+    case = Case.objects.get()
+    actions.solve(case, acting=case.owner, resolution="Refunded", one_off_reason="Bank glitch")
+
+    send(mailin, mail(subject=f"Re: [{case.ref}]", body="It happened again"))
+
+    case.refresh_from_db()
+    assert case.status == "open"
+    assert case.events.filter(kind=EventKind.REOPENED).count() == 1
+
+
+def test_an_attachment_is_kept_under_a_generated_name(mailin):
+    message = mail()
+    message.add_attachment(
+        b"%PDF-1.4 invoice", maintype="application", subtype="pdf", filename="../../invoice.pdf"
+    )
+    send(mailin, message)
+
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == ".._.._invoice.pdf"
+    assert "/" not in attachment.stored_name and "invoice" not in attachment.stored_name
+    assert attachment.case == Case.objects.get()
+    from relaydesk.intake.mail.attachments import path_of
+
+    assert path_of(attachment).read_bytes() == b"%PDF-1.4 invoice"
+    wrote = attachment.case.events.get(kind=EventKind.CUSTOMER_WROTE)
+    assert wrote.data["attachments"][0]["name"] == ".._.._invoice.pdf"
+
+
+def test_an_attachment_over_the_limit_is_noted_not_kept(mailin, settings):
+    settings.MAIL_MAX_ATTACHMENT_BYTES = 1000
+    message = mail()
+    message.add_attachment(b"x" * 5000, maintype="application", subtype="zip", filename="big.zip")
+    send(mailin, message)
+
+    assert not Attachment.objects.exists()
+    wrote = Case.objects.get().events.get(kind=EventKind.CUSTOMER_WROTE)
+    assert any("big.zip" in note and "not kept" in note for note in wrote.data["notes"])
+
+
+def test_html_only_mail_becomes_safe_text(mailin):
+    message = mail(body="")
+    message.set_content(
+        "<html><head><style>p{}</style></head><body><p>Hi&nbsp;there &amp; thanks</p>"
+        "<script>alert('x')</script><p>Second <b>line</b></p></body></html>",
+        subtype="html",
+    )
+    send(mailin, message)
+
+    wrote = Case.objects.get().events.get(kind=EventKind.CUSTOMER_WROTE)
+    assert wrote.body == "Hi there & thanks\nSecond line"
+    assert "The message was HTML only; this is its text." in wrote.data["notes"]
+    assert "<" not in wrote.body and "alert" not in wrote.body
+
+
+@pytest.mark.parametrize(
+    ("charset", "text"),
+    [
+        ("koi8-r", "Здравствуйте, меня дважды списали"),
+        ("iso-8859-2", "Dzień dobry, zapłaciłam dwa razy"),
+        ("shift_jis", "二重に請求されました"),
+        ("windows-1252", "Ça coûte €20 de trop"),
+    ],
+)
+def test_odd_charsets_are_decoded(mailin, charset, text):
+    encoded_subject = base64.b64encode(text.encode(charset)).decode()
+    head = (
+        "From: Carla <carla@example.com>\r\nTo: support@relaydesk.localhost\r\n"
+        f"Subject: =?{charset}?b?{encoded_subject}?=\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    )
+    raw = head.encode() + text.encode(charset) + b"\r\n"
+    send(mailin, raw, sender="carla@example.com")
+
+    case = Case.objects.get()
+    assert case.subject == text
+    assert case.events.get(kind=EventKind.CUSTOMER_WROTE).body == text
+
+
+def test_a_lying_charset_and_a_nul_byte_do_not_crash_intake(mailin):
+    raw = (
+        b"From: carla@example.com\r\nTo: support@relaydesk.localhost\r\nSubject: caf\xe9\r\n"
+        b"Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nna\x00ive caf\xe9\r\n"
+    )
+    send(mailin, raw, sender="carla@example.com")
+
+    case = Case.objects.get()
+    assert case.subject == "café"
+    assert case.events.get(kind=EventKind.CUSTOMER_WROTE).body == "naive café"
+    assert b"\x00" in bytes(RawMessage.objects.get().raw)
+
+
+def test_the_same_message_delivered_twice_creates_nothing_new(mailin):
+    message = mail(Message_ID="<abc.123@example.com>")
+    send(mailin, message)
+    send(mailin, message)
+
+    assert RawMessage.objects.count() == 1
+    assert Case.objects.count() == 1
+
+
+def test_the_same_words_again_within_minutes_create_nothing_new(mailin):
+    send(mailin, mail(Message_ID="<one@example.com>"))
+    send(mailin, mail(Message_ID="<two@example.com>"))
+
+    assert Case.objects.count() == 1
+    assert list(RawMessage.objects.order_by("id").values_list("outcome", flat=True)) == [
+        "new_case",
+        "duplicate",
+    ]
+
+
+def test_mail_for_another_domain_is_refused_at_rcpt(mailin):
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        send(mailin, mail(to="someone@elsewhere.example"), to=["someone@elsewhere.example"])
+
+    assert refused.value.recipients["someone@elsewhere.example"][0] == 550
+    assert not RawMessage.objects.exists()
+
+
+def test_a_message_over_the_size_limit_is_refused_with_552_before_data(mail_cast, settings):
+    from relaydesk.intake.mail.smtp import make_controller
+
+    settings.MAIL_MAX_MESSAGE_BYTES = 10_000
+    controller = make_controller("127.0.0.1", 0)
+    controller.start()
+    try:
+        with pytest.raises(smtplib.SMTPSenderRefused) as refused:  # SIZE=… at MAIL FROM
+            send(controller, mail(body="x" * 20_000))
+        assert refused.value.smtp_code == 552
+    finally:
+        controller.stop()
+    assert not RawMessage.objects.exists()
+
+
+def test_the_server_answers_451_when_it_cannot_store(mailin, monkeypatch):
+    from relaydesk.intake.mail import smtp
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(smtp, "receive", broken)
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        send(mailin, mail())
+    assert refused.value.smtp_code == 451
+
+
+def test_category_follows_the_recipient_address(mailin, mail_cast):
+    from tests import factories
+
+    delivery = factories.make_category("delivery", "Delivery")
+    delivery.mail_address = "delivery@relaydesk.localhost"
+    delivery.save()
+
+    send(mailin, mail(to="delivery@relaydesk.localhost"), to=["delivery@relaydesk.localhost"])
+
+    assert Case.objects.get().category == delivery
+
+
+def test_support_address_is_the_default(mailin, mail_cast):
+    send(mailin, mail(), to=[SUPPORT])
+    assert Case.objects.get().category == mail_cast.billing
