@@ -32,8 +32,9 @@ def _pass_form(request, data=None) -> PassForm:
 
 
 def _solve_form(data=None) -> SolveForm:
-    problems = Problem.objects.filter(fixed_at__isnull=True).order_by("-created_at")
-    return SolveForm(data, prefix="solve", problems=problems[:PROBLEM_CHOICES])
+    recent = Problem.objects.filter(fixed_at__isnull=True).order_by("-created_at")
+    problems = Problem.objects.filter(pk__in=recent.values("pk")[:PROBLEM_CHOICES])
+    return SolveForm(data, prefix="solve", problems=problems.order_by("-created_at"))
 
 
 def _render_case(request, case, *, status=200, **extra):

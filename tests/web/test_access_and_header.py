@@ -1,0 +1,135 @@
+"""Nobody sees a staff page without signing in; the header tells who you are and what's new."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from relaydesk.cases.models import Notification
+from relaydesk.org.permissions import is_lead
+from relaydesk.web.header import header_facts
+from tests import factories
+
+STAFF_PAGES = [
+    "/",
+    "/queue/",
+    "/intake/",
+    "/intake/form/?category=billing",
+    "/intake/customers/?q=carla",
+    "/intake/realtime/?category=billing",
+    "/people/",
+    "/people/fran/",
+    "/notifications/",
+    "/cases/RD-1001/",
+    "/intake/opened/RD-1001/",
+]
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_nobody_sees_a_staff_page_without_signing_in(client, cast, url):
+    factories.make_case(category=cast.billing, acting=cast.fran)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("action", ["note", "take", "pass", "solve", "reopen", "details"])
+def test_nobody_acts_on_a_case_without_signing_in(client, cast, action):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    response = client.post(f"/cases/{case.ref}/{action}/", {"note-body": "hi"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert case.events.filter(kind="note").count() == 0
+
+
+def test_a_signed_in_user_who_is_not_staff_is_told_why_not(client, cast):
+    outsider = User.objects.create_user("outsider", password="pw")
+    client.force_login(outsider)
+    response = client.get("/")
+    assert response.status_code == 403
+    assert "for active support staff" in response.content.decode()
+
+
+def test_staff_sign_in_with_username_and_password_and_land_on_my_cases(client, cast):
+    page = client.get("/login/")
+    assert page.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    response = client.post("/login/", {"username": "fran", "password": "pw"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert "My cases" in client.get("/").content.decode()
+
+
+def test_a_wrong_password_says_so_on_the_login_page(client, cast):
+    response = client.post("/login/", {"username": "fran", "password": "nope"})
+    assert response.status_code == 200
+    assert "enter a correct username and password" in response.content.decode()
+
+
+def test_logout_is_a_post_and_goes_back_to_the_login_page(signed_in, cast):
+    client = signed_in(cast.fran)
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert client.get("/")["Location"].startswith("/login/")
+
+
+def test_the_header_shows_the_person_their_tier_and_the_main_links(signed_in, cast):
+    html = signed_in(cast.sam).get("/").content.decode()
+    assert "Sam Special" in html
+    assert '<span class="tier-badge">Specialist</span>' in html
+    for link in ('href="/"', 'href="/queue/"', 'href="/intake/"', 'href="/people/"'):
+        assert link in html
+    assert 'action="/logout/"' in html
+
+
+def test_only_leads_see_due_soon_and_quarantine_in_the_header(signed_in, cast):
+    fran_html = signed_in(cast.fran).get("/").content.decode()
+    assert "/due-soon/" not in fran_html
+    assert "/mail/quarantine/" not in fran_html
+    mia_html = signed_in(cast.mia).get("/").content.decode()
+    assert 'href="/due-soon/"' in mia_html
+    assert 'href="/mail/quarantine/"' in mia_html
+
+
+def test_the_header_agrees_with_the_lead_rule_for_everyone(cast):
+    admin = User.objects.create_superuser("root", password="pw")
+    for user in (cast.fran, cast.fiona, cast.sam, cast.eve, cast.mia, cast.ed, admin):
+        assert header_facts(user).is_lead == is_lead(user), user.username
+
+
+def test_the_header_costs_one_query(cast, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        header_facts(cast.mia)
+
+
+def test_the_bell_counts_unread_notifications(signed_in, cast):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    client = signed_in(cast.fran)
+    client.post(
+        f"/cases/{case.ref}/pass/",
+        {"pass-to": "user:sam", "pass-reason": "needs_expertise", "pass-note": "Over to you"},
+    )
+    html = signed_in(cast.sam).get("/").content.decode()
+    assert 'aria-label="Notifications: 1 unread"' in html
+
+
+def test_opening_notifications_lists_them_and_marks_them_read(signed_in, cast):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    Notification.objects.create(
+        user=cast.sam, case=case, text="Fran passed RD-1001 to you", created_at=case.opened_at
+    )
+    client = signed_in(cast.sam)
+    html = client.get("/notifications/").content.decode()
+    assert "Fran passed RD-1001 to you" in html
+    assert 'class="unread"' in html
+    assert f'href="/cases/{case.ref}/"' in html
+    assert Notification.objects.filter(user=cast.sam, read_at__isnull=True).count() == 0
+    again = client.get("/notifications/").content.decode()
+    assert 'class="unread"' not in again
+    assert 'aria-label="Notifications: 0 unread"' in again
+
+
+def test_every_page_names_the_company_time_zone_times(signed_in, cast):
+    """The cast's company is in Amsterdam: times carry its offset, not UTC's."""
+    factories.make_case(category=cast.billing, acting=cast.fran)
+    html = signed_in(cast.fran).get("/").content.decode()
+    assert "+01:00" in html or "+02:00" in html

@@ -1,0 +1,365 @@
+"""The case page: facts, details, timeline, and only the actions the rules allow."""
+
+from datetime import timedelta
+
+import time_machine
+
+from relaydesk.cases import actions
+from relaydesk.cases.models import Case, Event, EventKind, Status
+from relaydesk.clock import now
+from relaydesk.problems.models import Problem
+from tests import factories
+from tests.web.conftest import HTMX
+
+
+def _case(cast, **kwargs):
+    return factories.make_case(category=cast.billing, acting=cast.fran, **kwargs)
+
+
+def _events(case):
+    return list(Event.objects.filter(case=case).values_list("kind", flat=True))
+
+
+def test_the_case_page_shows_customer_details_status_owner_tier_and_countdown(signed_in, cast):
+    customer = factories.make_customer(name="Dana Ruiz", email="dana@example.com", phone="+31 6 1")
+    moment = now()
+    with time_machine.travel(moment, tick=False):
+        case = _case(cast, customer=customer, details={"invoice": "INV-77", "amount": "12.5"})
+    with time_machine.travel(moment + timedelta(hours=5), tick=False):
+        html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    for text in ("Dana Ruiz", "dana@example.com", "+31 6 1", "INV-77", "12.5", "Billing"):
+        assert text in html
+    assert 'data-testid="case-status">Open<' in html
+    assert 'data-testid="case-owner">Fran Okafor<' in html
+    assert 'data-testid="case-tier">Frontline<' in html
+    assert "15 h left" in html
+
+
+def test_an_unknown_reference_is_a_404(signed_in, cast):
+    client = signed_in(cast.fran)
+    assert client.get("/cases/RD-99999/").status_code == 404
+    assert client.get("/cases/nonsense/").status_code == 404
+
+
+def test_missing_required_details_are_flagged(signed_in, cast):
+    case = _case(cast, details={})
+    html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    assert 'data-testid="missing-details"' in html
+    assert "Missing before it can be passed up: Invoice number" in html
+    assert "missing (required)" in html
+
+
+def test_the_timeline_shows_every_event_with_who_and_when(signed_in, cast):
+    moment = now()
+    with time_machine.travel(moment, tick=False):
+        case = _case(cast)
+    with time_machine.travel(moment + timedelta(minutes=30), tick=False):
+        actions.add_note(case, acting=cast.fran, body="Called the bank")
+        actions.pass_case(
+            case, acting=cast.fran, reason="needs_expertise", note="Over to you", to_user=cast.sam
+        )
+    with time_machine.travel(moment + timedelta(hours=3), tick=False):
+        html = signed_in(cast.sam).get(f"/cases/{case.ref}/").content.decode()
+    assert "Opened by Fran Okafor (phone); owner Fran Okafor (Frontline)" in html
+    assert "Acknowledgement sent to carla@example.com" in html
+    assert "Fran Okafor added a note" in html and "Called the bank" in html
+    assert "Fran Okafor passed it up to Sam Special (Specialist): Needs expertise" in html
+    assert "2 h 30 min ago" in html
+    local = case.opened_at.astimezone(cast_zone(cast))
+    assert local.strftime("%H:%M:%S") in html  # the exact time, in the company's zone
+    assert html.count('<li class="event-') == len(_events(case))
+
+
+def cast_zone(cast):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(cast.company.time_zone)
+
+
+def test_the_owner_sees_pass_solve_and_note_but_not_take(signed_in, cast):
+    case = _case(cast)
+    html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    assert f'action="/cases/{case.ref}/pass/"' in html
+    assert f'action="/cases/{case.ref}/solve/"' in html
+    assert f'action="/cases/{case.ref}/note/"' in html
+    assert f'action="/cases/{case.ref}/take/"' not in html
+    assert f'action="/cases/{case.ref}/reopen/"' not in html
+
+
+def test_someone_at_a_higher_tier_sees_take_but_not_pass_or_solve(signed_in, cast):
+    case = _case(cast)
+    html = signed_in(cast.eve).get(f"/cases/{case.ref}/").content.decode()
+    assert f'action="/cases/{case.ref}/take/"' in html
+    assert f'action="/cases/{case.ref}/pass/"' not in html
+    assert f'action="/cases/{case.ref}/solve/"' not in html
+
+
+def test_someone_below_the_cases_tier_cannot_take_it(signed_in, cast):
+    case = _case(cast)
+    actions.pass_case(case, acting=cast.fran, reason="needs_expertise", note="n", to_user=cast.sam)
+    html = signed_in(cast.fiona).get(f"/cases/{case.ref}/").content.decode()
+    assert f'action="/cases/{case.ref}/take/"' not in html
+    assert f'action="/cases/{case.ref}/note/"' in html
+
+
+def test_a_solved_case_offers_reopen_only(signed_in, cast):
+    case = _case(cast)
+    actions.solve(case, acting=cast.fran, resolution="Refunded", one_off_reason="Typo")
+    html = signed_in(cast.sam).get(f"/cases/{case.ref}/").content.decode()
+    assert f'action="/cases/{case.ref}/reopen/"' in html
+    for action in ("take", "pass", "solve", "details"):
+        assert f'action="/cases/{case.ref}/{action}/"' not in html
+
+
+def test_a_forged_solve_by_someone_else_gets_the_domain_error_and_changes_nothing(signed_in, cast):
+    case = _case(cast)
+    before = _events(case)
+    response = signed_in(cast.eve).post(
+        f"/cases/{case.ref}/solve/",
+        {"solve-resolution": "Done", "solve-second_fix": "one_off", "solve-one_off_reason": "x"},
+    )
+    assert response.status_code == 409
+    assert f"Only the owner can solve {case.ref}; it is owned by Fran Okafor." in (
+        response.content.decode()
+    )
+    assert Case.objects.get(pk=case.pk).status == Status.OPEN
+    assert _events(case) == before
+
+
+def test_a_forged_pass_by_someone_else_gets_the_domain_error(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fiona).post(
+        f"/cases/{case.ref}/pass/",
+        {"pass-to": "user:sam", "pass-reason": "needs_expertise", "pass-note": "mine now?"},
+    )
+    assert response.status_code == 409
+    assert "Only the owner can pass" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).owner == cast.fran
+
+
+def test_a_forged_take_from_below_gets_the_domain_error(signed_in, cast):
+    case = _case(cast)
+    actions.pass_case(case, acting=cast.fran, reason="needs_expertise", note="n", to_user=cast.sam)
+    response = signed_in(cast.fiona).post(f"/cases/{case.ref}/take/")
+    assert response.status_code == 409
+    assert "cannot take it from above" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).owner == cast.sam
+
+
+def test_a_forged_reopen_of_an_open_case_gets_the_domain_error(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.sam).post(f"/cases/{case.ref}/reopen/", {"reopen-why": "again"})
+    assert response.status_code == 409
+    assert f"{case.ref} is already open." in response.content.decode()
+
+
+def test_pass_needs_a_reason_a_note_and_a_receiver(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(f"/cases/{case.ref}/pass/", {})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.count('class="field-error"') >= 3
+    assert 'aria-invalid="true"' in html
+    assert _events(case).count(EventKind.PASSED) == 0
+
+
+def test_passing_up_with_a_missing_required_field_is_refused_and_flags_it(signed_in, cast):
+    case = _case(cast, details={})
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/pass/",
+        {"pass-to": "tier:specialist", "pass-reason": "needs_expertise", "pass-note": "Help"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"Complete the required details before passing {case.ref} up: Invoice number." in html
+    assert "Required before passing up." in html
+    assert Case.objects.get(pk=case.pk).owner == cast.fran
+
+
+def test_pass_to_a_tier_with_htmx_returns_the_case_partial(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/pass/",
+        {"pass-to": "tier:specialist", "pass-reason": "needs_expertise", "pass-note": "Help"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.strip().startswith('<div id="case-body">')
+    assert "<html" not in html
+    assert "Passed to Sam Special (Specialist)." in html
+    assert f'action="/cases/{case.ref}/pass/"' not in html  # no longer fran's to pass
+    case.refresh_from_db()
+    assert case.owner == cast.sam
+    passed = case.events.get(kind=EventKind.PASSED)
+    assert passed.reason == "needs_expertise" and passed.body == "Help"
+
+
+def test_pass_to_a_person_without_script_redirects_to_the_case(signed_in, cast):
+    case = _case(cast)
+    client = signed_in(cast.fran)
+    response = client.post(
+        f"/cases/{case.ref}/pass/",
+        {"pass-to": "user:eve", "pass-reason": "needs_authority", "pass-note": "Refund > 100"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.ref}/"
+    assert "Passed to Eve Expert (Expert)." in client.get(response["Location"]).content.decode()
+    assert Case.objects.get(pk=case.pk).owner == cast.eve
+
+
+def test_solve_with_a_one_off_reason(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/solve/",
+        {
+            "solve-resolution": "Refunded the double charge",
+            "solve-second_fix": "one_off",
+            "solve-one_off_reason": "A card terminal glitch, since replaced",
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert f"{case.ref} is solved." in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.SOLVED
+    assert case.one_off_reason == "A card terminal glitch, since replaced"
+
+
+def test_solve_by_opening_a_new_problem(signed_in, cast):
+    case = _case(cast)
+    signed_in(cast.fran).post(
+        f"/cases/{case.ref}/solve/",
+        {
+            "solve-resolution": "Refunded",
+            "solve-second_fix": "new_problem",
+            "solve-new_problem_title": "Terminals double-charge on retry",
+        },
+    )
+    case.refresh_from_db()
+    assert case.problem.title == "Terminals double-charge on retry"
+
+
+def test_solve_by_linking_a_known_problem(signed_in, cast):
+    problem = Problem.objects.create(title="Retry double charge", created_at=now())
+    case = _case(cast)
+    html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    assert "Retry double charge" in html
+    signed_in(cast.fran).post(
+        f"/cases/{case.ref}/solve/",
+        {
+            "solve-resolution": "Refunded",
+            "solve-second_fix": "problem",
+            "solve-problem": problem.pk,
+        },
+    )
+    case.refresh_from_db()
+    assert case.problem == problem
+
+
+def test_solve_without_the_second_fix_shows_field_errors(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/solve/",
+        {"solve-resolution": "", "solve-second_fix": "one_off", "solve-one_off_reason": ""},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "Say why this is a one-off." in html
+    assert Case.objects.get(pk=case.pk).status == Status.OPEN
+
+
+def test_reopen_a_solved_case_with_a_reason(signed_in, cast):
+    case = _case(cast)
+    actions.solve(case, acting=cast.fran, resolution="Refunded", one_off_reason="Typo")
+    response = signed_in(cast.sam).post(
+        f"/cases/{case.ref}/reopen/", {"reopen-why": "Customer says the refund never came"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.OPEN
+    assert case.owner == cast.fran  # back to the person who solved it
+
+
+def test_reopen_needs_a_reason(signed_in, cast):
+    case = _case(cast)
+    actions.solve(case, acting=cast.fran, resolution="Refunded", one_off_reason="Typo")
+    response = signed_in(cast.sam).post(f"/cases/{case.ref}/reopen/", {"reopen-why": " "})
+    assert response.status_code == 422
+    assert Case.objects.get(pk=case.pk).status == Status.SOLVED
+
+
+def test_anyone_on_staff_can_add_a_note(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fiona).post(
+        f"/cases/{case.ref}/note/", {"note-body": "Customer called again"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "Customer called again" in response.content.decode()
+    assert case.events.filter(kind=EventKind.NOTE, actor=cast.fiona).exists()
+
+
+def test_an_empty_note_is_a_field_error(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(f"/cases/{case.ref}/note/", {"note-body": ""})
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+
+
+def test_completing_the_details_records_old_and_new_values(signed_in, cast):
+    case = _case(cast, details={})
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/details/",
+        {"detail_invoice": "INV-9", "detail_amount": "", "real_need": "Money back by Friday"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Details saved." in html
+    assert 'data-testid="missing-details"' not in html
+    assert "Invoice number: (empty) → INV-9" in html
+    case.refresh_from_db()
+    assert case.details == {"invoice": "INV-9"}
+    assert case.real_need == "Money back by Friday"
+    changed = case.events.get(kind=EventKind.FIELD_CHANGED)
+    assert changed.data["changes"]["invoice"] == {"old": None, "new": "INV-9"}
+
+
+def test_a_bad_detail_value_is_a_field_error_and_keeps_what_was_typed(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/details/", {"detail_invoice": "INV-1", "detail_amount": "lots"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Enter a number." in html
+    assert 'value="lots"' in html
+    assert "amount" not in Case.objects.get(pk=case.pk).details
+
+
+def test_every_action_form_carries_a_csrf_token(signed_in, cast):
+    case = _case(cast)
+    html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    assert html.count("<form") == html.count('name="csrfmiddlewaretoken"')
+
+
+def test_a_post_without_csrf_is_refused(cast):
+    from django.test import Client
+
+    case = _case(cast)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.fran)
+    response = client.post(f"/cases/{case.ref}/note/", {"note-body": "sneaky"})
+    assert response.status_code == 403
+    assert not case.events.filter(kind=EventKind.NOTE).exists()
+
+
+def test_the_case_page_has_a_fixed_query_count(signed_in, cast, django_assert_max_num_queries):
+    case = _case(cast)
+    for i in range(40):
+        actions.add_note(case, acting=cast.fran if i % 2 else cast.sam, body=f"note {i}")
+    client = signed_in(cast.fran)
+    with django_assert_max_num_queries(14):
+        html = client.get(f"/cases/{case.ref}/").content.decode()
+    assert html.count("added a note") == 40
