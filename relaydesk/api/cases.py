@@ -6,7 +6,7 @@ Every change goes through relaydesk.cases.actions; this module only parses, look
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from relaydesk.api import cursors
 from relaydesk.api.auth import acting_user
@@ -17,6 +17,7 @@ from relaydesk.api.schemas import (
     CasePage,
     CaseQuery,
     CaseSummary,
+    ErrorOut,
     EventOut,
     NoteIn,
     OpenedOut,
@@ -35,6 +36,9 @@ from relaydesk.problems.models import Problem
 router = Router(tags=["cases"])
 
 CASE_RELATIONS = ("owner", "tier", "category", "customer")
+# Documented refusals (the handlers in relaydesk.api.errors write them).
+REFUSED = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+REFUSED_FOR_CASE = {**REFUSED, 404: ErrorOut, 409: ErrorOut}
 
 
 # Look-ups: every endpoint finds its case, person, tier and problem through these -------------
@@ -145,7 +149,11 @@ def detail(case: Case) -> dict:
 # Endpoints ----------------------------------------------------------------------------------
 
 
-@router.post("", response={201: OpenedOut}, summary="Open a case (routed to an on-duty person)")
+@router.post(
+    "",
+    response={201: OpenedOut, **REFUSED, 409: ErrorOut},
+    summary="Open a case (routed to an on-duty person)",
+)
 def open_case(request: HttpRequest, payload: CaseIn):
     category = category_named(payload.category)
     customer = actions.find_or_create_customer(
@@ -160,17 +168,22 @@ def open_case(request: HttpRequest, payload: CaseIn):
         realtime_triggers=payload.realtime_triggers,
         acting=None,  # API intake routes like email and web intake (domain rule 1)
     )
-    return 201, {
-        "ref": case.ref,
-        "owner": case.owner.username,
-        "tier": case.tier.slug,
-        "deadline": case.deadline,
-        "realtime": case.realtime,
-        "status_url": status_url(case),
-    }
+    return Status(
+        201,
+        {
+            "ref": case.ref,
+            "owner": case.owner.username,
+            "tier": case.tier.slug,
+            "deadline": case.deadline,
+            "realtime": case.realtime,
+            "status_url": status_url(case),
+        },
+    )
 
 
-@router.get("", response=CasePage, summary="Cases, newest first, 50 a page")
+@router.get(
+    "", response={200: CasePage, **REFUSED, 400: ErrorOut}, summary="Cases, newest first, 50 a page"
+)
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
     cases = Case.objects.select_related(*CASE_RELATIONS).order_by("-id")
     if filters.owner == "me":
@@ -198,18 +211,28 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
     }
 
 
-@router.get("/{ref}", response=CaseDetail, summary="A case with its events")
+@router.get(
+    "/{ref}", response={200: CaseDetail, **REFUSED_FOR_CASE}, summary="A case with its events"
+)
 def read_case(request: HttpRequest, ref: str):
     return detail(case_for(acting_user(request), ref))
 
 
-@router.post("/{ref}/take", response=CaseSummary, summary="Take the case from its owner")
+@router.post(
+    "/{ref}/take",
+    response={200: CaseSummary, **REFUSED_FOR_CASE},
+    summary="Take the case from its owner",
+)
 def take(request: HttpRequest, ref: str):
     user = acting_user(request)
     return summary(actions.take(case_for(user, ref), acting=user))
 
 
-@router.post("/{ref}/pass", response=CaseSummary, summary="Pass the case to a person or a tier")
+@router.post(
+    "/{ref}/pass",
+    response={200: CaseSummary, **REFUSED_FOR_CASE},
+    summary="Pass the case to a person or a tier",
+)
 def pass_case(request: HttpRequest, ref: str, payload: PassIn):
     user = acting_user(request)
     case = case_for(user, ref)
@@ -226,14 +249,20 @@ def pass_case(request: HttpRequest, ref: str, payload: PassIn):
     return summary(case)
 
 
-@router.post("/{ref}/notes", response={201: EventOut}, summary="Add a note to the case")
+@router.post(
+    "/{ref}/notes", response={201: EventOut, **REFUSED_FOR_CASE}, summary="Add a note to the case"
+)
 def add_note(request: HttpRequest, ref: str, payload: NoteIn):
     user = acting_user(request)
     event = actions.add_note(case_for(user, ref), acting=user, body=payload.body)
-    return 201, event_out(event)
+    return Status(201, event_out(event))
 
 
-@router.post("/{ref}/solve", response=CaseSummary, summary="Solve it twice: the fix and the cause")
+@router.post(
+    "/{ref}/solve",
+    response={200: CaseSummary, **REFUSED_FOR_CASE},
+    summary="Solve it twice: the fix and the cause",
+)
 def solve(request: HttpRequest, ref: str, payload: SolveIn):
     user = acting_user(request)
     case = case_for(user, ref)
@@ -255,7 +284,11 @@ def solve(request: HttpRequest, ref: str, payload: SolveIn):
     return summary(case)
 
 
-@router.post("/{ref}/reopen", response=CaseSummary, summary="Reopen a solved or closed case")
+@router.post(
+    "/{ref}/reopen",
+    response={200: CaseSummary, **REFUSED_FOR_CASE},
+    summary="Reopen a solved or closed case",
+)
 def reopen(request: HttpRequest, ref: str, payload: ReopenIn):
     user = acting_user(request)
     return summary(actions.reopen(case_for(user, ref), acting=user, why=payload.why))

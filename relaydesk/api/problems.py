@@ -2,10 +2,10 @@
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from relaydesk.api.auth import acting_user
-from relaydesk.api.schemas import ProblemIn, ProblemOut, ProblemQuery
+from relaydesk.api.schemas import ErrorOut, ProblemIn, ProblemOut, ProblemQuery
 from relaydesk.clock import now
 from relaydesk.problems.models import Problem
 
@@ -25,7 +25,11 @@ def problem_out(problem: Problem) -> dict:
     }
 
 
-@router.get("", response=list[ProblemOut], summary="Problems, newest first (at most 200)")
+@router.get(
+    "",
+    response={200: list[ProblemOut], 401: ErrorOut, 422: ErrorOut},
+    summary="Problems, newest first (at most 200)",
+)
 def list_problems(request: HttpRequest, filters: Query[ProblemQuery]):
     problems = Problem.objects.select_related("created_by").order_by("-created_at", "-id")
     if filters.q:
@@ -37,7 +41,11 @@ def list_problems(request: HttpRequest, filters: Query[ProblemQuery]):
     return [problem_out(problem) for problem in problems[:LIST_LIMIT]]
 
 
-@router.post("", response={201: ProblemOut}, summary="Open a problem (a root cause)")
+@router.post(
+    "",
+    response={201: ProblemOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Open a problem (a root cause)",
+)
 def create_problem(request: HttpRequest, payload: ProblemIn):
     # A problem is not a case: no case row or event is written here, so no action is needed.
     problem = Problem.objects.create(
@@ -46,4 +54,4 @@ def create_problem(request: HttpRequest, payload: ProblemIn):
         created_at=now(),
         created_by=acting_user(request),
     )
-    return 201, problem_out(problem)
+    return Status(201, problem_out(problem))

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from relaydesk.cases.actions import MAX_NOTE
 from relaydesk.cases.models import Channel, PassReason, Status
@@ -16,8 +16,36 @@ Text = Annotated[str, StringConstraints(max_length=MAX_NOTE)]
 DetailValue = Annotated[str, StringConstraints(max_length=10_000)] | int | float | bool | None
 
 
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL cannot store NUL in text or jsonb: refuse it here rather than fail there."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("Text may not contain NUL (\\u0000) characters.")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _without_nul(key)
+            _without_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
 class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
+    """Every request body and query: unknown keys, NaN/Infinity and NUL characters are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_characters(cls, data: Any) -> Any:
+        return _without_nul(data)
+
+
+class ErrorOut(Schema):
+    """Every refusal: `detail` is a sentence (or pydantic's list of field errors for 422)."""
+
+    detail: str | list[dict[str, Any]]
+    fields: dict[str, str] | None = Field(None, description="Which input fields are wrong.")
 
 
 # Catalog --------------------------------------------------------------------------------------

@@ -286,3 +286,26 @@ def test_json_that_is_not_an_object_is_4xx(cast, api_as, fran_case, body):
 def test_an_empty_body_where_one_is_needed_is_422(cast, api_as, fran_case):
     response = api_as(cast.fran).post(f"/cases/{fran_case.ref}/reopen")
     assert response.status_code == 422
+
+
+# Text PostgreSQL cannot store -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"subject": "Charged\x00twice"},
+        {"customer": {"name": "Carla\x00", "email": "carla@example.com"}},
+        {"details": {"invoice": "INV\x00-1"}},
+        {"details": {"amount": float("nan")}},
+    ],
+)
+def test_nul_characters_and_nan_are_422_on_every_database(cast, api_as, change):
+    response = api_as(cast.fran).post("/cases", open_body(**change))
+    assert response.status_code == 422, response.content
+    assert not Case.objects.exists()
+
+
+def test_a_nul_character_in_a_search_is_422(cast, api_as):
+    response = api_as(cast.fran).get("/cases", q="RD\x00")
+    assert response.status_code == 422
