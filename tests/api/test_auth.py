@@ -1,7 +1,11 @@
 """Bearer tokens: no token, a wrong one or a revoked one is a 401; only active staff get in."""
 
+import datetime as dt
+
+import time_machine
 from django.test import Client
 
+from relaydesk.api.models import ApiToken
 from relaydesk.api.tokens import create_token, revoke
 from tests.api.conftest import Api
 
@@ -88,3 +92,29 @@ def test_openapi_is_served_without_a_token_and_lists_the_contract(cast):
     assert set(schema["paths"]["/api/v1/cases"]) == {"get", "post"}
     assert set(schema["paths"]["/api/v1/problems"]) == {"get", "post"}
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+    take = schema["paths"]["/api/v1/cases/{ref}/take"]["post"]
+    assert {"200", "401", "404", "409"} <= set(take["responses"])
+    assert take["security"] == [{"BearerToken": []}]
+
+
+def test_last_used_is_recorded_at_most_once_a_minute(cast):
+    token, secret = create_token(cast.fran)
+    api = Api(secret)
+    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        api.get("/tiers")
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        api.get("/tiers")
+    token.refresh_from_db()
+    assert token.last_used_at == start
+    with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
+        api.get("/tiers")
+    token.refresh_from_db()
+    assert token.last_used_at == start + dt.timedelta(minutes=5)
+
+
+def test_tokens_are_found_by_hash_only(cast):
+    _, secret = create_token(cast.fran)
+    assert not ApiToken.objects.filter(key_hash=secret).exists()
+    assert Api(secret[:-1]).get("/tiers").status_code == 401
+    assert Api(secret + "x").get("/tiers").status_code == 401

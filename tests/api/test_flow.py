@@ -4,8 +4,10 @@ import datetime as dt
 
 import time_machine
 
+from relaydesk.cases import actions
 from relaydesk.cases.models import Case, EventKind
 from relaydesk.problems.models import Problem
+from tests import factories
 from tests.api.conftest import open_body
 
 OPENED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -166,3 +168,27 @@ def test_problems_are_listed_newest_first_and_searchable(cast, api_as):
     assert [problem["title"] for problem in listed] == ["Double charge", "Printer jams"]
     assert listed[0]["created_by"] == "eve"
     assert [p["title"] for p in api.get("/problems", q="station").json()] == ["Printer jams"]
+
+
+def test_categories_no_longer_taking_cases_are_left_out(cast, api_as):
+    lost_property = factories.make_category("lost-property", "Lost property")
+    lost_property.active = False
+    lost_property.save()
+    factories.make_category("delivery", "Delivery")
+    response = api_as(cast.fran).get("/categories")
+    assert [category["slug"] for category in response.json()] == ["billing", "delivery"]
+
+
+def test_reading_a_case_costs_the_same_however_long_its_history(
+    cast, api_as, django_assert_max_num_queries
+):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    for number in range(20):
+        actions.add_note(case, acting=[cast.fran, cast.sam][number % 2], body=f"Note {number}")
+    api = api_as(cast.sam)
+    assert api.get("/tiers").status_code == 200  # the token's first use is recorded here
+    # The company (site middleware), the token, the case, its events with their people and tiers.
+    with django_assert_max_num_queries(4):
+        response = api.get(f"/cases/{case.ref}")
+    assert len(response.json()["events"]) == 22
+    assert {event["actor"] for event in response.json()["events"]} == {"system", "fran", "sam"}
