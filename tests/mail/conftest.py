@@ -4,6 +4,7 @@ The server processes mail on its own thread (its own database connection), so th
 use committed transactions (`transactional_db`), as production does.
 """
 
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -33,6 +34,10 @@ def mailin(mail_cast):
 def send(controller, message, *, sender: str = "", to: list[str] | None = None) -> dict:
     """Speak SMTP to the server, as a customer's mail server would."""
     with smtplib.SMTP(controller.hostname, controller.port, timeout=30) as client:
+        if isinstance(message, bytes):
+            # Files on disk end lines with LF; on the wire SMTP lines end with CRLF, which any
+            # real client (and smtplib for str messages) makes sure of.
+            message = re.sub(rb"\r\n|\r|\n", b"\r\n", message)
         if isinstance(message, bytes | str):
             return client.sendmail(sender or "someone@example.com", to or [SUPPORT], message)
         return client.send_message(message, from_addr=sender or None, to_addrs=to or [SUPPORT])

@@ -34,7 +34,7 @@ def automatic_reason(parsed: Parsed, *, envelope_from: str | None = None) -> str
     local = parsed.sender.partition("@")[0]
     if local in DAEMON_SENDERS:
         return f"sent by {local}"
-    if envelope_from is not None and envelope_from.strip() in ("", "<>"):
+    if (envelope_from or "").strip() == "<>":  # the SMTP null reverse-path
         return "an empty return path (a delivery notification)"
     for name in LIST_HEADERS:
         if parsed.has_header(name):

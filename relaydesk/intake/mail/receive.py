@@ -34,7 +34,10 @@ class Received:
 def store(
     raw_bytes: bytes, *, source: str, envelope_from: str = "", envelope_to: list[str] = ()
 ) -> tuple[RawMessage, bool]:
-    """Store the message as it arrived and commit. A redelivery returns the stored row."""
+    """Store the message as it arrived and commit. A redelivery returns the stored row.
+
+    `envelope_from` is the SMTP reverse-path ("<>" for the null path of bounces; "" when the
+    transport does not know it, as with IMAP)."""
     message_id = read_message_id(raw_bytes)
     key = message_key(raw_bytes, message_id)
     existing = RawMessage.objects.filter(message_key=key).first()

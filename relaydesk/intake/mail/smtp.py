@@ -59,7 +59,7 @@ class IntakeHandler:
         loop = asyncio.get_running_loop()
         try:
             received = await loop.run_in_executor(
-                self.executor, self._receive, data, envelope.mail_from or "", envelope.rcpt_tos
+                self.executor, self._receive, data, envelope.mail_from or "<>", envelope.rcpt_tos
             )
         except Exception:  # noqa: BLE001 - not stored: the sender must keep it and retry
             log.exception("could not store an inbound message")

@@ -1,0 +1,109 @@
+"""Staff pages of the mail room: the quarantine (leads and admins) and attachment downloads."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from relaydesk.cases.errors import DomainError
+from relaydesk.cases.models import Case, id_from_ref
+from relaydesk.intake.mail import quarantine as quarantine_actions
+from relaydesk.intake.mail.attachments import path_of
+from relaydesk.intake.models import Attachment, Quarantine
+from relaydesk.org.permissions import is_lead, staff_or_none
+
+PAGE_SIZE = 100
+
+
+def lead_required(view):
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not is_lead(request.user):
+            return render(
+                request,
+                "web/forbidden.html",
+                {"reason": "The mail quarantine is for leads and admins."},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def may_download(user) -> bool:
+    """Attachments hold customers' personal data: active staff and admins only."""
+    if not user.is_authenticated:
+        return False
+    staff = staff_or_none(user)
+    return user.is_superuser or (staff is not None and staff.active and user.is_active)
+
+
+@lead_required
+def quarantine_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    entries = list(quarantine_actions.held()[:PAGE_SIZE])
+    return render(
+        request, "intake/quarantine.html", {"entries": entries, "error": error}, status=status
+    )
+
+
+@require_POST
+@lead_required
+def quarantine_act(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(Quarantine, pk=entry_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "retry":
+            result = quarantine_actions.retry(entry, acting=request.user)
+            done = (
+                f"Retried: {result.outcome.replace('_', ' ')}"
+                + (f" ({result.case.ref})" if result.case else "")
+                + (f": {result.reason}" if result.reason else "")
+            )
+        elif action == "attach":
+            ref = request.POST.get("ref", "")
+            case_id = id_from_ref(ref)
+            case = Case.objects.filter(pk=case_id).first() if case_id else None
+            if case is None:
+                raise DomainError(f"There is no case {ref.strip() or '(none given)'}.")
+            quarantine_actions.attach(entry, case, acting=request.user)
+            done = f"Attached to {case.ref}."
+        elif action == "discard":
+            quarantine_actions.discard(entry, acting=request.user, why=request.POST.get("why", ""))
+            done = "Discarded."
+        else:
+            raise DomainError("Choose retry, attach or discard.")
+    except DomainError as refusal:
+        return quarantine_page(request, error=refusal.message, status=refusal.http_status)
+    messages.success(request, done)
+    return redirect("mail-quarantine")
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    if not may_download(request.user):
+        return render(
+            request,
+            "web/forbidden.html",
+            {"reason": "Attachments are for active support staff."},
+            status=403,
+        )
+    attachment = get_object_or_404(Attachment, pk=attachment_id)
+    path = path_of(attachment)
+    if not path.exists():
+        raise Http404("The file is no longer kept.")
+    response = FileResponse(path.open("rb"), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Length"] = str(attachment.size)
+    return response
+
+
+def content_disposition(name: str) -> str:
+    """Always a download; an ASCII fallback plus the real name encoded per RFC 6266/5987."""
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name)
+    return f"attachment; filename=\"{fallback or 'attachment'}\"; filename*=UTF-8''{quote(name)}"

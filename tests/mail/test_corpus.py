@@ -1,0 +1,42 @@
+"""Every message of the real-world corpus (many broken on purpose) ends somewhere visible."""
+
+from pathlib import Path
+
+import pytest
+
+from relaydesk.cases.models import Case
+from relaydesk.intake.models import Quarantine, RawMessage
+from tests.mail.conftest import send
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "mail"
+FILES = sorted(
+    path
+    for path in CORPUS.glob("*/*")
+    if path.is_file() and path.name not in ("LICENSE", "README.md")
+)
+
+
+@pytest.mark.skipif(not FILES, reason="the mail corpus is not at ../shared/corpus/mail")
+def test_every_corpus_message_ends_as_a_case_a_reply_a_bounce_or_a_quarantine(mailin):
+    raw_ids = {}
+    for path in FILES:
+        answer = send(mailin, path.read_bytes(), sender="someone@example.com")
+        assert answer == {}, f"{path.name} was refused: {answer}"
+        raw_ids[path.name] = RawMessage.objects.order_by("-id").values_list("id", flat=True)[0]
+
+    assert len(FILES) == 93
+    # Two files are the same message (same Message-ID and body, only the Received lines
+    # differ): that is a redelivery, stored once. Every other file is its own raw row.
+    redeliveries = len(FILES) - len(set(raw_ids.values()))
+    assert redeliveries == 1
+    assert RawMessage.objects.count() == len(FILES) - redeliveries
+    for raw in RawMessage.objects.all():
+        assert raw.state in ("processed", "quarantined"), raw.pk
+        if raw.outcome in ("new_case", "reply", "bounce", "duplicate"):
+            assert raw.case is not None
+        else:
+            assert raw.outcome == "quarantined"
+            entry = Quarantine.objects.get(raw_message=raw)
+            assert entry.reason
+            assert not entry.reason.startswith("Processing failed"), entry.reason
+    assert Case.objects.count() == RawMessage.objects.filter(outcome="new_case").count()
