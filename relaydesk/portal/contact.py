@@ -1,0 +1,227 @@
+"""The web contact form (/contact): a customer picks a category, fills its form and gets the
+acknowledgement, like any other channel. No sign-in; CSRF-protected; limited per address and
+per IP address, so a script cannot flood the queue (RELAYDESK_CONTACT_PER_*_PER_HOUR)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from relaydesk.cases import actions
+from relaydesk.cases.errors import DomainError, Incomplete
+from relaydesk.cases.models import Case, Channel
+from relaydesk.clock import now
+from relaydesk.clock.words import promise_words
+from relaydesk.intake.details import clean_details
+from relaydesk.intake.models import Category, ContactAttempt, FieldType
+from relaydesk.org.company import company_time_zone
+
+SIGNING_SALT = "relaydesk.portal.contact"
+MAX_MESSAGE = 20_000
+
+
+@dataclass
+class Row:
+    """One of the category's fields on the form, with what was typed and its error."""
+
+    key: str
+    label: str
+    help_text: str
+    type: str
+    required: bool
+    choices: list
+    value: str
+    error: str
+
+    @property
+    def name(self) -> str:
+        return f"detail_{self.key}"
+
+    @property
+    def input_type(self) -> str:
+        return {
+            FieldType.DATE: "date",
+            FieldType.EMAIL: "email",
+            FieldType.PHONE: "tel",
+            FieldType.NUMBER: "text",
+        }.get(self.type, "text")
+
+
+def rows_for(category: Category, values: dict, errors: dict) -> list[Row]:
+    return [
+        Row(
+            key=field.key,
+            label=field.label,
+            help_text=field.help_text,
+            type=field.type,
+            required=field.required,
+            choices=list(field.choices or []),
+            value=values.get(field.key, ""),
+            error=errors.get(field.key, ""),
+        )
+        for field in category.fields.all()
+    ]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def flood_reason(email: str, ip: str | None) -> str:
+    """Why this sender must wait, or "" (per address and per IP address, in the last hour)."""
+    since = now() - timedelta(hours=1)
+    recent = ContactAttempt.objects.filter(at__gte=since)
+    if email and recent.filter(email=email).count() >= settings.CONTACT_PER_ADDRESS_PER_HOUR:
+        return (
+            "We already have several messages from this address in the last hour. "
+            "Please reply to the acknowledgement email we sent you instead, or try again later."
+        )
+    if ip and recent.filter(ip=ip).count() >= settings.CONTACT_PER_IP_PER_HOUR:
+        return "Too many messages from your network in the last hour. Please try again later."
+    return ""
+
+
+def _category(slug: str) -> Category | None:
+    if not slug:
+        return None
+    return Category.objects.filter(slug=slug, active=True).prefetch_related("fields").first()
+
+
+def _render(request, *, categories, category, data, errors, status=200, notice=""):
+    values = {key.removeprefix("detail_"): value for key, value in data.items()}
+    return render(
+        request,
+        "portal/contact.html",
+        {
+            "categories": categories,
+            "category": category,
+            "rows": rows_for(category, values, errors) if category else [],
+            "data": data,
+            "errors": errors,
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    categories = list(Category.objects.filter(active=True).order_by("position", "name"))
+    source = request.POST if request.method == "POST" else request.GET
+    category = _category(source.get("category", ""))
+    data = {key: source.get(key, "").strip() for key in source if key != "csrfmiddlewaretoken"}
+    if request.method == "GET" or category is None:
+        errors = {}
+        if request.method == "POST":
+            errors["category"] = "Choose what your message is about."
+        status = 422 if errors else 200
+        return _render(
+            request,
+            categories=categories,
+            category=category,
+            data=data,
+            errors=errors,
+            status=status,
+        )
+
+    errors: dict[str, str] = {}
+    name = data.get("name", "")[:200]
+    email = data.get("email", "").lower()[:320]
+    subject = data.get("subject", "")
+    message = data.get("message", "")
+    if not name:
+        errors["name"] = "Tell us your name."
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Enter your email address, so we can answer you."
+    if not subject:
+        errors["subject"] = "Say in a few words what is wrong."
+    elif len(subject) > 300:
+        errors["subject"] = "Keep it under 300 characters."
+    if not message:
+        errors["message"] = "Tell us what happened."
+    elif len(message) > MAX_MESSAGE:
+        errors["message"] = f"Keep it under {MAX_MESSAGE} characters."
+    details = {field.key: data.get(f"detail_{field.key}", "") for field in category.fields.all()}
+    try:
+        cleaned = clean_details(category, details)
+    except Incomplete as refusal:
+        errors.update({f"detail_{key}": text for key, text in refusal.fields.items()})
+        cleaned = {}
+    for field in category.fields.all():
+        if field.required and field.key not in cleaned and f"detail_{field.key}" not in errors:
+            errors[f"detail_{field.key}"] = "This is required."
+    if errors:
+        return _render(
+            request,
+            categories=categories,
+            category=category,
+            data=data,
+            errors=_row_errors(errors),
+            status=422,
+        )
+
+    ip = client_ip(request)
+    with transaction.atomic():
+        reason = flood_reason(email, ip)
+        if reason:
+            return _render(
+                request,
+                categories=categories,
+                category=category,
+                data=data,
+                errors={},
+                status=429,
+                notice=reason,
+            )
+        ContactAttempt.objects.create(email=email, ip=ip, at=now())
+        try:
+            customer = actions.find_or_create_customer(name=name, email=email)
+            case = actions.open_case(
+                customer=customer,
+                category=category,
+                subject=subject,
+                details=cleaned,
+                channel=Channel.WEB,
+            )
+            actions.customer_wrote(
+                case, body=message, subject=subject, sender=email, via="web", wake=False
+            )
+        except DomainError as refusal:
+            transaction.set_rollback(True)
+            return _render(
+                request,
+                categories=categories,
+                category=category,
+                data=data,
+                errors={},
+                status=refusal.http_status,
+                notice=f"We could not take your message just now: {refusal.message}",
+            )
+    token = signing.dumps(case.pk, salt=SIGNING_SALT)
+    return redirect("portal-contact-sent", token=token)
+
+
+def _row_errors(errors: dict) -> dict:
+    """Row errors are looked up by field key; the fixed fields keep their own names."""
+    return {key.removeprefix("detail_"): text for key, text in errors.items()} | errors
+
+
+def contact_sent(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        case_id = signing.loads(token, salt=SIGNING_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise Http404("This confirmation link is not valid.") from None
+    case = Case.objects.select_related("customer").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("This confirmation link is not valid.")
+    promise = promise_words(case.deadline, time_zone=company_time_zone(), now=now())
+    return render(request, "portal/contact_sent.html", {"case": case, "promise": promise})
