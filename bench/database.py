@@ -38,6 +38,7 @@ def bench_database(*, quiet: bool = False) -> Iterator[str]:
     os.environ["RELAYDESK_HOME"] = temp_home
     os.environ.setdefault("RELAYDESK_SECRET_KEY", "bench-secret-key-not-for-production")
     os.environ["RELAYDESK_DEBUG"] = "false"  # DEBUG keeps every query in memory
+    os.environ["RELAYDESK_ALLOWED_HOSTS"] = "testserver"  # Django's test Client (bench.lists)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relaydesk.settings")
     if server_url:
         _drop_pg(server_url)

@@ -1,0 +1,234 @@
+"""open_case throughput against a raw INSERT of the same rows in one transaction.
+
+For each size, the database first holds that many cases (bench.seed). Then:
+1. `open_case` is called N times the way the staff intake page calls it (the intake person
+   owns the case; the customer has an email, so each case also writes its "opened" and
+   "acknowledged" events and queues the acknowledgement mail): cases/s.
+2. The same, routed: email intake (no acting person), so routing picks the least-loaded
+   on-duty frontline person whose skills cover the category, and tells them (a notification
+   and its mail).
+3. The very rows (1) wrote are read back and inserted again with fresh ids by the database
+   driver, one INSERT statement per row, all in one transaction: that is the raw rate the goal
+   compares with (goal: open_case ≥ 1/10 of it). Two variants are printed too: executemany in
+   one transaction, and row by row with one transaction per case (as open_case commits).
+
+    python -m bench.open_case                       # SQLite, 100k and 1M cases
+    RELAYDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m bench.open_case
+    python -m bench.open_case --sizes 100000 --count 2000
+"""
+
+import argparse
+import json
+import time
+
+DEFAULT_SIZES = (100_000, 1_000_000)
+DEFAULT_COUNT = 2_000
+WARM_UP = 50
+
+
+def _customers(n: int, tag: str):
+    from relaydesk.cases.models import Customer
+    from relaydesk.clock import now
+
+    moment = now()
+    return Customer.objects.bulk_create(
+        Customer(name=f"Bench {tag} {i}", email=f"bench.{tag}.{i}@example.com", created_at=moment)
+        for i in range(n)
+    )
+
+
+def _open_many(customers, *, acting, categories) -> float:
+    from relaydesk.cases.actions import open_case
+
+    started = time.perf_counter()
+    for number, customer in enumerate(customers):
+        open_case(
+            customer=customer,
+            category=categories[number % len(categories)],
+            subject="Charged twice for my season ticket",
+            details={"reference": f"INV-{number}"},
+            channel="phone" if acting else "email",
+            acting=acting,
+        )
+    return time.perf_counter() - started
+
+
+def _rows_since(model, first_id: int) -> tuple[list[str], list[tuple]]:
+    from django.db import connection
+
+    columns = [f.column for f in model._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(model._meta.db_table)} "
+            "WHERE id >= %s ORDER BY id",
+            [first_id],
+        )
+        return columns, [tuple(row) for row in cursor.fetchall()]
+
+
+def _max_id(model) -> int:
+    from django.db.models import Max
+
+    return model.objects.aggregate(top=Max("id"))["top"] or 0
+
+
+def _raw_insert(batches, *, mode: str) -> float:
+    """Insert the rows with the bare driver; returns seconds including the commit(s).
+
+    mode "rows": one INSERT per row, all in one transaction (the goal's comparison);
+    "many": executemany per table, one transaction; "per_case": one INSERT per row, but each
+    case's rows in their own transaction, as open_case commits each case.
+    """
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    pg = connection.vendor == "postgresql"
+    mark = "%s" if pg else "?"
+    if pg:
+        from psycopg.types.json import Jsonb
+    statements = []  # (case id, order, sql, row)
+    for order, (table, columns, rows) in enumerate(batches):
+        if pg:
+            rows = [
+                tuple(Jsonb(v) if isinstance(v, dict | list) else v for v in row) for row in rows
+            ]
+        sql = (
+            f"INSERT INTO {connection.ops.quote_name(table)} "  # noqa: S608
+            f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+            f"VALUES ({', '.join(mark for _ in columns)})"
+        )
+        case_column = columns.index("id" if order == 0 else "case_id")
+        statements.extend((row[case_column], order, sql, row) for row in rows)
+    begin = (lambda c: None) if pg else (lambda c: c.execute("BEGIN IMMEDIATE"))
+    started = time.perf_counter()
+    cursor = raw.cursor()
+    if mode == "per_case":
+        statements.sort(key=lambda s: (s[0], s[1]))
+        current = None
+        for case_id, _, sql, row in statements:
+            if case_id != current:
+                if current is not None:
+                    raw.commit()
+                begin(cursor)
+                current = case_id
+            cursor.execute(sql, row)
+    else:
+        begin(cursor)
+        if mode == "many":
+            by_sql: dict[str, list] = {}
+            for _, _, sql, row in statements:
+                by_sql.setdefault(sql, []).append(row)
+            for sql, rows in by_sql.items():
+                cursor.executemany(sql, rows)
+        else:
+            for _, _, sql, row in statements:
+                cursor.execute(sql, row)
+    raw.commit()
+    cursor.close()
+    return time.perf_counter() - started
+
+
+def _copy_of(rows_by_model, shift: dict[str, int], salt: str):
+    """The same rows with new ids (and new unique tokens), foreign keys shifted to match."""
+    from relaydesk.cases.models import Case, Event
+    from relaydesk.outbox.models import OutgoingMail
+
+    out = []
+    for model, (columns, rows) in rows_by_model.items():
+        index = {c: i for i, c in enumerate(columns)}
+        moved = []
+        for row in rows:
+            row = list(row)
+            row[index["id"]] += shift[model.__name__]
+            if model is Case:
+                row[index["status_token"]] = f"{row[index['status_token']]}{salt}"
+            if model is Event:
+                row[index["case_id"]] += shift["Case"]
+            if model is OutgoingMail:
+                row[index["message_id"]] = row[index["message_id"]].replace("<rd.", f"<rd.{salt}.")
+                for fk, target in (("case_id", "Case"), ("event_id", "Event")):
+                    if row[index[fk]] is not None:
+                        row[index[fk]] += shift[target]
+            moved.append(tuple(row))
+        out.append((model._meta.db_table, columns, moved))
+    return out
+
+
+def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
+    """Open `count` cases both ways and insert the same rows raw; print and return the rates."""
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+
+    from bench.report import heading
+    from relaydesk.cases.models import Case, Event
+    from relaydesk.intake.models import Category
+    from relaydesk.outbox.models import OutgoingMail
+
+    existing = Case.objects.count()
+    heading(f"open_case on {engine or connection.vendor} with {existing:,} cases")
+    acting = User.objects.select_related("staff__tier").get(username="frontline")
+    categories = list(Category.objects.order_by("position"))
+
+    _open_many(_customers(WARM_UP, "warm"), acting=acting, categories=categories)
+    first = {m: _max_id(m) + 1 for m in (Case, Event, OutgoingMail)}
+    staff_seconds = _open_many(_customers(count, "staff"), acting=acting, categories=categories)
+    rows = {m: _rows_since(m, first[m]) for m in (Case, Event, OutgoingMail)}
+    routed_seconds = _open_many(_customers(count, "routed"), acting=None, categories=categories)
+
+    n_rows = sum(len(r) for _, r in rows.values())
+    results = {
+        "existing_cases": existing,
+        "count": count,
+        "rows_per_case": n_rows / count,
+        "open_case_per_s": count / staff_seconds,
+        "open_case_routed_per_s": count / routed_seconds,
+    }
+    for mode in ("rows", "many", "per_case"):
+        shift = {m.__name__: _max_id(m) + 1 - first[m] for m in (Case, Event, OutgoingMail)}
+        seconds = _raw_insert(_copy_of(rows, shift, salt=mode), mode=mode)
+        results[f"raw_{mode}_per_s"] = count / seconds
+    transaction.get_connection().close()  # the raw transactions bypassed Django's bookkeeping
+
+    ratio = results["open_case_per_s"] / results["raw_rows_per_s"]
+    results["ratio"] = ratio
+    print(
+        f"rows written per case: {results['rows_per_case']:.1f} (case, opened + acknowledged "
+        "events, acknowledgement mail)"
+    )
+    print(f"open_case, staff intake        {results['open_case_per_s']:9,.0f} cases/s")
+    print(f"open_case, routed (email)      {results['open_case_routed_per_s']:9,.0f} cases/s")
+    print(f"raw INSERT, row by row, 1 tx   {results['raw_rows_per_s']:9,.0f} cases/s")
+    print(f"raw executemany, 1 tx          {results['raw_many_per_s']:9,.0f} cases/s")
+    print(f"raw INSERT, 1 tx per case      {results['raw_per_case_per_s']:9,.0f} cases/s")
+    verdict = "meets" if ratio >= 0.1 else "MISSES"
+    print(f"open_case ÷ raw row-by-row = 1/{1 / ratio:.1f}  ({verdict} the goal of ≥ 1/10)")
+    return results
+
+
+def main() -> None:
+    from bench.database import bench_database
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
+    parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    with bench_database() as engine:
+        from bench.seed import seed
+        from relaydesk.cases.models import Case
+
+        results = []
+        for size in sizes:
+            missing = size - Case.objects.count()
+            if missing > 0:
+                seed(missing)
+            results.append(measure(count=args.count, engine=engine))
+        if args.json:
+            print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
