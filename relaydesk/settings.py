@@ -231,3 +231,9 @@ IMAP_SSL = env_bool("RELAYDESK_IMAP_SSL", True)
 IMAP_POLL_SECONDS = env_int("RELAYDESK_IMAP_POLL_SECONDS", 60)
 CONTACT_PER_ADDRESS_PER_HOUR = env_int("RELAYDESK_CONTACT_PER_ADDRESS_PER_HOUR", 3)
 CONTACT_PER_IP_PER_HOUR = env_int("RELAYDESK_CONTACT_PER_IP_PER_HOUR", 10)
+
+# The outbox (relaydesk.outbox.sending): a claimed mail is left to its worker for the lease;
+# failed sends are retried after 1×, 2×, 4× … the first delay, up to the maximum attempts.
+OUTBOX_LEASE_SECONDS = env_int("RELAYDESK_OUTBOX_LEASE_SECONDS", 15 * 60)
+OUTBOX_RETRY_SECONDS = env_int("RELAYDESK_OUTBOX_RETRY_SECONDS", 30)
+OUTBOX_MAX_ATTEMPTS = env_int("RELAYDESK_OUTBOX_MAX_ATTEMPTS", 8)

@@ -486,63 +486,110 @@ def close(case: Case, *, acting: User | None, why: str = "") -> Case:
 def escalate(case: Case, *, acting: User | None = None, on_duty=None) -> Event | None:
     """Domain rule 6: past its deadline and not solved, the case goes to the executive on duty.
 
-    Once per opening. The rule is checked again under the row lock, so any number of workers
-    may call this for the same case and exactly one escalates it; the others get None.
-    `on_duty` lets a sweep look the executive up once per batch (relaydesk.clock.rota).
+    Once per opening: returns the `escalated` event, or None when the rule does not hold (not
+    open, already escalated in this opening, or the deadline is still ahead).
     """
+    events = escalate_many([case.pk], acting=acting, on_duty=on_duty)
+    return events[0] if events else None
+
+
+ESCALATION_FIELDS = [
+    "owner",
+    "tier",
+    "escalated",
+    "last_activity_at",
+    "owner_active_at",
+    "next_tickle_at",
+    "tickle_count",
+]
+
+
+def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list[Event]:
+    """escalate() for a batch of cases in a fixed number of statements (the worker's sweep).
+
+    The rule is checked again on the locked rows, so any number of workers may call this for
+    the same cases and each due case is escalated exactly once. `on_duty` lets the sweep look
+    the executive up once per batch (relaydesk.clock.rota). The bell line and the mail are
+    the same as relaydesk.cases.notify.notify() writes, created in bulk.
+    """
+    from django.conf import settings
+
+    from relaydesk.cases.models import Notification
     from relaydesk.clock import rota
+    from relaydesk.outbox.models import OutgoingMail
+    from relaydesk.outbox.queue import make_message_id
 
     with transaction.atomic():
-        case = _locked(case)
         moment = now()
-        if not case.is_open or case.escalated or case.deadline > moment:
-            return None
+        cases = list(
+            Case.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .filter(pk__in=list(case_ids), status=Status.OPEN, escalated=False)
+            .filter(deadline__lte=moment)
+            .order_by("deadline", "id")
+        )
+        if not cases:
+            return []
         if on_duty is None:
             on_duty = rota.executive_on_duty(moment)
         executive = on_duty.staff
-        previous_owner, previous_tier = case.owner, case.tier
-        if executive is not None and executive.user_id != case.owner_id:
-            _new_owner(case, executive, moment)
-        receiver = executive.user if executive is not None else previous_owner
-        case.escalated = True
-        case.save(
-            update_fields=[
-                "owner",
-                "tier",
-                "escalated",
-                "last_activity_at",
-                "owner_active_at",
-                "next_tickle_at",
-                "tickle_count",
-            ]
-        )
-        event = _event(
-            case,
-            EventKind.ESCALATED,
-            moment,
-            acting,
-            from_owner=previous_owner,
-            to_owner=receiver,
-            from_tier=previous_tier,
-            to_tier=case.tier,
-            reason="deadline",
-            data={
-                "deadline": case.deadline.isoformat(),
-                "opening": case.opening,
-                "rota": on_duty.source,
-                "rota_day": on_duty.day.isoformat(),
-            },
-        )
-        if on_duty.warning:
-            _event(case, EventKind.WARNING, moment, None, body=on_duty.warning)
-        if executive is not None:
-            notify(
-                executive.user,
-                case=case,
-                event=event,
-                text=f"{case.ref} passed its deadline and is yours now",
+        events, warnings = [], []
+        for case in cases:
+            from_owner_id, from_tier_id = case.owner_id, case.tier_id
+            if executive is not None and executive.user_id != case.owner_id:
+                case.owner_id, case.tier_id = executive.user_id, executive.tier_id
+                case.last_activity_at = case.owner_active_at = moment
+                case.next_tickle_at = next_tickle_after(case.category, moment)
+                case.tickle_count = 0
+            case.escalated = True
+            events.append(
+                Event(
+                    case=case,
+                    kind=EventKind.ESCALATED,
+                    at=moment,
+                    actor=acting,
+                    from_owner_id=from_owner_id,
+                    to_owner_id=case.owner_id,
+                    from_tier_id=from_tier_id,
+                    to_tier_id=case.tier_id,
+                    reason="deadline",
+                    data={
+                        "deadline": case.deadline.isoformat(),
+                        "opening": case.opening,
+                        "rota": on_duty.source,
+                        "rota_day": on_duty.day.isoformat(),
+                    },
+                )
             )
-    return event
+            if on_duty.warning:
+                warnings.append(
+                    Event(case=case, kind=EventKind.WARNING, at=moment, body=on_duty.warning)
+                )
+        Case.objects.bulk_update(cases, ESCALATION_FIELDS)
+        Event.objects.bulk_create(events + warnings)
+        if executive is not None:
+            user = executive.user
+            texts = [f"{case.ref} passed its deadline and is yours now" for case in cases]
+            Notification.objects.bulk_create(
+                Notification(user=user, case=case, event=event, text=text, created_at=moment)
+                for case, event, text in zip(cases, events, texts, strict=True)
+            )
+            if user.email:
+                OutgoingMail.objects.bulk_create(
+                    OutgoingMail(
+                        message_id=make_message_id(),
+                        to=user.email,
+                        subject=f"[{case.ref}] {text}",
+                        body=f"{text}\n\n{case.subject}\n\n{settings.BASE_URL}/cases/{case.ref}\n",
+                        case=case,
+                        event=event,
+                        automatic=True,
+                        created_at=moment,
+                        next_attempt_at=moment,
+                    )
+                    for case, event, text in zip(cases, events, texts, strict=True)
+                )
+    return events
 
 
 def tickle(case: Case) -> Event | None:

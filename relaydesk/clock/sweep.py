@@ -58,9 +58,7 @@ def handle_one_escalation_batch(limit: int | None = None) -> bool:
         if not ids:
             return False
         on_duty = rota.executive_on_duty(moment)
-        escalated = sum(
-            actions.escalate(Case(pk=case_id), on_duty=on_duty) is not None for case_id in ids
-        )
+        escalated = len(actions.escalate_many(ids, on_duty=on_duty))
     log.info(
         "escalated %d of %d claimed cases to %s (%s) in %.2f s",
         escalated,

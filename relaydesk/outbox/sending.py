@@ -9,7 +9,7 @@ One mail, at most one successful hand-over to the mail server, as far as a datab
 3. Right after the server accepts, mark the row SENT in its own committed transaction
    (a conditional UPDATE on the claimed attempt number, so a stale claim cannot overwrite).
    On failure, schedule the next attempt with exponential back-off, or mark it FAILED after
-   MAX_ATTEMPTS; a refusal the server calls permanent (5xx) fails at once.
+   max_attempts(); a refusal the server calls permanent (5xx) fails at once.
 
 The honest window: if the process dies after the server accepted a message and before step 3
 commits, the lease runs out and the mail is sent again (at-least-once, with the same
@@ -34,16 +34,23 @@ from relaydesk.outbox.models import OutgoingMail
 log = logging.getLogger("relaydesk.outbox")
 
 BATCH_SIZE = 50
-MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
-# Longer than a whole batch can take with the SMTP timeout on every message.
-LEASE = timedelta(minutes=15)
+
+
+def lease() -> timedelta:
+    """How long a claimed mail is left to its worker: longer than a whole batch can take with
+    the SMTP timeout on every message (default 15 min, RELAYDESK_OUTBOX_LEASE_SECONDS)."""
+    return timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 15 * 60))
+
+
+def max_attempts() -> int:
+    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8)
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, 4 min … capped at 2 h, after the `attempts`-th failure."""
-    return min(LONGEST_RETRY, FIRST_RETRY * (2 ** max(0, attempts - 1)))
+    """After the n-th failure: 30 s, 1 min, 2 min, 4 min … (by default), capped at 2 h."""
+    first = timedelta(seconds=getattr(settings, "OUTBOX_RETRY_SECONDS", 30))
+    return min(LONGEST_RETRY, first * (2 ** max(0, attempts - 1)))
 
 
 def as_email(mail: OutgoingMail) -> EmailMessage:
@@ -78,7 +85,7 @@ def claim(limit: int) -> list[OutgoingMail]:
         mails = list(due.order_by("next_attempt_at")[:limit])
         if mails:
             OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
-                next_attempt_at=moment + LEASE, attempts=F("attempts") + 1
+                next_attempt_at=moment + lease(), attempts=F("attempts") + 1
             )
             for mail in mails:
                 mail.attempts += 1
@@ -101,7 +108,7 @@ def _mark_sent(mail: OutgoingMail) -> None:
 
 def _mark_failed(mail: OutgoingMail, error: Exception) -> None:
     text = f"{type(error).__name__}: {error}"[:2000]
-    give_up = _permanent(error) or mail.attempts >= MAX_ATTEMPTS
+    give_up = _permanent(error) or mail.attempts >= max_attempts()
     OutgoingMail.objects.filter(
         pk=mail.pk, status=OutgoingMail.Status.QUEUED, attempts=mail.attempts
     ).update(

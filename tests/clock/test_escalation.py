@@ -156,16 +156,30 @@ def test_a_batch_escalates_the_most_overdue_cases_first(cast, monday):
     assert escalations(later)
 
 
-def test_an_escalation_batch_costs_a_fixed_number_of_queries_per_case(
-    cast, monday, django_assert_max_num_queries
+@pytest.mark.parametrize("count", [1, 40])
+def test_an_escalation_batch_costs_the_same_queries_for_one_case_or_forty(
+    cast, monday, django_assert_max_num_queries, count
 ):
-    for _ in range(10):
+    for _ in range(count):
         factories.make_case(category=cast.billing, acting=cast.fran)
     monday.shift(hours(21))
-    # Per case: lock-and-read, update, event, bell line, mail (+ a savepoint pair); per batch:
-    # the claim and the rota look-up.
-    with django_assert_max_num_queries(7 * 10 + 6):
+    # claim, lock-and-read, rota (company, range), update, events, bell lines, mails,
+    # and the savepoints the test's own transaction adds.
+    with django_assert_max_num_queries(12):
         assert handle_one_escalation_batch() is True
+    assert Notification.objects.filter(user=cast.ed).count() == count
+
+
+def test_one_escalation_writes_the_same_bell_line_and_mail_as_notify(cast, monday):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    monday.move_to(case.deadline, tick=False)
+    event = actions.escalate(case)
+    [mail] = OutgoingMail.objects.filter(event=event)
+    assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
+    assert mail.body.startswith(f"{case.ref} passed its deadline and is yours now\n\n")
+    assert f"/cases/{case.ref}" in mail.body
+    assert mail.automatic
+    assert mail.message_id.startswith("<rd.")
 
 
 def test_an_idle_escalation_sweep_is_one_query(cast, monday, django_assert_num_queries):

@@ -82,12 +82,12 @@ def test_a_server_that_is_down_counts_as_a_temporary_failure(db, noon, settings)
 def test_after_the_last_attempt_the_mail_is_marked_failed(db, noon, smtp_server):
     queued = queue_mail(to="x@acme.example", subject="x", body="x")
     smtp_server.recorder.failing = True
-    for attempt in range(1, sending.MAX_ATTEMPTS + 1):
+    for attempt in range(1, sending.max_attempts() + 1):
         send_everything_due()
         noon.shift(retry_delay(attempt))
     queued.refresh_from_db()
     assert queued.status == OutgoingMail.Status.FAILED
-    assert queued.attempts == sending.MAX_ATTEMPTS
+    assert queued.attempts == sending.max_attempts()
     smtp_server.recorder.failing = False
     noon.shift(timedelta(days=1))
     assert handle_one_send_batch() is False
@@ -113,7 +113,7 @@ def test_a_claimed_mail_is_left_alone_by_other_workers_until_its_lease_ends(db, 
     queue_mail(to="x@acme.example", subject="x", body="x")
     [claimed] = sending.claim(10)  # a worker that then died before sending
     assert sending.claim(10) == []
-    noon.shift(sending.LEASE)
+    noon.shift(sending.lease())
     [again] = sending.claim(10)
     assert again.pk == claimed.pk
     assert again.attempts == 2
