@@ -4,10 +4,16 @@ The server processes mail on its own thread (its own database connection), so th
 use committed transactions (`transactional_db`), as production does.
 """
 
+import json
+import os
 import re
+import shutil
 import smtplib
+import subprocess
+import sys
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +72,64 @@ def mail(
 @pytest.fixture
 def customer(mail_cast):
     return factories.make_customer()
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+class App:
+    """Runs tests.mail.app (or the relaydesk command) in its own process on its own database."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self.env = {
+            **os.environ,
+            "RELAYDESK_HOME": str(home),
+            "RELAYDESK_SECRET_KEY": "subprocess-test-key",
+            "DJANGO_SETTINGS_MODULE": "relaydesk.settings",
+            "PYTHONPATH": str(PROJECT),
+        }
+        self.env.pop("RELAYDESK_DATABASE_URL", None)
+        self.env.pop("RELAYDESK_TEST_DATABASE_URL", None)
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "tests.mail.app", *args],
+            cwd=PROJECT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=check,
+        )
+
+    def relaydesk(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "relaydesk.cli", *args],
+            cwd=PROJECT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+
+    def counts(self) -> dict:
+        return json.loads(self.run("counts").stdout)
+
+
+@pytest.fixture(scope="session")
+def migrated_home(tmp_path_factory) -> Path:
+    """One migrated and seeded SQLite database, copied for each test that needs a process."""
+    home = tmp_path_factory.mktemp("relaydesk-home")
+    app = App(home)
+    app.relaydesk("manage", "migrate", "--verbosity", "0")
+    app.run("seed")
+    return home
+
+
+@pytest.fixture
+def app(migrated_home, tmp_path) -> App:
+    home = tmp_path / "home"
+    shutil.copytree(migrated_home, home)
+    return App(home)

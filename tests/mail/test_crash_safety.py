@@ -1,0 +1,27 @@
+"""Crash safety: a message stored raw survives the process dying before it is processed."""
+
+import signal
+
+from tests.mail.conftest import mail
+
+
+def test_a_processor_killed_after_the_raw_store_processes_the_message_once_on_restart(
+    app, tmp_path
+):
+    message = tmp_path / "message.eml"
+    message.write_bytes(bytes(mail()))
+
+    crashed = app.run("store-then-crash", str(message), check=False)
+
+    assert crashed.returncode == -signal.SIGKILL
+    assert app.counts() == {"raw": 1, "received": 1, "cases": 0, "wrote": 0}
+
+    restarted = app.relaydesk("mailin", "--pending-only")
+
+    assert "Processed 1 message(s) left from before." in restarted.stdout
+    assert app.counts() == {"raw": 1, "received": 0, "cases": 1, "wrote": 1}
+
+    app.relaydesk("mailin", "--pending-only")
+    app.run("store-then-crash", str(message), check=False)  # the same mail delivered again
+
+    assert app.counts() == {"raw": 1, "received": 0, "cases": 1, "wrote": 1}
