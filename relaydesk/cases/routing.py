@@ -1,10 +1,28 @@
 """Picks the next owner: the least-loaded on-duty, active person who covers the category."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from relaydesk.cases.errors import DomainError
+from relaydesk.cases.models import Case, Status
 from relaydesk.intake.models import Category
 from relaydesk.org.models import Staff, Tier
+
+
+def open_load():
+    """A person's open cases, counted on case_owner_queue_idx (owner, status, deadline).
+
+    A subquery rather than Count over the join: the join read every case a person ever owned
+    (solved ones too), which made routing slow down with history (bench/open_case.py).
+    """
+    open_cases = (
+        Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(open_cases), 0)
 
 
 def candidates(tier: Tier, category: Category):
@@ -12,7 +30,7 @@ def candidates(tier: Tier, category: Category):
     return (
         Staff.objects.filter(tier=tier, on_duty=True, active=True, user__is_active=True)
         .filter(Q(skills=category) | Q(skills__isnull=True))
-        .annotate(load=Count("user__owned_cases", filter=Q(user__owned_cases__status="open")))
+        .annotate(load=open_load())
         .select_related("user", "tier")
         .order_by("load", "id")
         .distinct()
