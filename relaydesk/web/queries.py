@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from relaydesk.cases.models import Case, Event, Status
 from relaydesk.clock import now
 from relaydesk.org.models import Staff, Tier
 
 PAGE_SIZE = 50
+URGENT = ("deadline", "-realtime", "id")  # most urgent first: deadline, then realtime
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,7 @@ def my_cases(user: User, number: int = 1) -> Page:
 
     Served by case_owner_queue_idx (owner, status, deadline).
     """
-    cases = Case.objects.filter(owner=user, status=Status.OPEN).order_by(
-        "deadline", "-realtime", "id"
-    )
+    cases = Case.objects.filter(owner=user, status=Status.OPEN).order_by(*URGENT)
     return _page(_case_rows(cases), number)
 
 
@@ -68,22 +68,43 @@ def queue_tiers(staff: Staff | None) -> QuerySet:
     return Tier.objects.filter(rank__lte=staff.tier.rank)
 
 
-def tier_queue(user: User, staff: Staff | None, *, tier: Tier | None = None, number: int = 1):
-    """Open cases the person may take (not theirs), by deadline (case_open_deadline_idx)."""
-    cases = Case.objects.filter(status=Status.OPEN).exclude(owner=user)
-    if tier is not None:
-        cases = cases.filter(tier=tier)
-    else:
-        cases = cases.filter(tier__in=queue_tiers(staff))
-    return _page(_case_rows(cases.order_by("deadline", "-realtime", "id")), number)
+MAX_QUEUE_PAGE = 100
+
+
+def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
+    """Open cases at `tiers` that the person may take (not theirs), most urgent first.
+
+    One query per tier, each an ordered range of case_tier_queue_idx (tier, status, deadline)
+    cut off at the page, merged here. A single query over several tiers lets the database pick
+    that index and then sort every open case of those tiers, which at a million cases is slow.
+    """
+    number = min(number, MAX_QUEUE_PAGE)
+    want = number * PAGE_SIZE + 1
+    rows: list[Case] = []
+    for tier in tiers:
+        cases = Case.objects.filter(tier=tier, status=Status.OPEN).exclude(owner=user)
+        rows.extend(_case_rows(cases.order_by(*URGENT))[:want])
+    rows.sort(key=lambda case: (case.deadline, not case.realtime, case.pk))
+    start = (number - 1) * PAGE_SIZE
+    window = rows[start : start + PAGE_SIZE + 1]
+    return Page(items=window[:PAGE_SIZE], number=number, has_next=len(window) > PAGE_SIZE)
 
 
 def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
     """Every active staff member with their open-case count, grouped by tier: one query."""
+    # A correlated count per person reads only the open range of case_owner_queue_idx
+    # (owner, status, …); a join with a filtered COUNT would read every case they ever owned.
+    open_count = (
+        Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     staff = (
         Staff.objects.filter(active=True, user__is_active=True)
         .select_related("user", "tier")
-        .annotate(open_cases=Count("user__owned_cases", filter=Q(user__owned_cases__status="open")))
+        .annotate(open_cases=Coalesce(Subquery(open_count, output_field=IntegerField()), 0))
         .order_by("tier__rank", "user__first_name", "user__last_name", "user__username")
     )
     groups: dict[int, tuple[Tier, list[Staff]]] = {}

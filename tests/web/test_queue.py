@@ -1,7 +1,12 @@
 """The tier queue: open cases at my tier and below that I may take, with a one-click Take."""
 
+from datetime import timedelta
+
+import time_machine
+
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case, EventKind
+from relaydesk.clock import now
 from tests import factories
 from tests.web.conftest import HTMX
 
@@ -91,6 +96,28 @@ def test_the_queue_has_a_fixed_query_count(signed_in, cast, django_assert_max_nu
         customer = factories.make_customer(name=f"C{i}", email=f"q{i}@example.com")
         factories.make_case(category=cast.billing, acting=cast.fran, customer=customer)
     client = signed_in(cast.eve)
-    with django_assert_max_num_queries(8):
+    # session, user, staff, their tier, company zone, header, tiers, then one per tier (3 for Eve)
+    with django_assert_max_num_queries(10):
         html = client.get("/queue/").content.decode()
     assert html.count("hx-post=") == 30
+
+
+def test_the_queue_merges_tiers_most_urgent_first_and_pages(signed_in, cast):
+    start = now()
+    expected = []
+    for i in range(56):
+        with time_machine.travel(start + timedelta(minutes=i), tick=False):
+            case = factories.make_case(category=cast.billing, acting=cast.fran)
+            if i % 2:  # every other one goes to the specialist tier
+                case = actions.pass_case(
+                    case, acting=cast.fran, reason="needs_expertise", note="n", to_user=cast.sam
+                )
+        expected.append(case.ref)
+    client = signed_in(cast.eve)
+    first = client.get("/queue/").content.decode()
+    positions = [first.index(f'id="row-{ref}"') for ref in expected[:50]]
+    assert positions == sorted(positions)
+    assert f'id="row-{expected[50]}"' not in first
+    assert "Next page" in first
+    second = client.get("/queue/?page=2").content.decode()
+    assert [ref for ref in expected if f'id="row-{ref}"' in second] == expected[50:]

@@ -71,3 +71,23 @@ def due_within(deadline: datetime | None, hours: int) -> bool:
 @register.filter
 def iso(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat() if moment else ""
+
+
+@register.filter
+def when(moment: datetime | None, style: str = "long") -> str:
+    """The exact time in the active (company) time zone: 'Mon 23 Nov 2026, 14:05'.
+
+    Plain strftime rather than Django's localised `date` filter, which costs far more per call
+    and runs for every row of every list.
+    """
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    day = f"{local:%a} {local.day} {local:%b}"
+    if style == "short":
+        return f"{day}, {local:%H:%M}"
+    if style == "seconds":
+        return f"{day} {local.year}, {local:%H:%M:%S}"
+    if style == "day":
+        return f"{local.day} {local:%b %Y}"
+    return f"{day} {local.year}, {local:%H:%M}"

@@ -26,7 +26,7 @@ def queue(request):
         chosen = get_object_or_404(Tier, slug=request.GET["tier"], pk__in=[t.pk for t in tiers])
     number = queries.page_number(request.GET.get("page"))
     context = {
-        "page": queries.tier_queue(request.user, staff, tier=chosen, number=number),
+        "page": queries.tier_queue(request.user, [chosen] if chosen else tiers, number=number),
         "tiers": tiers,
         "chosen": chosen,
     }
