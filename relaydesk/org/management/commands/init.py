@@ -1,0 +1,31 @@
+"""`relaydesk init FILE`: create or update the company from its TOML file."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relaydesk.org.company_file import CompanyFileError, apply_spec, read_company_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the company (tiers, staff, categories, executive rota) from a TOML "
+        "company file. Safe to run again: it changes only what differs from the file."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the company file, e.g. examples/demo-company.toml")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="only check the file and report its problems; change nothing",
+        )
+
+    def handle(self, *args, file, dry_run=False, **options):
+        try:
+            spec = read_company_file(file)
+        except CompanyFileError as error:
+            raise CommandError(str(error)) from None
+        if dry_run:
+            self.stdout.write(f"{file} is fine: nothing was changed (--dry-run).")
+            return
+        summary = apply_spec(spec)
+        self.stdout.write(self.style.SUCCESS(str(summary)))
