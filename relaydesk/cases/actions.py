@@ -58,10 +58,10 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_related("category", "customer", "tier", "owner").get(pk=case.pk)
 
 
-def _text(value: str | None, what: str, *, limit: int = MAX_NOTE) -> str:
+def _text(value: str | None, what: str, *, field: str, limit: int = MAX_NOTE) -> str:
     text = (value or "").strip()
     if not text:
-        raise Incomplete(f"Write {what}.", fields={what.split()[-1]: "This is required."})
+        raise Incomplete(f"Write {what}.", fields={field: "This is required."})
     if len(text) > limit:
         raise Incomplete(f"Keep {what} under {limit} characters.")
     return text
@@ -113,7 +113,7 @@ def open_case(
     acting: User | None = None,
 ) -> Case:
     """Domain rule 1: staff intake owns its case; other channels route to an on-duty person."""
-    subject = _text(subject, "a subject", limit=300)
+    subject = _text(subject, "a subject", field="subject", limit=300)
     if not category.active:
         raise DomainError(f"{category.name} is no longer taking new cases.")
     if channel not in Channel.values:
@@ -229,7 +229,7 @@ def pass_case(
             f"Choose a reason for passing: {', '.join(PassReason.values)}.",
             fields={"reason": "Choose a reason."},
         )
-    note = _text(note, "a note for the next owner")
+    note = _text(note, "a note for the next owner", field="note")
     if (to_user is None) == (to_tier is None):
         raise Incomplete(
             "Pass to a named person or to a tier (one of them).",
@@ -303,7 +303,7 @@ def _direction(from_tier: Tier, to_tier: Tier) -> str:
 def add_note(case: Case, *, acting: User, body: str) -> Event:
     """Any staff member may add a note; a note by the owner counts as the owner's activity."""
     staff_of(acting)
-    body = _text(body, "the note")
+    body = _text(body, "the note", field="body")
     with transaction.atomic():
         case = _locked(case)
         moment = now()
@@ -328,7 +328,7 @@ def solve(
 ) -> Case:
     """Domain rule 5: the owner solves it twice: this customer's fix and the root-cause decision."""
     staff_of(acting)
-    resolution = _text(resolution, "the resolution")
+    resolution = _text(resolution, "the resolution", field="resolution")
     one_off_reason = (one_off_reason or "").strip()
     new_problem_title = (new_problem_title or "").strip()
     decisions = sum(bool(x) for x in (one_off_reason, problem, new_problem_title))
@@ -383,7 +383,7 @@ def reopen(case: Case, *, acting: User | None, why: str, by_customer: bool = Fal
         staff_of(acting)
     elif not by_customer:
         raise DomainError("Only staff or the customer can reopen a case.")
-    why = _text(why, "why it is reopened")
+    why = _text(why, "why it is reopened", field="why")
     with transaction.atomic():
         case = _locked(case)
         if case.is_open:
@@ -493,17 +493,6 @@ def escalate(case: Case, *, acting: User | None = None, on_duty=None) -> Event |
     return events[0] if events else None
 
 
-ESCALATION_FIELDS = [
-    "owner",
-    "tier",
-    "escalated",
-    "last_activity_at",
-    "owner_active_at",
-    "next_tickle_at",
-    "tickle_count",
-]
-
-
 def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list[Event]:
     """escalate() for a batch of cases in a fixed number of statements (the worker's sweep).
 
@@ -534,13 +523,16 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
             on_duty = rota.executive_on_duty(moment)
         executive = on_duty.staff
         events, warnings = [], []
+        moved: dict = {}  # next tickle time -> ids of cases that change hands
+        stayed: list[int] = []  # already the executive's (or nobody to pass to)
         for case in cases:
             from_owner_id, from_tier_id = case.owner_id, case.tier_id
             if executive is not None and executive.user_id != case.owner_id:
                 case.owner_id, case.tier_id = executive.user_id, executive.tier_id
-                case.last_activity_at = case.owner_active_at = moment
                 case.next_tickle_at = next_tickle_after(case.category, moment)
-                case.tickle_count = 0
+                moved.setdefault(case.next_tickle_at, []).append(case.pk)
+            else:
+                stayed.append(case.pk)
             case.escalated = True
             events.append(
                 Event(
@@ -565,7 +557,20 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
                 warnings.append(
                     Event(case=case, kind=EventKind.WARNING, at=moment, body=on_duty.warning)
                 )
-        Case.objects.bulk_update(cases, ESCALATION_FIELDS)
+        # A few UPDATEs per batch (one per tickle interval), not Django's slow bulk_update;
+        # the same fields _new_owner() sets for one case.
+        for next_tickle_at, ids in moved.items():
+            Case.objects.filter(pk__in=ids).update(
+                owner_id=executive.user_id,
+                tier_id=executive.tier_id,
+                escalated=True,
+                last_activity_at=moment,
+                owner_active_at=moment,
+                next_tickle_at=next_tickle_at,
+                tickle_count=0,
+            )
+        if stayed:
+            Case.objects.filter(pk__in=stayed).update(escalated=True)
         Event.objects.bulk_create(events + warnings)
         if executive is not None:
             user = executive.user
