@@ -1,0 +1,108 @@
+"""The one test that waits in real time (at most 90 s): a worker escalates within 60 s.
+
+Everything runs in subprocesses on a fresh embedded installation (SQLite in a temporary
+RELAYDESK_HOME): the company is set up, a case opened 30 s before the test with a 1-minute
+window, then the product's own process runs the clock. That process is `relaydesk serve`
+(web + worker thread) when the serve command exists, else `relaydesk worker`.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.clock.processes import REPO, stop_workers
+from tests.outbox.smtp_server import free_port
+
+pytestmark = pytest.mark.slow
+
+SETUP = """
+from datetime import date, timedelta
+from relaydesk.cases import actions
+from relaydesk.clock import now, pinned
+from relaydesk.org.models import ExecutiveRota
+from tests import factories
+
+factories.make_company()
+tiers = factories.make_tiers()
+quick = factories.make_category("quick", "Quick", solve_window_minutes=1)
+fran = factories.make_staff("fran", tiers["frontline"])
+ed = factories.make_staff("ed", tiers["executive"])
+today = now().date()
+ExecutiveRota.objects.create(
+    staff=ed, starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1)
+)
+with pinned(now() - timedelta(seconds=30)):
+    case = factories.make_case(category=quick, acting=fran.user, details={})
+print(case.pk)
+"""
+
+
+def product_env(home) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYDESK_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="relaydesk.settings",
+        RELAYDESK_HOME=str(home),
+        RELAYDESK_SECRET_KEY="test-secret-key-not-for-production",
+        PYTHONPATH=str(REPO),
+    )
+    return env
+
+
+def relaydesk(*args: str) -> list[str]:
+    return [sys.executable, "-m", "relaydesk.cli", *args]
+
+
+def has_serve_command(env) -> bool:
+    probe = subprocess.run(
+        relaydesk("manage", "help", "--commands"), env=env, capture_output=True, text=True
+    )
+    return "serve" in probe.stdout.split()
+
+
+def read_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_a_case_is_escalated_within_a_minute_of_its_deadline_in_real_time(tmp_path):
+    env = product_env(tmp_path)
+    subprocess.run(relaydesk("manage", "migrate", "-v0"), env=env, check=True, cwd=REPO)
+    opened = subprocess.run(
+        relaydesk("manage", "shell", "-c", SETUP),
+        env=env,
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    case_id = int(opened.stdout.split()[-1])
+    if has_serve_command(env):
+        command = relaydesk("serve", "--host", "127.0.0.1", "--port", str(free_port()))
+    else:
+        command = relaydesk("worker")  # `relaydesk serve` is not there yet: the same loop
+    log = tmp_path / "process.log"
+    process = subprocess.Popen(command, env=env, cwd=REPO, stderr=log.open("wb"))
+    database = sqlite3.connect(tmp_path / "relaydesk.sqlite3", timeout=20)
+    try:
+        [deadline_text] = database.execute(
+            "SELECT deadline FROM cases_case WHERE id = ?", (case_id,)
+        ).fetchone()
+        deadline = read_utc(deadline_text)
+        escalated_at = None
+        while escalated_at is None and datetime.now(UTC) < deadline + timedelta(seconds=60):
+            row = database.execute(
+                "SELECT at FROM cases_event WHERE case_id = ? AND kind = 'escalated'", (case_id,)
+            ).fetchone()
+            escalated_at = read_utc(row[0]) if row else None
+            time.sleep(0.5)
+    finally:
+        database.close()
+        [exit_code] = stop_workers([process])
+    assert escalated_at is not None, log.read_text()[-2000:]
+    assert deadline <= escalated_at < deadline + timedelta(seconds=60)
+    assert exit_code == 0
+    print(f"{command[3]}: escalated {(escalated_at - deadline).total_seconds():.1f} s after")
