@@ -51,7 +51,7 @@ def status_url(case: Case) -> str:
 
 
 def acknowledgement_subject(case: Case) -> str:
-    return f"[{case.ref}] We have your case: {case.subject}"
+    return f"[{case.ref}] We have your case: {case.subject}"[:300]
 
 
 def acknowledgement_text(case: Case) -> str:

@@ -25,6 +25,7 @@ from relaydesk.org.company import company_time_zone
 
 SIGNING_SALT = "relaydesk.portal.contact"
 MAX_MESSAGE = 20_000
+MAX_SUBJECT = 200  # notifications quote it within 300 characters
 
 
 @dataclass
@@ -144,8 +145,8 @@ def contact(request: HttpRequest) -> HttpResponse:
         errors["email"] = "Enter your email address, so we can answer you."
     if not subject:
         errors["subject"] = "Say in a few words what is wrong."
-    elif len(subject) > 300:
-        errors["subject"] = "Keep it under 300 characters."
+    elif len(subject) > MAX_SUBJECT:
+        errors["subject"] = f"Keep it under {MAX_SUBJECT} characters."
     if not message:
         errors["message"] = "Tell us what happened."
     elif len(message) > MAX_MESSAGE:

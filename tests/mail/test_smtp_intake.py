@@ -296,3 +296,12 @@ def test_category_follows_the_recipient_address(mailin, mail_cast):
 def test_support_address_is_the_default(mailin, mail_cast):
     send(mailin, mail(), to=[SUPPORT])
     assert Case.objects.get().category == mail_cast.billing
+
+
+def test_a_very_long_subject_is_shortened_not_refused(mailin):
+    send(mailin, mail(subject="Help " * 100))
+
+    case = Case.objects.get()
+    assert len(case.subject) == 200
+    assert case.subject.endswith("…")
+    assert len(acknowledgement_of(case).subject) <= 300

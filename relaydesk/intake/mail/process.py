@@ -29,6 +29,7 @@ log = logging.getLogger("relaydesk.mail")
 
 OUR_MESSAGE_ID = re.compile(r"<rd\.[0-9a-f]{24}@[^>\s]+>")
 Outcome = RawMessage.Outcome
+MAX_SUBJECT = 200
 
 
 class Quarantined(Exception):
@@ -208,6 +209,15 @@ def category_for(recipients: list[str], parsed: Parsed) -> Category:
     return first
 
 
+def case_subject(subject: str) -> str:
+    """The case's subject from a mail subject; kept short enough for every line that quotes it
+    (notifications and mail subjects are limited to 300 characters)."""
+    subject = " ".join(subject.split())
+    if len(subject) > MAX_SUBJECT:
+        subject = subject[: MAX_SUBJECT - 1] + "…"
+    return subject or "(no subject)"
+
+
 def _new_case(
     raw: RawMessage,
     parsed: Parsed,
@@ -229,7 +239,7 @@ def _new_case(
             case = actions.open_case(
                 customer=customer,
                 category=category,
-                subject=" ".join(parsed.subject.split())[:300] or "(no subject)",
+                subject=case_subject(parsed.subject),
                 channel=Channel.EMAIL,
             )
     except DomainError as refusal:
