@@ -94,6 +94,7 @@ def test_tier_three_takes_a_case_from_the_queue_with_one_click(
     page.evaluate("window.__stillHere = true")  # a full reload would forget this
     page.get_by_role("button", name=f"Take {case.ref}").click()
     expect(page.locator(f"#row-{case.ref}")).to_contain_text("Taken")
+    expect(page.locator(f"#row-{case.ref} [role=status]")).to_be_focused()
     assert page.evaluate("window.__stillHere") is True
     shoot("queue-taken")
     case.refresh_from_db()
@@ -155,6 +156,7 @@ def test_a_missing_required_field_blocks_passing_up_until_it_is_completed(
         f"Complete the required details before passing {case.ref} up: Invoice number."
     )
     expect(page.get_by_text("Required before passing up.")).to_be_visible()
+    expect(page.get_by_test_id("domain-error")).to_be_focused()
     expect(page.get_by_test_id("case-owner")).to_have_text("Fran Okafor")
     shoot("pass-blocked")
 

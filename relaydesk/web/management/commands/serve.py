@@ -1,0 +1,122 @@
+"""`relaydesk serve`: the staff UI, portal and API with a production WSGI server, one process.
+
+Migrates, collects static files (whitenoise serves them), with --demo loads the demo, then
+serves with waitress (threaded) and, unless --no-worker, runs the worker loop (escalations,
+tickles, outgoing mail) in a thread of the same process. SIGTERM and SIGINT stop both cleanly.
+To scale out, run several `serve --no-worker` behind a proxy and `relaydesk worker` apart
+(docs/operations.md).
+"""
+
+import signal
+import sys
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+NO_COMPANY = """\
+Relaydesk has no company yet, so there is nothing to serve.
+
+Start in one of two ways:
+
+  relaydesk init FILE        describe your company (tiers, staff, categories, executive
+                             rota) in a TOML file and load it; examples/demo-company.toml
+                             is a complete example to copy from
+  relaydesk serve --demo     try it with the demo company (Northline Rail), its staff and
+                             sixty days of cases; log in as frontline / demo
+
+Data lives in {home}.
+"""
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the staff UI, the customer portal and the API (waitress), with the worker in "
+        "the same process unless --no-worker."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="load the demo company first")
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not run the worker here (run `relaydesk worker` separately)",
+        )
+        parser.add_argument("--threads", type=int, default=8, help="request threads")
+
+    def handle(self, *args, demo, host, port, no_worker, threads, **options):
+        from relaydesk.org.models import Company
+
+        self.say("Preparing the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not demo and Company.current() is None:
+            self.stderr.write(NO_COMPANY.format(home=settings.HOME))
+            sys.exit(1)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if demo:
+            self.load_demo()
+
+        server = self.make_server(host, port, threads)
+        stop = threading.Event()
+        worker = None if no_worker else self.start_worker(stop)
+        url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
+        worker_note = "with the worker" if worker else "without the worker"
+        self.say(f"Relaydesk is serving on {url} ({worker_note}). Stop with Ctrl+C.")
+
+        def request_stop(signum, frame):
+            raise SystemExit(0)  # waitress's loop ends on SystemExit and stops its threads
+
+        previous = {
+            sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            server.run()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            stop.set()
+            server.close()
+            if worker is not None:
+                worker.join(timeout=30)
+            self.say("Relaydesk stopped.")
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def load_demo(self) -> None:
+        from relaydesk.org.demo import DemoRefused
+        from relaydesk.org.management.commands.demo import print_logins, run_demo
+
+        try:
+            result = run_demo(stdout=self.stdout)
+        except DemoRefused as error:
+            raise CommandError(str(error)) from None
+        self.say(result.message)
+        print_logins(self.say)
+
+    def make_server(self, host: str, port: int, threads: int):
+        from django.core.wsgi import get_wsgi_application
+        from waitress.server import create_server
+
+        try:
+            return create_server(
+                get_wsgi_application(), host=host, port=port, threads=threads, ident="Relaydesk"
+            )
+        except OSError as error:
+            raise CommandError(
+                f"Cannot listen on {host}:{port} ({error.strerror}); choose another with --port."
+            ) from None
+
+    def start_worker(self, stop: threading.Event) -> threading.Thread | None:
+        try:
+            from relaydesk.clock.worker import run_worker
+        except ImportError as error:
+            self.stderr.write(f"The worker is not available ({error}); serving without it.")
+            return None
+        thread = threading.Thread(target=run_worker, args=(stop,), name="worker", daemon=True)
+        thread.start()
+        return thread
