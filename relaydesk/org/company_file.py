@@ -287,12 +287,17 @@ class _Checker:
             else list(Tier.objects.values_list("slug", flat=True))
         )
         spec.categories = self._categories()
-        category_slugs = {c.slug for c in spec.categories} | set(
-            Category.objects.values_list("slug", flat=True)
-        )
+        # Slugs as written, even of categories with problems of their own, so one mistake
+        # is reported once and not again at every person who has that skill.
+        written = self.data.get("categories")
+        category_slugs = {
+            table.get("slug")
+            for table in (written if isinstance(written, list) else [])
+            if isinstance(table, dict)
+        } | set(Category.objects.values_list("slug", flat=True))
         spec.staff = self._staff(set(tier_slugs), category_slugs)
         top_tier = tier_slugs[-1] if tier_slugs else None
-        spec.rota = self._rota(top_tier)
+        spec.rota = self._rota(top_tier, set(tier_slugs))
         return spec
 
     def _company(self) -> dict | None:
@@ -584,7 +589,7 @@ class _Checker:
                 )
         return staff
 
-    def _rota(self, top_tier: str | None):
+    def _rota(self, top_tier: str | None, known_tiers: set[str]):
         tables = self._array_of_tables("executive_rota")
         if tables is None:
             return None
@@ -619,7 +624,7 @@ class _Checker:
                         self.source.key("executive_rota", position, "username"),
                         f"{username!r} on the executive rota is not a staff member.",
                     )
-                elif top_tier is not None and tier != top_tier:
+                elif top_tier is not None and tier != top_tier and tier in known_tiers:
                     self.problem(
                         self.source.key("executive_rota", position, "username"),
                         f"{username!r} is on the executive rota but in tier {tier!r}, "

@@ -48,6 +48,7 @@ RECENT_SHARE = 0.15  # cases opened in the last RECENT_HOURS: most of them are s
 RECENT_HOURS = 24
 REALTIME_SHARE = 0.11  # of cases in categories with realtime triggers (~10% overall)
 SWEEP_EVERY = timedelta(minutes=30)
+DESK_MINIMUM = 20  # from this many cases on, the demo logins find open cases of their own
 
 Progress = Callable[[int, int], None]
 
@@ -73,10 +74,11 @@ class DemoResult:
 
 @dataclass
 class Step:
-    kind: str  # open, note, details, pass_up, pass_same, take, solve, reopen, close
+    kind: str  # open, note, details, pass_up, pass_same, pass_to, take, solve, reopen, close
     after: timedelta
     rank: int = 0  # the target tier's rank for pass_up and take
     reason: str = ""
+    username: str = ""  # the receiver for pass_to
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Story:
     opened_at: datetime
     realtime: bool
     steps: list[Step]
+    intake: str = ""  # the username who takes the call, when the story says who
     case_id: int | None = None
     next_step: int = 0
 
@@ -175,6 +178,7 @@ class Builder:
             .prefetch_related("skills")
         )
         self.skills = {s.pk: {c.pk for c in s.skills.all()} for s in self.staff}
+        self.users = {s.user.username: s.user for s in self.staff}
         self.customers = self._customer_pool()
         self.problems: dict[str, Problem] = {}
         self.done = 0
@@ -261,13 +265,44 @@ class Builder:
         return steps
 
     def _stories(self, count: int) -> list[Story]:
+        desk = self._desk_stories() if count >= DESK_MINIMUM else []
         stories = []
-        for number in range(count):
+        for number in range(count - len(desk)):
             category = self.rng.choice(self.categories)
             realtime = bool(self.triggers[category.pk]) and self.rng.random() < REALTIME_SHARE
             stories.append(
                 Story(number, category, self._opened_at(), realtime, self._plan(realtime))
             )
+        for number, story in enumerate(desk, start=len(stories)):
+            story.number = number
+            stories.append(story)
+        return stories
+
+    def _desk_stories(self) -> list[Story]:
+        """Today's desk: every demo login below the executive owns open cases when they log in.
+
+        (The executive gets the cases that passed their deadline, through the sweep.)
+        """
+        plans = [
+            [],
+            [],
+            [],
+            [("specialist", "needs_expertise")],
+            [("specialist", "needs_expertise")],
+            [("specialist", "needs_expertise"), ("expert", "needs_expertise")],
+            [("manager", "needs_authority")],
+        ]
+        stories = []
+        for passes in plans:
+            steps = [Step("open", timedelta(0))]
+            for username, reason in passes:
+                minutes = self.rng.uniform(5, 30)
+                steps.append(
+                    Step("pass_to", timedelta(minutes=minutes), reason=reason, username=username)
+                )
+            opened_at = self.until - timedelta(minutes=self.rng.uniform(70, 180))
+            category = self.rng.choice(self.categories)
+            stories.append(Story(0, category, opened_at, False, steps, intake="frontline"))
         return stories
 
     # ---------------------------------------------------------------- playing
@@ -374,7 +409,9 @@ class Builder:
             weights=[45, 25, 20, 5, 5],
         )[0]
         acting = None
-        if channel in (Channel.PHONE, Channel.CHAT):
+        if story.intake:
+            channel, acting = Channel.PHONE, self.users[story.intake]
+        elif channel in (Channel.PHONE, Channel.CHAT):
             frontline = [s for s in self.staff if s.tier.rank == 0 and s.on_duty]
             acting = rng.choice(frontline).user
         triggers = self.triggers[story.category.pk]
@@ -453,6 +490,16 @@ class Builder:
                     reason=PassReason.SHIFT_CHANGE,
                     note=words.PASS_NOTES["shift_change"],
                     to_user=colleague.user,
+                )
+        elif step.kind == "pass_to":
+            receiver = self.users[step.username]
+            if case.is_open and receiver.pk != case.owner_id:
+                return actions.pass_case(
+                    case,
+                    acting=owner,
+                    reason=step.reason,
+                    note=words.PASS_NOTES[step.reason],
+                    to_user=receiver,
                 )
         elif step.kind == "take":
             taker = self._pick(case, step.rank)
