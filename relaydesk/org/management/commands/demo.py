@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from relaydesk.org.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, build_demo
+from relaydesk.org.management.database import ensure_migrated
 
 
 def print_logins(write) -> None:
@@ -31,6 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, cases=None, seed=2026, **options):
         if cases is not None and cases < 0:
             raise CommandError("--cases must be 0 or more.")
+        ensure_migrated()
         try:
             result = run_demo(cases=cases, seed=seed, stdout=self.stdout)
         except DemoRefused as error:

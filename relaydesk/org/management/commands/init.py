@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from relaydesk.org.company_file import CompanyFileError, apply_spec, read_company_file
+from relaydesk.org.management.database import ensure_migrated
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run=False, **options):
+        ensure_migrated()  # the file is checked against what the database already holds
         try:
             spec = read_company_file(file)
         except CompanyFileError as error:
