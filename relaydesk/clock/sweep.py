@@ -39,6 +39,56 @@ def _claim(queryset, order_by: str, limit: int) -> list[int]:
     return list(queryset.order_by(order_by).values_list("id", flat=True)[:limit])
 
 
+# SQLite binds 'open' as a parameter, and then its planner cannot see that a query matches a
+# partial index's condition: it picks case_open_deadline_idx and wades through every
+# escalated case. Literal conditions plus INDEXED BY keep the sweeps on their partial indexes
+# (and make SQLite fail loudly, "no query solution", if the index ever stops matching).
+SQLITE_DUE = {
+    "escalation": (
+        'SELECT "id" FROM "cases_case" INDEXED BY "case_escalation_due_idx" '
+        'WHERE NOT "escalated" AND "status" = \'open\' AND "deadline" <= %s '
+        'ORDER BY "deadline" LIMIT %s'
+    ),
+    "tickle": (
+        'SELECT "id" FROM "cases_case" INDEXED BY "case_tickle_due_idx" '
+        'WHERE "status" = \'open\' AND "next_tickle_at" <= %s '
+        'ORDER BY "next_tickle_at" LIMIT %s'
+    ),
+    "mail": (
+        'SELECT "id" FROM "outbox_outgoingmail" INDEXED BY "outbox_due_idx" '
+        'WHERE "status" = \'queued\' AND "next_attempt_at" <= %s '
+        'ORDER BY "next_attempt_at" LIMIT %s'
+    ),
+}
+SQLITE_NEXT = {
+    "escalation": (
+        'SELECT MIN("deadline") FROM "cases_case" INDEXED BY "case_escalation_due_idx" '
+        'WHERE NOT "escalated" AND "status" = \'open\''
+    ),
+    "tickle": (
+        'SELECT MIN("next_tickle_at") FROM "cases_case" INDEXED BY "case_tickle_due_idx" '
+        "WHERE \"status\" = 'open'"
+    ),
+    "mail": (
+        'SELECT MIN("next_attempt_at") FROM "outbox_outgoingmail" INDEXED BY "outbox_due_idx" '
+        "WHERE \"status\" = 'queued'"
+    ),
+}
+
+
+def sqlite_due_ids(kind: str, moment: datetime, limit: int) -> list[int]:
+    """Due row ids on SQLite, through the partial index (called inside the write lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SQLITE_DUE[kind], [connection.ops.adapt_datetimefield_value(moment), limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def due_ids(kind: str, queryset, order_by: str, moment: datetime, limit: int) -> list[int]:
+    if connection.vendor == "sqlite":
+        return sqlite_due_ids(kind, moment, limit)
+    return _claim(queryset, order_by, limit)
+
+
 def escalation_due(moment: datetime):
     """Open, not escalated in this opening, deadline passed (matches case_escalation_due_idx)."""
     return Case.objects.filter(status=Status.OPEN, escalated=False, deadline__lte=moment)
@@ -54,7 +104,7 @@ def handle_one_escalation_batch(limit: int | None = None) -> bool:
     started = time.monotonic()
     with transaction.atomic():
         moment = now()
-        ids = _claim(escalation_due(moment), "deadline", limit)
+        ids = due_ids("escalation", escalation_due(moment), "deadline", moment, limit)
         if not ids:
             return False
         on_duty = rota.executive_on_duty(moment)
@@ -74,7 +124,8 @@ def handle_one_tickle_batch(limit: int | None = None) -> bool:
     limit = limit or BATCH_SIZE
     started = time.monotonic()
     with transaction.atomic():
-        ids = _claim(tickle_due(now()), "next_tickle_at", limit)
+        moment = now()
+        ids = due_ids("tickle", tickle_due(moment), "next_tickle_at", moment, limit)
         if not ids:
             return False
         tickled = sum(actions.tickle(Case(pk=case_id)) is not None for case_id in ids)
@@ -86,6 +137,17 @@ def handle_one_tickle_batch(limit: int | None = None) -> bool:
 
 def next_due_at() -> datetime | None:
     """The earliest moment anything becomes due: a deadline, a tickle or a queued mail."""
+    if connection.vendor == "sqlite":
+        candidates = []
+        with connection.cursor() as cursor:
+            for sql in SQLITE_NEXT.values():
+                cursor.execute(sql)
+                value = cursor.fetchone()[0]
+                if value is not None:
+                    candidates.append(
+                        connection.ops.convert_datetimefield_value(value, None, connection)
+                    )
+        return min(candidates) if candidates else None
     candidates = [
         Case.objects.filter(status=Status.OPEN, escalated=False)
         .order_by("deadline")

@@ -28,7 +28,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 
-from relaydesk.clock import now
+from relaydesk.clock import now, sweep
 from relaydesk.outbox.models import OutgoingMail
 
 log = logging.getLogger("relaydesk.outbox")
@@ -77,12 +77,15 @@ def as_email(mail: OutgoingMail) -> EmailMessage:
 def claim(limit: int) -> list[OutgoingMail]:
     with transaction.atomic():
         moment = now()
-        due = OutgoingMail.objects.filter(
-            status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=moment
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        mails = list(due.order_by("next_attempt_at")[:limit])
+        if connection.vendor == "sqlite":
+            # Under the IMMEDIATE write lock; through outbox_due_idx (see clock.sweep).
+            ids = sweep.sqlite_due_ids("mail", moment, limit)
+            mails = list(OutgoingMail.objects.filter(pk__in=ids).order_by("next_attempt_at"))
+        else:
+            due = OutgoingMail.objects.filter(
+                status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=moment
+            ).select_for_update(skip_locked=True)
+            mails = list(due.order_by("next_attempt_at")[:limit])
         if mails:
             OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
                 next_attempt_at=moment + lease(), attempts=F("attempts") + 1
