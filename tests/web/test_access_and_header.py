@@ -1,5 +1,7 @@
 """Nobody sees a staff page without signing in; the header tells who you are and what's new."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -133,3 +135,28 @@ def test_every_page_names_the_company_time_zone_times(signed_in, cast):
     factories.make_case(category=cast.billing, acting=cast.fran)
     html = signed_in(cast.fran).get("/").content.decode()
     assert "+01:00" in html or "+02:00" in html
+
+
+def test_times_follow_the_company_zone_when_it_changes(signed_in, cast):
+    from relaydesk.org.models import Company
+
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    Company.objects.filter(pk=cast.company.pk).update(time_zone="Asia/Tokyo")
+    html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    assert case.opened_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M:%S") in html
+    assert "+09:00" in html
+
+
+def test_a_broken_company_zone_falls_back_instead_of_failing(signed_in, cast):
+    from relaydesk.org.models import Company
+
+    Company.objects.filter(pk=cast.company.pk).update(time_zone="Mars/Olympus")
+    assert signed_in(cast.fran).get("/").status_code == 200
+
+
+def test_intake_works_even_with_a_broken_company_zone(signed_in, cast):
+    from relaydesk.org.models import Company
+
+    Company.objects.filter(pk=cast.company.pk).update(time_zone="Mars/Olympus")
+    client = signed_in(cast.fran)
+    assert client.get("/intake/?category=billing").status_code == 200

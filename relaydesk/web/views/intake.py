@@ -8,6 +8,7 @@ reference and the promise.
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
@@ -17,7 +18,6 @@ from relaydesk.clock.deadlines import deadline_for
 from relaydesk.clock.words import promise_words
 from relaydesk.intake.details import clean_details, missing_required
 from relaydesk.intake.models import Category
-from relaydesk.org.company import company_time_zone
 from relaydesk.org.models import DEFAULT_REASSURANCE, Company
 from relaydesk.web.access import get_case_for, staff_required
 from relaydesk.web.details import detail_rows, posted_details
@@ -34,7 +34,8 @@ def _script(ref: str, promise: str) -> str:
 
 
 def _promise(deadline) -> str:
-    return promise_words(deadline, time_zone=company_time_zone(), now=now())
+    # The zone the middleware activated: the company's, or the fallback if its name is broken.
+    return promise_words(deadline, time_zone=str(timezone.get_current_timezone()), now=now())
 
 
 def _category(slug: str | None) -> Category | None:
