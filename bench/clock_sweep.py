@@ -43,11 +43,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open", type=int, default=1_000_000, help="open cases")
     parser.add_argument("--due", type=int, default=10_000, help="of them past their deadline")
-    parser.add_argument("--batch", type=int, default=500, help="cases per escalation batch")
+    parser.add_argument(
+        "--batch", type=int, default=100, help="cases per batch (the worker default)"
+    )
     args = parser.parse_args()
 
+    from bench import database
     from bench.database import analyze, bench_database
 
+    database.BENCH_DB_NAME = "relaydesk_bench_clock"  # not the core benchmarks' database
     with bench_database() as engine:
         from bench.seed import seed
         from relaydesk.cases.models import Event, EventKind
