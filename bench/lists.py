@@ -12,6 +12,7 @@ view, queries and template; no network), after 5 unmeasured warm-up requests:
     python -m bench.lists                      # SQLite, 1M cases
     RELAYDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m bench.lists
     python -m bench.lists --size 100000
+    python -m bench.lists --open-share 0.02     # a realistic backlog instead of a heavy one
 """
 
 import argparse
@@ -147,11 +148,18 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=DEFAULT_SIZE)
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.3,
+        help="share of the cases still open (0.3: a heavy backlog of 12k open cases a person "
+        "at 1M; 0.02: 800 a person)",
+    )
     args = parser.parse_args()
     with bench_database() as engine:
         from bench.seed import seed
 
-        seed(args.size)
+        seed(args.size, open_share=args.open_share)
         measure(engine=engine)
 
 
