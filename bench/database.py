@@ -26,8 +26,17 @@ def _admin_execute(server_url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def _drop_pg(server_url: str) -> None:
-    _admin_execute(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+def _drop_pg(server_url: str, *, force: bool) -> None:
+    """Drop the bench database. Without force, a run still using it is left alone (error)."""
+    import psycopg
+
+    sql = f"DROP DATABASE IF EXISTS {BENCH_DB_NAME}" + (" WITH (FORCE)" if force else "")
+    try:
+        _admin_execute(server_url, sql)
+    except psycopg.errors.ObjectInUse:
+        raise SystemExit(
+            f"{BENCH_DB_NAME} is in use: another benchmark run is going on; wait for it."
+        ) from None
 
 
 @contextmanager
@@ -41,7 +50,7 @@ def bench_database(*, quiet: bool = False) -> Iterator[str]:
     os.environ["RELAYDESK_ALLOWED_HOSTS"] = "testserver"  # Django's test Client (bench.lists)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relaydesk.settings")
     if server_url:
-        _drop_pg(server_url)
+        _drop_pg(server_url, force=False)  # a leftover of a killed run, never a live one
         _admin_execute(server_url, f"CREATE DATABASE {BENCH_DB_NAME}")
         os.environ["RELAYDESK_DATABASE_URL"] = urlunsplit(
             urlsplit(server_url)._replace(path=f"/{BENCH_DB_NAME}")
@@ -65,7 +74,7 @@ def bench_database(*, quiet: bool = False) -> Iterator[str]:
         connections.close_all()
         if server_url:
             os.environ["RELAYDESK_DATABASE_URL"] = server_url
-            _drop_pg(server_url)
+            _drop_pg(server_url, force=True)  # our own, with any connection a thread left
         shutil.rmtree(temp_home, ignore_errors=True)
 
 
