@@ -27,7 +27,7 @@ def other_benchmarks() -> list[str]:
     return sorted(n for n in names if n not in CORE | NOT_BENCHMARKS and not n.startswith("_"))
 
 
-def run_core(sizes: list[int], count: int) -> None:
+def run_core(sizes: list[int], count: int, *, acknowledged: bool = False) -> None:
     from bench.database import bench_database
 
     with bench_database() as engine:
@@ -40,7 +40,7 @@ def run_core(sizes: list[int], count: int) -> None:
             missing = size - Case.objects.count()
             if missing > 0:
                 started = time.perf_counter()
-                seed(missing)
+                seed(missing, acknowledged=acknowledged)
                 print(f"[bench] seeded to {size:,} cases in {time.perf_counter() - started:.0f} s")
             open_case.measure(count=count, engine=engine)
         lists.measure(engine=engine)
@@ -51,10 +51,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--count", type=int, default=2000, help="open_case calls per size")
     parser.add_argument("--only", choices=["core", "others"], default=None)
+    parser.add_argument(
+        "--acknowledged",
+        action="store_true",
+        help="seed each case with its acknowledgement event and mail (slower seeding)",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.only != "others":
-        run_core(sizes, args.count)
+        run_core(sizes, args.count, acknowledged=args.acknowledged)
     if args.only != "core":
         for name in other_benchmarks():
             print(f"\n[bench] python -m bench.{name}", flush=True)

@@ -15,6 +15,7 @@ For each size, the database first holds that many cases (bench.seed). Then:
     python -m bench.open_case                       # SQLite, 100k and 1M cases
     RELAYDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m bench.open_case
     python -m bench.open_case --sizes 100000 --count 2000
+    python -m bench.open_case --acknowledged        # history includes 1 acknowledgement a case
 """
 
 import argparse
@@ -219,6 +220,11 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT)
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    parser.add_argument(
+        "--acknowledged",
+        action="store_true",
+        help="seed each case with its acknowledgement event and mail, as production has them",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     with bench_database() as engine:
@@ -229,7 +235,7 @@ def main() -> None:
         for size in sizes:
             missing = size - Case.objects.count()
             if missing > 0:
-                seed(missing)
+                seed(missing, acknowledged=args.acknowledged)
             results.append(measure(count=args.count, engine=engine))
         if args.json:
             print(json.dumps(results, indent=2))

@@ -191,6 +191,7 @@ def seed(
     *,
     open_share: float = 0.3,
     overdue_share: float = 0.0,
+    acknowledged: bool = False,
     realtime_share: float = 0.02,
     days: int = 60,
     batch: int = 25_000,
@@ -201,6 +202,9 @@ def seed(
     """Add `n_cases` cases (on top of any already there) and return the org.
 
     open_share: share of the new cases still open (the rest solved, a third of those closed).
+    acknowledged: also write what the acknowledgement leaves behind, as production has it: an
+    "acknowledged" event and its (sent) OutgoingMail row per case (open_case's own queries
+    about earlier acknowledgements then meet a realistic history).
     overdue_share: share of the open cases whose deadline has already passed (clock sweeps);
     the other open cases were opened within their window, so they are not yet due.
     """
@@ -208,6 +212,7 @@ def seed(
 
     from relaydesk.cases.models import Case, Customer, Event
     from relaydesk.clock import now
+    from relaydesk.outbox.models import OutgoingMail
 
     started = time.perf_counter()
     org = make_org()
@@ -270,6 +275,25 @@ def seed(
             "data",
         ],
     )
+    mails = _Table(
+        OutgoingMail,
+        [
+            "id",
+            "message_id",
+            "to",
+            "subject",
+            "body",
+            "automatic",
+            "case_id",
+            "event_id",
+            "status",
+            "created_at",
+            "next_attempt_at",
+            "attempts",
+            "sent_at",
+        ],
+    )
+    mail_id = _next_id(OutgoingMail)
     case_id = _next_id(Case)
     event_id = _next_id(Event)
     customer_id = _next_id(Customer)
@@ -288,7 +312,7 @@ def seed(
         done = 0
         while done < n_cases:
             size = min(batch, n_cases - done)
-            case_rows, event_rows = [], []
+            case_rows, event_rows, mail_rows = [], [], []
             for _ in range(size):
                 user_id, tier_id = org.staff[rng.randrange(len(org.staff))]
                 category_id = org.category_ids[rng.randrange(len(org.category_ids))]
@@ -395,9 +419,48 @@ def seed(
                             )
                         )
                         event_id += 1
+                if acknowledged:
+                    subject_line = f"[RD-{case_id + 1000}] We have your case: {subject}"
+                    event_rows.append(
+                        (
+                            event_id,
+                            case_id,
+                            "acknowledged",
+                            None,
+                            stamp(opened),
+                            None,
+                            None,
+                            None,
+                            None,
+                            "",
+                            "Thank you for telling us about this.",
+                            json.dumps({"to": f"c{customer}@example.com", "subject": subject_line}),
+                        )
+                    )
+                    mail_rows.append(
+                        (
+                            mail_id,
+                            f"<seed.{mail_id}@bench.example>",
+                            f"c{customer}@example.com",
+                            subject_line,
+                            "Thank you for telling us about this.",
+                            True,
+                            case_id,
+                            event_id,
+                            "sent",
+                            stamp(opened),
+                            stamp(opened),
+                            1,
+                            stamp(opened),
+                        )
+                    )
+                    event_id += 1
+                    mail_id += 1
                 case_id += 1
             cases.insert(case_rows)
             events.insert(event_rows)
+            if mail_rows:
+                mails.insert(mail_rows)
             done += size
             org.events += len(event_rows)
             if progress:
@@ -408,7 +471,7 @@ def seed(
                     file=sys.stderr,
                     flush=True,
                 )
-        _reset_sequences([Customer, Case, Event])
+        _reset_sequences([Customer, Case, Event, OutgoingMail])
     if progress:
         print(file=sys.stderr)
     if connection.vendor == "sqlite":
