@@ -23,6 +23,9 @@ import json
 import time
 
 DEFAULT_SIZES = (100_000, 1_000_000)
+# CPU seconds of this process in the last timed step. On SQLite the database runs inside this
+# process, so count ÷ CPU is the rate an idle machine would give, whatever else is running.
+CPU = [0.0]
 DEFAULT_COUNT = 2_000
 WARM_UP = 50
 
@@ -41,7 +44,7 @@ def _customers(n: int, tag: str):
 def _open_many(customers, *, acting, categories) -> float:
     from relaydesk.cases.actions import open_case
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for number, customer in enumerate(customers):
         open_case(
             customer=customer,
@@ -51,6 +54,7 @@ def _open_many(customers, *, acting, categories) -> float:
             channel="phone" if acting else "email",
             acting=acting,
         )
+    CPU[0] = time.process_time() - cpu
     return time.perf_counter() - started
 
 
@@ -103,7 +107,7 @@ def _raw_insert(batches, *, mode: str) -> float:
         case_column = columns.index("id" if order == 0 else "case_id")
         statements.extend((row[case_column], order, sql, row) for row in rows)
     begin = (lambda c: None) if pg else (lambda c: c.execute("BEGIN IMMEDIATE"))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     cursor = raw.cursor()
     if mode == "per_case":
         statements.sort(key=lambda s: (s[0], s[1]))
@@ -128,6 +132,7 @@ def _raw_insert(batches, *, mode: str) -> float:
                 cursor.execute(sql, row)
     raw.commit()
     cursor.close()
+    CPU[0] = time.process_time() - cpu
     return time.perf_counter() - started
 
 
@@ -178,6 +183,7 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
     staff_seconds = _open_many(
         _customers(count, f"staff{existing}"), acting=acting, categories=categories
     )
+    staff_cpu = CPU[0]
     rows = {m: _rows_since(m, first[m]) for m in (Case, Event, OutgoingMail)}
     routed_seconds = _open_many(
         _customers(count, f"routed{existing}"), acting=None, categories=categories
@@ -190,11 +196,14 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
         "rows_per_case": n_rows / count,
         "open_case_per_s": count / staff_seconds,
         "open_case_routed_per_s": count / routed_seconds,
+        "open_case_per_cpu_s": count / staff_cpu,
+        "open_case_routed_per_cpu_s": count / CPU[0],
     }
     for mode in ("rows", "many", "per_case"):
         shift = {m.__name__: _max_id(m) + 1 - first[m] for m in (Case, Event, OutgoingMail)}
         seconds = _raw_insert(_copy_of(rows, shift, salt=mode), mode=mode)
         results[f"raw_{mode}_per_s"] = count / seconds
+        results[f"raw_{mode}_per_cpu_s"] = count / CPU[0]
     transaction.get_connection().close()  # the raw transactions bypassed Django's bookkeeping
 
     ratio = results["open_case_per_s"] / results["raw_rows_per_s"]
@@ -203,13 +212,22 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
         f"rows written per case: {results['rows_per_case']:.1f} (case, opened + acknowledged "
         "events, acknowledgement mail)"
     )
-    print(f"open_case, staff intake        {results['open_case_per_s']:9,.0f} cases/s")
-    print(f"open_case, routed (email)      {results['open_case_routed_per_s']:9,.0f} cases/s")
-    print(f"raw INSERT, row by row, 1 tx   {results['raw_rows_per_s']:9,.0f} cases/s")
-    print(f"raw executemany, 1 tx          {results['raw_many_per_s']:9,.0f} cases/s")
-    print(f"raw INSERT, 1 tx per case      {results['raw_per_case_per_s']:9,.0f} cases/s")
+    print(f"{'':31}{'cases/s':>9}  {'per CPU-s of this process':>26}")
+    for label, key in (
+        ("open_case, staff intake", "open_case"),
+        ("open_case, routed (email)", "open_case_routed"),
+        ("raw INSERT, row by row, 1 tx", "raw_rows"),
+        ("raw executemany, 1 tx", "raw_many"),
+        ("raw INSERT, 1 tx per case", "raw_per_case"),
+    ):
+        print(f"{label:<31}{results[key + '_per_s']:9,.0f}  {results[key + '_per_cpu_s']:26,.0f}")
     verdict = "meets" if ratio >= 0.1 else "MISSES"
-    print(f"open_case ÷ raw row-by-row = 1/{1 / ratio:.1f}  ({verdict} the goal of ≥ 1/10)")
+    cpu_ratio = results["open_case_per_cpu_s"] / results["raw_rows_per_cpu_s"]
+    results["cpu_ratio"] = cpu_ratio
+    print(
+        f"open_case ÷ raw row-by-row = 1/{1 / ratio:.1f} by the clock, 1/{1 / cpu_ratio:.1f} by "
+        f"CPU  ({verdict} the goal of ≥ 1/10)"
+    )
     return results
 
 
