@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from relaydesk.cases.models import Event, EventKind, PassReason
+from relaydesk.problems.models import Problem
 
 
 def _name(user) -> str:
@@ -24,8 +25,17 @@ class Line:
     body_is_mail: bool = False
 
 
-def describe(event: Event, labels: dict[str, str]) -> Line:
-    """`labels` maps detail keys to their field labels, for field changes."""
+def problem_titles(events: list[Event]) -> dict[int, str]:
+    """Titles of the problems the solved events link to: one query, only when there are any."""
+    ids = {e.data.get("problem_id") for e in events if e.kind == EventKind.SOLVED and e.data}
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(Problem.objects.filter(pk__in=ids).values_list("id", "title"))
+
+
+def describe(event: Event, labels: dict[str, str], problems: dict[int, str] | None = None) -> Line:
+    """`labels` maps detail keys to field labels (for field changes), `problems` ids to titles."""
     kind, actor, data = event.kind, _name(event.actor), event.data or {}
     to_owner, to_tier = _name(event.to_owner), event.to_tier.name if event.to_tier else ""
     if kind == EventKind.OPENED:
@@ -66,14 +76,14 @@ def describe(event: Event, labels: dict[str, str]) -> Line:
         ]
         return Line(event, f"{actor} changed the details", changes=changes)
     if kind == EventKind.SOLVED:
-        second = (
-            f"one-off: {data['one_off_reason']}"
-            if data.get("one_off_reason")
-            else f"problem #{data['problem_id']}"
-            if data.get("problem_id")
-            else ""
-        )
-        return Line(event, f"{actor} solved it{' (' + second + ')' if second else ''}", event.body)
+        problem_id = data.get("problem_id")
+        if data.get("one_off_reason"):
+            second = f" (one-off: {data['one_off_reason']})"
+        elif problem_id:
+            second = f" (problem: {(problems or {}).get(problem_id, f'#{problem_id}')})"
+        else:
+            second = ""
+        return Line(event, f"{actor} solved it{second}", event.body)
     if kind == EventKind.REOPENED:
         who = "the customer" if data.get("by") == "customer" else actor
         return Line(event, f"Reopened by {who}; owner {to_owner} ({to_tier})", event.body)

@@ -238,6 +238,8 @@ def test_solve_by_opening_a_new_problem(signed_in, cast):
     )
     case.refresh_from_db()
     assert case.problem.title == "Terminals double-charge on retry"
+    html = signed_in(cast.sam).get(f"/cases/{case.ref}/").content.decode()
+    assert "solved it (problem: Terminals double-charge on retry)" in html
 
 
 def test_solve_by_linking_a_known_problem(signed_in, cast):

@@ -17,7 +17,7 @@ from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
 from relaydesk.web.details import detail_rows, posted_details
 from relaydesk.web.forms import NoteForm, PassForm, ReopenForm, SolveForm, staff_for_passing
-from relaydesk.web.timeline import describe
+from relaydesk.web.timeline import describe, problem_titles
 
 PROBLEM_CHOICES = 200
 
@@ -42,6 +42,8 @@ def _render_case(request, case, *, status=200, **extra):
     fields = list(case.category.fields.all())
     labels = {field.key: field.label for field in fields}
     known = set(labels)
+    events = queries.timeline(case)
+    problems = problem_titles(events)
     context = {
         "case": case,
         "allowed": allowed,
@@ -51,7 +53,7 @@ def _render_case(request, case, *, status=200, **extra):
         ),
         "extra_details": {k: v for k, v in case.details.items() if k not in known},
         "missing": missing_required(case.category, case.details) if fields else [],
-        "lines": [describe(event, labels) for event in queries.timeline(case)],
+        "lines": [describe(event, labels, problems) for event in events],
         "note_form": NoteForm(prefix="note"),
         "reopen_form": ReopenForm(prefix="reopen"),
         **extra,
