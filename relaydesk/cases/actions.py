@@ -513,6 +513,9 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
         cases = list(
             Case.objects.select_for_update(of=("self",))
             .select_related("category")
+            .only(
+                "owner", "tier", "deadline", "opening", "subject", "category__tickle_after_minutes"
+            )
             .filter(pk__in=list(case_ids), status=Status.OPEN, escalated=False)
             .filter(deadline__lte=moment)
             .order_by("deadline", "id")
