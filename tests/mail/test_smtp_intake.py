@@ -305,3 +305,48 @@ def test_a_very_long_subject_is_shortened_not_refused(mailin):
     assert len(case.subject) == 200
     assert case.subject.endswith("…")
     assert len(acknowledgement_of(case).subject) <= 300
+
+
+def raw_conversation(controller, data: bytes) -> tuple[int, bytes]:
+    """MAIL, RCPT and DATA by hand (no SIZE announced), as a careless client would."""
+    with smtplib.SMTP(controller.hostname, controller.port, timeout=30) as client:
+        client.ehlo()
+        client.mail("carla@example.com")
+        client.rcpt(SUPPORT)
+        return client.data(data)
+
+
+def test_leading_dots_are_unstuffed(mailin):
+    body = b".hidden line\r\n..two dots\r\nend\r\n"
+    head = b"From: carla@example.com\r\nTo: support@relaydesk.localhost\r\nSubject: dots\r\n\r\n"
+    code, _ = raw_conversation(mailin, head + body)
+
+    assert code == 250
+    wrote = Case.objects.get().events.get(kind=EventKind.CUSTOMER_WROTE)
+    assert wrote.body == ".hidden line\n..two dots\nend"
+    assert bytes(RawMessage.objects.get().raw).endswith(body)
+
+
+def test_too_much_data_is_refused_with_552_after_data(mail_cast, settings):
+    from relaydesk.intake.mail.smtp import make_controller
+
+    settings.MAIL_MAX_MESSAGE_BYTES = 10_000
+    controller = make_controller("127.0.0.1", 0)
+    controller.start()
+    try:
+        code, _ = raw_conversation(controller, b"Subject: big\r\n\r\n" + b"x" * 100 + b"\r\n" * 200)
+        assert code == 250
+        code, _ = raw_conversation(
+            controller, b"Subject: big\r\n\r\n" + (b"x" * 70 + b"\r\n") * 500
+        )
+        assert code == 552
+    finally:
+        controller.stop()
+    assert RawMessage.objects.count() == 1
+
+
+def test_a_line_longer_than_a_megabyte_is_refused_with_500(mailin):
+    code, _ = raw_conversation(mailin, b"Subject: long\r\n\r\n" + b"x" * 1_100_000 + b"\r\n")
+
+    assert code == 500
+    assert not RawMessage.objects.exists()

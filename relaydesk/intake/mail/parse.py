@@ -4,9 +4,11 @@ compat32 is used on purpose: the modern policy raises on some malformed headers 
 are read, and intake must never crash on what a stranger sends.
 """
 
+import binascii
 import email
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import compat32
@@ -95,20 +97,43 @@ def split_headers(raw: bytes) -> tuple[bytes, bytes]:
     return (head, body) if sep else (data, b"")
 
 
+HASH_CHUNK = 1024 * 1024
+
+
+def _normalised_hash(data: memoryview) -> str:
+    """sha256 of `data` with CRLF read as LF, a megabyte at a time (no copy of a big message)."""
+    digest = hashlib.sha256()
+    carry = b""
+    for start in range(0, len(data), HASH_CHUNK):
+        chunk = carry + bytes(data[start : start + HASH_CHUNK])
+        carry = b""
+        if chunk.endswith(b"\r"):
+            chunk, carry = chunk[:-1], b"\r"
+        digest.update(chunk.replace(b"\r\n", b"\n"))
+    digest.update(carry)
+    return digest.hexdigest()
+
+
+def _body_start(raw: bytes) -> int:
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    if not ends:
+        return len(raw)
+    end = min(ends)
+    return end + (4 if raw.startswith(b"\r\n\r\n", end) else 2)
+
+
 def message_key(raw: bytes, message_id: str) -> str:
     """The unique key of a stored message. The body hash tells apart different messages that
-    (wrongly) share a Message-ID, while a redelivery — same Message-ID, same body, perhaps a
-    new Received line — maps to the same key."""
-    _, body = split_headers(raw)
+    (wrongly) share a Message-ID, while a redelivery (same Message-ID, same body, perhaps a
+    new Received line) maps to the same key. Line endings do not count (SMTP vs IMAP)."""
+    view = memoryview(raw)
     if message_id:
-        body_hash = hashlib.sha256(body).hexdigest()[:32]
-        mid = (
-            message_id
-            if len(message_id) <= 200
-            else hashlib.sha256(message_id.encode()).hexdigest()
-        )
+        body_hash = _normalised_hash(view[_body_start(raw) :])[:32]
+        mid = message_id
+        if len(mid) > 200:
+            mid = hashlib.sha256(message_id.encode()).hexdigest()
         return f"{mid}|{body_hash}"
-    return "sha256:" + hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+    return "sha256:" + _normalised_hash(view)
 
 
 def read_message_id(raw: bytes) -> str:
@@ -120,11 +145,100 @@ def read_message_id(raw: bytes) -> str:
     return normalise_message_id(match.group(1).decode("latin-1"))
 
 
-def part_text(part: Message) -> str:
+# Big base64 blocks (attachments) are lifted out of the message before the standard parser
+# sees it: compat32 would hold each one several times over (as text, as a list of lines, as
+# bytes), about 8× the message. The parser gets a placeholder line; the block is decoded
+# straight from the raw bytes when its part is read.
+HOIST_MIN_BYTES = 64 * 1024
+HOIST_MIN_LINES = 800
+BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]{40,}={0,2}\r?\n")
+BASE64_LAST_LINE = re.compile(rb"[A-Za-z0-9+/]*={0,2}\r?\n")
+
+
+def base64_runs(raw: bytes):
+    """(start, end) of each run of at least HOIST_MIN_LINES base64 lines, plus the short last
+    line. One pass over the lines: linear time whatever a sender puts in the message."""
+    position, run_start, run_lines = 0, 0, 0
+    size = len(raw)
+    while position < size:
+        end = raw.find(b"\n", position)
+        end = size if end < 0 else end + 1
+        if BASE64_LINE.fullmatch(raw, position, end):
+            if run_lines == 0:
+                run_start = position
+            run_lines += 1
+        else:
+            if run_lines >= HOIST_MIN_LINES:
+                if BASE64_LAST_LINE.fullmatch(raw, position, end):
+                    yield run_start, end
+                else:
+                    yield run_start, position
+            run_lines = 0
+        position = end
+    if run_lines >= HOIST_MIN_LINES:
+        yield run_start, size
+
+
+class Hoisted:
+    def __init__(self, raw: bytes):
+        self.token = f"RELAYDESK-HOISTED-{secrets.token_hex(8)}-"
+        self.blocks: dict[str, memoryview] = {}
+        self.reduced = raw
+        if len(raw) < HOIST_MIN_BYTES:
+            return
+        view = memoryview(raw)
+        pieces, last = [], 0
+        for start, end in base64_runs(raw):
+            name = f"{self.token}{len(self.blocks)}"
+            self.blocks[name] = view[start:end]
+            pieces += [view[last:start], name.encode() + b"\r\n"]
+            last = end
+        if self.blocks:
+            pieces.append(view[last:])
+            self.reduced = b"".join(pieces)
+
+    def restore(self, data: bytes) -> bytes:
+        """`data` with any placeholder put back as the original block (non-base64 parts)."""
+        if not self.blocks or self.token.encode() not in data:
+            return data
+        for name, block in self.blocks.items():
+            data = data.replace(name.encode(), bytes(block).rstrip(b"\r\n"))
+        return data
+
+    def decoded(self, part: Message) -> bytes | None:
+        """A base64 part that is exactly one lifted block, decoded from the raw bytes."""
+        if not self.blocks:
+            return None
+        payload = part.get_payload()
+        if not isinstance(payload, str) or self.token not in payload:
+            return None
+        name = payload.strip()
+        block = self.blocks.get(name)
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        if block is None or encoding != "base64":
+            return self.restore(payload.encode("utf-8", "surrogateescape"))
+        try:
+            return binascii.a2b_base64(block)
+        except binascii.Error:
+            return bytes(block)
+
+
+NOTHING_HOISTED = Hoisted(b"")
+
+
+def decoded_payload(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> bytes | None:
+    lifted = hoisted.decoded(part)
+    if lifted is not None:
+        return lifted
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001 - undecodable transfer encoding: fall back to the raw payload
         payload = None
+    return hoisted.restore(payload) if payload is not None else None
+
+
+def part_text(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> str:
+    payload = decoded_payload(part, hoisted)
     if payload is None:
         raw_payload = part.get_payload()
         if isinstance(raw_payload, str):
@@ -138,18 +252,16 @@ def part_text(part: Message) -> str:
     return decode_bytes(payload, charset)
 
 
-def part_bytes(part: Message) -> bytes:
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
-        payload = None
+def part_bytes(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> bytes:
+    payload = decoded_payload(part, hoisted)
     if payload is None:
         raw_payload = part.get_payload()
         if isinstance(raw_payload, list):
             try:
-                return b"\n".join(p.as_bytes() for p in raw_payload if isinstance(p, Message))
+                joined = b"\n".join(p.as_bytes() for p in raw_payload if isinstance(p, Message))
             except Exception:  # noqa: BLE001
                 return b""
+            return hoisted.restore(joined)
         payload = str(raw_payload or "").encode("utf-8", "surrogateescape")
     return payload
 
@@ -184,8 +296,9 @@ def disposition_of(part: Message) -> str:
 
 
 class _Walker:
-    def __init__(self, parsed: Parsed):
+    def __init__(self, parsed: Parsed, hoisted: Hoisted):
         self.parsed = parsed
+        self.hoisted = hoisted
         self.plain: list[str] = []
         self.html: list[str] = []
 
@@ -208,17 +321,17 @@ class _Walker:
         if ctype in ("message/rfc822", "message/global") or (
             ctype.startswith("message/") and isinstance(payload, list)
         ):
-            self.attach(name or "message.eml", "message/rfc822", part_bytes(part))
+            self.attach(name or "message.eml", "message/rfc822", part_bytes(part, self.hoisted))
             return
         if disposition == "attachment" or name:
-            self.attach(name or "attachment", ctype, part_bytes(part))
+            self.attach(name or "attachment", ctype, part_bytes(part, self.hoisted))
             return
         if ctype == "text/html":
-            self.html.append(part_text(part))
+            self.html.append(part_text(part, self.hoisted))
         elif ctype in ("text/plain", "text/enriched"):
-            self.plain.append(part_text(part))
+            self.plain.append(part_text(part, self.hoisted))
         else:
-            self.attach(name or "attachment", ctype, part_bytes(part))
+            self.attach(name or "attachment", ctype, part_bytes(part, self.hoisted))
 
     def alternative(self, payload: list, depth: int) -> None:
         subs = [sub for sub in payload if isinstance(sub, Message)]
@@ -252,7 +365,8 @@ def first_charset(message: Message) -> str | None:
 
 def parse(raw: bytes) -> Parsed:
     try:
-        message = email.message_from_bytes(raw, policy=compat32)
+        hoisted = Hoisted(raw)
+        message = email.message_from_bytes(hoisted.reduced, policy=compat32)
     except Exception as error:  # noqa: BLE001 - keep going with an empty message
         message = Message()
         parsed = Parsed(message=message, problems=[f"not a readable message: {error}"])
@@ -275,7 +389,7 @@ def parse(raw: bytes) -> Parsed:
     parsed.subject = parsed.header("Subject")[:300]
     parsed.in_reply_to = message_ids(parsed.header("In-Reply-To"))
     parsed.references = message_ids(parsed.header("References"))
-    walker = _Walker(parsed)
+    walker = _Walker(parsed, hoisted)
     try:
         if content_type_of(message) == "multipart/report":
             parsed.bounce = read_report(message)
@@ -289,7 +403,7 @@ def parse(raw: bytes) -> Parsed:
         html_texts = [html_to_text(h) for h in walker.html if h.strip()]
         parsed.text = "\n\n".join(t for t in html_texts if t)
         parsed.html_only = bool(html_texts)
-    parsed.text = clean(parsed.text)
+    parsed.text = clean(parsed.text.replace("\r\n", "\n").replace("\r", "\n"))
     return parsed
 
 

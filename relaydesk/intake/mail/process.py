@@ -48,20 +48,23 @@ class Result:
     reason: str = ""
 
 
-def process(raw_id: int) -> Result:
-    """Process one stored message, once."""
+def process(raw_id: int, *, raw_bytes: bytes | None = None) -> Result:
+    """Process one stored message, once. `raw_bytes` are the stored bytes, when at hand."""
     with transaction.atomic():
-        raw = RawMessage.objects.select_for_update().get(pk=raw_id)
+        rows = RawMessage.objects.select_for_update()
+        raw = rows.defer("raw").get(pk=raw_id) if raw_bytes is not None else rows.get(pk=raw_id)
         if raw.state != RawMessage.State.RECEIVED:
             return Result(raw.outcome, raw.case, "already processed")
         raw.attempts += 1
-        parsed = parse(bytes(raw.raw))
+        if raw_bytes is None:
+            raw_bytes = bytes(raw.raw)
+        parsed = parse(raw_bytes)
         raw.sender = parsed.sender[:320]
         raw.subject = parsed.subject[:300]
         raw.fingerprint = parsed.fingerprint
         try:
             with transaction.atomic():  # a refusal rolls back what this message began
-                result = _decide(raw, parsed)
+                result = _decide(raw, parsed, raw_bytes)
         except Quarantined as refusal:
             result = quarantine(raw, refusal.reason, case=refusal.case)
         raw.state = (
@@ -72,7 +75,18 @@ def process(raw_id: int) -> Result:
         raw.outcome = result.outcome
         raw.case = result.case
         raw.processed_at = now()
-        raw.save()
+        raw.save(
+            update_fields=[
+                "attempts",
+                "sender",
+                "subject",
+                "fingerprint",
+                "state",
+                "outcome",
+                "case",
+                "processed_at",
+            ]
+        )
     log.info("mail %s from %s: %s %s", raw.pk, raw.sender, result.outcome, result.reason)
     return result
 
@@ -89,11 +103,11 @@ def quarantine(raw: RawMessage, reason: str, *, case: Case | None = None) -> Res
     return Result(Outcome.QUARANTINED, None, reason)
 
 
-def _decide(raw: RawMessage, parsed: Parsed) -> Result:
+def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     if parsed.message_id and OutgoingMail.objects.filter(message_id=parsed.message_id).exists():
         raise Quarantined("This is our own message coming back (a mail loop); not answered.")
     if looks_like_bounce(parsed):
-        return _bounce(raw, parsed)
+        return _bounce(raw, parsed, raw_bytes)
     automatic = automatic_reason(parsed, envelope_from=raw.envelope_from)
     duplicate = _duplicate_of(raw)
     if duplicate is not None:
@@ -155,11 +169,11 @@ def _reply(raw: RawMessage, parsed: Parsed, thread: Thread, *, automatic: str | 
     return Result(Outcome.REPLY, thread.case, f"via {thread.via}")
 
 
-def _bounce(raw: RawMessage, parsed: Parsed) -> Result:
+def _bounce(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     bounce = parsed.bounce
     referenced = [*(bounce.referenced_ids if bounce else []), *parsed.in_reply_to]
     referenced += parsed.references
-    referenced += OUR_MESSAGE_ID.findall(bytes(raw.raw).decode("latin-1"))
+    referenced += OUR_MESSAGE_ID.findall(raw_bytes[: 1024 * 1024].decode("latin-1"))
     ours = (
         OutgoingMail.objects.filter(message_id__in=list(dict.fromkeys(referenced))[:200])
         .exclude(case__isnull=True)
@@ -184,29 +198,21 @@ def _bounce(raw: RawMessage, parsed: Parsed) -> Result:
 
 def category_for(recipients: list[str], parsed: Parsed) -> Category:
     """The recipient's category (Category.mail_address), else the first matching rule, else
-    the configured default, else the first active category."""
-    active = Category.objects.filter(active=True)
-    by_address = active.filter(mail_address__in=[r for r in recipients if r]).first()
-    if by_address is None and recipients:
-        lowered = {r.lower() for r in recipients}
-        by_address = next(
-            (c for c in active.exclude(mail_address="") if c.mail_address.lower() in lowered),
-            None,
-        )
-    if by_address is not None:
-        return by_address
-    for rule in MailRule.objects.filter(category__active=True).select_related("category"):
+    the configured default, else the first active category. (Two small queries.)"""
+    active = list(Category.objects.filter(active=True).order_by("position", "name"))
+    if not active:
+        raise Quarantined("There is no active category to open a case in.")
+    lowered = {r.lower() for r in recipients}
+    for category in active:
+        if category.mail_address and category.mail_address.lower() in lowered:
+            return category
+    rules = MailRule.objects.filter(category__active=True).select_related("category")
+    for rule in rules:
         haystack = parsed.subject if rule.field == MailRule.Field.SUBJECT else parsed.sender
         if rule.text.lower() in haystack.lower():
             return rule.category
-    if settings.MAIL_DEFAULT_CATEGORY:
-        default = active.filter(slug=settings.MAIL_DEFAULT_CATEGORY).first()
-        if default is not None:
-            return default
-    first = active.order_by("position", "name").first()
-    if first is None:
-        raise Quarantined("There is no active category to open a case in.")
-    return first
+    default = settings.MAIL_DEFAULT_CATEGORY
+    return next((c for c in active if c.slug == default), active[0])
 
 
 def case_subject(subject: str) -> str:

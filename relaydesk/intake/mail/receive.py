@@ -40,9 +40,6 @@ def store(
     transport does not know it, as with IMAP)."""
     message_id = read_message_id(raw_bytes)
     key = message_key(raw_bytes, message_id)
-    existing = RawMessage.objects.filter(message_key=key).first()
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
             raw = RawMessage.objects.create(
@@ -55,8 +52,8 @@ def store(
                 envelope_to=[str(address).lower()[:320] for address in envelope_to][:100],
                 received_at=now(),
             )
-    except IntegrityError:  # the same message stored at the same moment by another process
-        return RawMessage.objects.get(message_key=key), False
+    except IntegrityError:  # stored before: a redelivery (or the same mail at the same moment)
+        return RawMessage.objects.defer("raw").get(message_key=key), False
     return raw, True
 
 
@@ -69,14 +66,16 @@ def receive(
     )
     if raw.state != RawMessage.State.RECEIVED:
         return Received(raw.pk, created, None)
-    return Received(raw.pk, created, process_with_retries(raw.pk))
+    return Received(raw.pk, created, process_with_retries(raw.pk, raw_bytes=raw_bytes))
 
 
-def process_with_retries(raw_id: int) -> Result:
-    """Process; a busy database is retried, anything else is quarantined with its reason."""
+def process_with_retries(raw_id: int, *, raw_bytes: bytes | None = None) -> Result:
+    """Process; a busy database is retried, anything else is quarantined with its reason.
+
+    `raw_bytes`, when the caller still holds them, saves reading a big message back."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return process(raw_id)
+            return process(raw_id, raw_bytes=raw_bytes)
         except OperationalError as error:
             log.warning("mail %s: attempt %s failed: %s", raw_id, attempt, error)
             if attempt == ATTEMPTS:

@@ -12,7 +12,7 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -35,7 +35,55 @@ def accepted_domains() -> set[str]:
 
 
 class LenientSMTP(SMTP):
+    """aiosmtpd's SMTP with long lines allowed and a DATA phase that keeps the message in one
+    growing buffer (aiosmtpd keeps a list of one bytearray per line, then joins them: about
+    three times the message in memory for a big attachment)."""
+
     line_length_limit = LINE_LENGTH_LIMIT
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        content = bytearray()
+        limit = self.data_size_limit
+        refusal = ""
+        while self.transport is not None:
+            try:
+                line = await self._reader.readuntil(b"\r\n")
+            except asyncio.LimitOverrunError as error:
+                refusal = refusal or "500 Line too long (see RFC5321 4.5.3.1.6)"
+                await self._reader.read(error.consumed)
+                continue
+            except asyncio.CancelledError:
+                self._writer.close()
+                raise
+            if refusal:
+                if line == b".\r\n":
+                    break
+                continue
+            if line == b".\r\n":
+                break
+            if limit and len(content) + len(line) > limit:
+                refusal = "552 Error: Too much mail data"
+                content = bytearray()
+                continue
+            # RFC 5321 4.5.2: a leading dot was doubled by the sender.
+            content += memoryview(line)[1:] if line.startswith(b".") else line
+        if refusal:
+            await self.push(refusal)
+            self._set_post_data_state()
+            return
+        self.envelope.content = self.envelope.original_content = content
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
 
 
 class IntakeHandler:
@@ -54,8 +102,7 @@ class IntakeHandler:
 
     async def handle_DATA(self, server, session: Session, envelope: Envelope):
         data = envelope.original_content or b""
-        if isinstance(data, str):
-            data = data.encode("utf-8", "surrogateescape")
+        envelope.content = envelope.original_content = None  # one copy of a big message
         loop = asyncio.get_running_loop()
         try:
             received = await loop.run_in_executor(
