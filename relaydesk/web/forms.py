@@ -38,7 +38,7 @@ class PassForm(forms.Form):
             ("Tiers", [(key, f"{tier.name} (tier)") for key, tier in self.tiers.items()]),
             (
                 "People",
-                [(f"user:{p.user.username}", f"{p.display_name}, {p.tier.name}") for p in people],
+                [(f"user:{p.user.username}", _person_label(p)) for p in people],
             ),
         ]
 
@@ -48,6 +48,11 @@ class PassForm(forms.Form):
         if key in self.tiers:
             return {"to_tier": self.tiers[key]}
         return {"to_user": self.people[key]}
+
+
+def _person_label(person: Staff) -> str:
+    duty = "" if person.on_duty else " (off duty)"
+    return f"{person.display_name}, {person.tier.name}{duty}"
 
 
 class SolveForm(forms.Form):

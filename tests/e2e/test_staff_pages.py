@@ -213,3 +213,16 @@ def test_the_main_pages_fit_the_screen_and_start_with_a_skip_link(
     page.goto(f"{live_server.url}/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+def test_the_deadline_countdown_ticks_without_a_reload(page, live_server, cast, sign_in):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    page.clock.install()
+    sign_in("fran")
+    page.goto(f"{live_server.url}/cases/{case.ref}/")
+    countdown = page.locator(".countdown")
+    expect(countdown).to_have_text(re.compile(r"^19 h 5\d min left$"))
+    page.clock.fast_forward("02:00:00")
+    expect(countdown).to_have_text(re.compile(r"^17 h 5\d min left$"))
+    page.clock.fast_forward("20:00:00")
+    expect(countdown).to_have_text(re.compile(r"overdue$"))
