@@ -91,6 +91,8 @@ class Story:
     intake: str = ""  # the username who takes the call, when the story says who
     case_id: int | None = None
     next_step: int = 0
+    case: Case | None = None  # as the last step left it, valid while no sweep ran since
+    seen_sweeps: int = -1
 
 
 def default_case_count() -> int:
@@ -182,6 +184,7 @@ class Builder:
         self.customers = self._customer_pool()
         self.problems: dict[str, Problem] = {}
         self.done = 0
+        self.sweeps = 0
 
     # ---------------------------------------------------------------- planning
     def _customer_pool(self) -> list[tuple[str, str, str]]:
@@ -320,6 +323,11 @@ class Builder:
             with pinned(moment):
                 changed = self._play(story, step)
             self._note_due(changed)
+            # Notes and details return no case and change neither owner nor status.
+            if changed is not None:
+                story.case, story.seen_sweeps = changed, self.sweeps
+            elif step.kind not in ("note", "details"):
+                story.case = None
             following = self._next_moment(story, moment)
             if following is None:
                 self._finished(count)
@@ -374,6 +382,7 @@ class Builder:
             self.progress(self.done, total)
 
     def _sweep(self, moment: datetime) -> None:
+        self.sweeps += 1
         with pinned(moment):
             while sweep.handle_one_escalation_batch():
                 pass
@@ -384,7 +393,10 @@ class Builder:
         """One step of a story; the case when the step changed its owner or deadline."""
         if step.kind == "open":
             return self._open(story)
-        case = Case.objects.select_related("owner", "tier", "category").get(pk=story.case_id)
+        if story.case is not None and story.seen_sweeps == self.sweeps:
+            case = story.case
+        else:
+            case = Case.objects.select_related("owner", "tier", "category").get(pk=story.case_id)
         if case.is_open and case.escalated and step.kind in ("details", "pass_up", "take"):
             step = Step("solve", step.after)  # the executive who received it deals with it
         try:
