@@ -106,3 +106,18 @@ def wait_until(condition, *, timeout: float, every: float = 0.25) -> None:
         if time.monotonic() > give_up:
             raise TimeoutError(f"still not done after {timeout} s")
         time.sleep(every)
+
+
+def product_env(home) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYDESK_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="relaydesk.settings",
+        RELAYDESK_HOME=str(home),
+        RELAYDESK_SECRET_KEY="test-secret-key-not-for-production",
+        PYTHONPATH=str(REPO),
+    )
+    return env
+
+
+def relaydesk(*args: str) -> list[str]:
+    return [sys.executable, "-m", "relaydesk.cli", *args]

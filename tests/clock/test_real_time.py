@@ -6,16 +6,14 @@ runs (and sleeps) a case is opened, back-dated 30 s with a 1-minute window. The 
 `relaydesk serve` (web + worker thread) when the serve command exists, else `relaydesk worker`.
 """
 
-import os
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.clock.processes import REPO, stop_workers
+from tests.clock.processes import REPO, product_env, relaydesk, stop_workers
 from tests.outbox.smtp_server import free_port
 
 pytestmark = pytest.mark.slow
@@ -53,21 +51,6 @@ with pinned(now() - timedelta(seconds=30)):
     )
 print(case.pk)
 """
-
-
-def product_env(home) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYDESK_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="relaydesk.settings",
-        RELAYDESK_HOME=str(home),
-        RELAYDESK_SECRET_KEY="test-secret-key-not-for-production",
-        PYTHONPATH=str(REPO),
-    )
-    return env
-
-
-def relaydesk(*args: str) -> list[str]:
-    return [sys.executable, "-m", "relaydesk.cli", *args]
 
 
 def has_serve_command(env) -> bool:

@@ -1,5 +1,8 @@
 """The worker's orchestration: one round of steps, and how long it may sleep."""
 
+import signal
+import subprocess
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,6 +13,7 @@ from relaydesk.clock.worker import run_once
 from relaydesk.outbox.models import OutgoingMail
 from tests import factories
 from tests.clock.helpers import MONDAY_9, events, hours
+from tests.clock.processes import REPO, product_env, relaydesk
 
 
 @pytest.fixture
@@ -51,3 +55,20 @@ def test_one_round_escalates_tickles_and_sends(cast, monday, mailoutbox):
     while run_once():
         pass
     assert run_once() is False
+
+
+def test_relaydesk_worker_stops_at_once_on_sigterm(tmp_path):
+    """The idle worker sleeps on an Event: SIGTERM ends it cleanly, not after its 15 s nap."""
+    env = product_env(tmp_path)
+    subprocess.run(relaydesk("manage", "migrate", "-v0"), env=env, check=True, cwd=REPO)
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(relaydesk("worker"), env=env, cwd=REPO, stderr=log.open("wb"))
+    started = time.monotonic()
+    while "worker started" not in log.read_text() and time.monotonic() < started + 60:
+        time.sleep(0.1)
+    time.sleep(1)  # now in its idle wait
+    asked = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=10) == 0
+    assert time.monotonic() - asked < 5
+    assert "worker stopped" in log.read_text()
