@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from relaydesk.intake.models import FieldType, IntakeField
 
 PREFIX = "detail_"
+NUL_MESSAGE = "Remove the invisible control character (NUL) from this text."
 
 
 @dataclass

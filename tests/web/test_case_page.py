@@ -365,3 +365,20 @@ def test_the_case_page_has_a_fixed_query_count(signed_in, cast, django_assert_ma
     with django_assert_max_num_queries(14):
         html = client.get(f"/cases/{case.ref}/").content.decode()
     assert html.count("added a note") == 40
+
+
+def test_a_nul_character_in_the_details_is_a_field_error_not_a_crash(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/details/", {"detail_invoice": "INV\x00-2", "real_need": ""}
+    )
+    assert response.status_code == 422
+    assert "invisible control character" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).details["invoice"] == "INV-1"
+
+
+def test_a_nul_character_in_a_note_is_a_field_error(signed_in, cast):
+    case = _case(cast)
+    response = signed_in(cast.fran).post(f"/cases/{case.ref}/note/", {"note-body": "a\x00b"})
+    assert response.status_code == 422
+    assert not case.events.filter(kind=EventKind.NOTE).exists()

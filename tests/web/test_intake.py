@@ -255,3 +255,18 @@ def test_the_intake_page_has_a_fixed_query_count(signed_in, cast, django_assert_
     client = signed_in(cast.fran)
     with django_assert_max_num_queries(11):
         client.get("/intake/?category=billing")
+
+
+def test_a_nul_character_is_a_field_error_not_a_crash(signed_in, cast):
+    """PostgreSQL cannot store NUL in text: say so on the form instead of failing."""
+    response = _post(signed_in(cast.fran), subject="Charged\x00twice", detail_invoice="INV\x00-1")
+    assert response.status_code == 422
+    assert response.content.decode().count("invisible control character") == 2
+    assert Case.objects.count() == 0
+
+
+def test_a_forged_customer_id_is_a_field_error(signed_in, cast):
+    for forged in ("abc", "999999"):
+        response = _post(signed_in(cast.fran), customer_id=forged)
+        assert response.status_code == 422
+        assert "That customer no longer exists; search again." in response.content.decode()

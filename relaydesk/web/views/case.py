@@ -15,7 +15,7 @@ from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
 from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
-from relaydesk.web.details import detail_rows, posted_details
+from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details
 from relaydesk.web.forms import NoteForm, PassForm, ReopenForm, SolveForm, staff_for_passing
 from relaydesk.web.timeline import describe, problem_titles
 
@@ -197,6 +197,17 @@ def update_details(request, ref):
     fields = list(case.category.fields.all())
     details = posted_details(fields, request.POST)
     real_need = request.POST.get("real_need")
+    nul = {key: NUL_MESSAGE for key, value in details.items() if "\x00" in value}
+    if nul or "\x00" in (real_need or ""):
+        return _render_case(
+            request,
+            case,
+            status=422,
+            error="Some text holds an invisible control character (NUL); remove it.",
+            open_form="details",
+            detail_errors=nul,
+            posted={k: v.replace("\x00", "") for k, v in details.items()},
+        )
     try:
         event = actions.update_details(
             case, acting=request.user, details=details, real_need=real_need

@@ -20,7 +20,7 @@ from relaydesk.intake.details import clean_details, missing_required
 from relaydesk.intake.models import Category
 from relaydesk.org.models import DEFAULT_REASSURANCE, Company
 from relaydesk.web.access import get_case_for, staff_required
-from relaydesk.web.details import detail_rows, posted_details
+from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details
 from relaydesk.web.forms import CustomerForm
 
 SEARCH_RESULTS = 8
@@ -98,11 +98,18 @@ def _open(request):
         errors["subject"] = "Keep it under 300 characters."
     real_need = post.get("real_need", "").strip()
     triggers = post.getlist("trigger")
+    if "\x00" in subject:
+        errors["subject"] = NUL_MESSAGE
+        subject = subject.replace("\x00", "")
+    if "\x00" in real_need:
+        errors["real_need"] = NUL_MESSAGE
+        real_need = real_need.replace("\x00", "")
 
     customer = None
     customer_form = CustomerForm(post, prefix="customer")
     if post.get("customer_id"):
-        customer = Customer.objects.filter(pk=post["customer_id"]).first()
+        raw_id = post["customer_id"]
+        customer = Customer.objects.filter(pk=raw_id).first() if raw_id.isdigit() else None
         if customer is None:
             errors["customer"] = "That customer no longer exists; search again."
     elif not customer_form.is_valid():
@@ -116,6 +123,10 @@ def _open(request):
             clean_details(category, details)
         except DomainError as error:
             detail_errors = error.fields
+        for key, value in list(details.items()):
+            if "\x00" in value:
+                detail_errors[key] = NUL_MESSAGE
+                details[key] = value.replace("\x00", "")
 
     context = {
         **_form_context(category, values=details, errors=detail_errors, triggers=triggers),
