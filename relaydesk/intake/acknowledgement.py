@@ -96,7 +96,9 @@ def acknowledge(case: Case) -> Event | None:
         )
     body = acknowledgement_text(case)
     subject = acknowledgement_subject(case)
-    headers = outgoing_headers(case, in_reply_to=context.in_reply_to, references=context.references)
+    headers = outgoing_headers(
+        case, in_reply_to=context.in_reply_to, references=context.references, first=True
+    )
     headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: auto-responders must not answer
     headers["X-Auto-Response-Suppress"] = "All"  # and Exchange's out-of-office neither
     event = Event.objects.create(

@@ -47,13 +47,21 @@ def case_for_reply_address(address: str) -> Case | None:
     return case
 
 
-def outgoing_headers(case: Case, *, in_reply_to: str = "", references: list[str] = ()) -> dict:
-    """Headers for any mail we send about `case` (acknowledgement, replies): threading back."""
+def outgoing_headers(
+    case: Case, *, in_reply_to: str = "", references: list[str] = (), first: bool = False
+) -> dict:
+    """Headers for any mail we send about `case` (acknowledgement, replies): threading back.
+
+    `first`: the case's first mail to the customer (no earlier ones to refer to)."""
     headers = {"Reply-To": reply_address(case), "X-Relaydesk-Ref": case.ref}
-    earlier = list(
-        OutgoingMail.objects.filter(case=case, to=case.customer.email)
-        .order_by("-id")
-        .values_list("message_id", flat=True)[:5]
+    earlier = (
+        []
+        if first
+        else list(
+            OutgoingMail.objects.filter(case=case, to=case.customer.email)
+            .order_by("-id")
+            .values_list("message_id", flat=True)[:5]
+        )
     )
     chain = [*references, *reversed(earlier)]
     if in_reply_to:
