@@ -16,6 +16,21 @@ from relaydesk.cases.models import Case, id_from_ref
 from relaydesk.org.models import Staff
 
 
+def text_param(value: str | None) -> str:
+    """A query or path value safe to look up. PostgreSQL refuses NUL even in a WHERE clause,
+    and nothing stored holds one, so a value with NUL is treated as no value at all."""
+    value = value or ""
+    return "" if "\x00" in value else value
+
+
+def lookup_or_404(value: str | None) -> str:
+    """A value that must name something (a tier, a person): NUL or nothing is a 404."""
+    value = text_param(value)
+    if not value:
+        raise Http404("Nothing by that name.")
+    return value
+
+
 def staff_of_request(user: User) -> Staff | None:
     """The signed-in person's staff profile (with tier), or None for an admin without one."""
     staff = getattr(user, "staff", None)

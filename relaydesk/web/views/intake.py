@@ -19,7 +19,7 @@ from relaydesk.clock.words import promise_words
 from relaydesk.intake.details import clean_details, missing_required
 from relaydesk.intake.models import Category
 from relaydesk.org.models import DEFAULT_REASSURANCE, Company
-from relaydesk.web.access import get_case_for, staff_required
+from relaydesk.web.access import get_case_for, staff_required, text_param
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details
 from relaydesk.web.forms import CustomerForm
 
@@ -39,6 +39,7 @@ def _promise(deadline) -> str:
 
 
 def _category(slug: str | None) -> Category | None:
+    slug = text_param(slug)
     if not slug:
         return None
     return (
@@ -176,7 +177,7 @@ def opened(request, ref):
 
 @staff_required
 def customer_search(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = text_param(request.GET.get("q")).strip()[:100]
     if request.GET.get("change"):
         return render(
             request,

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from relaydesk.org.models import Tier
 from relaydesk.web import queries
-from relaydesk.web.access import staff_of_request, staff_required
+from relaydesk.web.access import lookup_or_404, staff_of_request, staff_required
 
 
 @staff_required
@@ -23,7 +23,8 @@ def queue(request):
     tiers = list(queries.queue_tiers(staff))
     chosen = None
     if request.GET.get("tier"):
-        chosen = get_object_or_404(Tier, slug=request.GET["tier"], pk__in=[t.pk for t in tiers])
+        slug = lookup_or_404(request.GET["tier"])
+        chosen = get_object_or_404(Tier, slug=slug, pk__in=[t.pk for t in tiers])
     number = queries.page_number(request.GET.get("page"))
     context = {
         "page": queries.tier_queue(request.user, [chosen] if chosen else tiers, number=number),

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from relaydesk.org.models import Staff
 from relaydesk.web import queries
-from relaydesk.web.access import staff_required
+from relaydesk.web.access import lookup_or_404, staff_required
 
 
 @staff_required
@@ -15,7 +15,8 @@ def directory(request):
 @staff_required
 def person(request, username):
     staff = get_object_or_404(
-        Staff.objects.select_related("user", "tier", "lead__user"), user__username=username
+        Staff.objects.select_related("user", "tier", "lead__user"),
+        user__username=lookup_or_404(username),
     )
     number = queries.page_number(request.GET.get("page"))
     context = {
