@@ -3,6 +3,7 @@
 from django.db import models
 
 from relaydesk.clock.deadlines import DEFAULT_SOLVE_WINDOW_MINUTES, DEFAULT_TICKLE_AFTER_MINUTES
+from relaydesk.intake.mail import rawfiles
 
 
 class Category(models.Model):
@@ -127,7 +128,12 @@ class RawMessage(models.Model):
 
     message_key = models.CharField(max_length=255, unique=True)
     message_id = models.CharField(max_length=998, blank=True)
-    raw = models.BinaryField()
+    raw = models.BinaryField(blank=True, help_text="The message; empty when kept as a file.")
+    raw_file = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A big message is kept as this file in RELAYDESK_HOME/mail/raw instead.",
+    )
     size = models.PositiveIntegerField()
     source = models.CharField(max_length=20)
     envelope_from = models.CharField(max_length=320, blank=True)
@@ -159,6 +165,12 @@ class RawMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject}"
+
+    def raw_bytes(self) -> bytes:
+        """The message exactly as it arrived, from the database or from its file."""
+        if self.raw_file:
+            return rawfiles.read(self.raw_file)
+        return bytes(self.raw)
 
 
 class Attachment(models.Model):

@@ -350,3 +350,21 @@ def test_a_line_longer_than_a_megabyte_is_refused_with_500(mailin):
 
     assert code == 500
     assert not RawMessage.objects.exists()
+
+
+def test_a_big_message_is_kept_raw_as_a_file_and_becomes_a_case(mailin, settings):
+    settings.MAIL_RAW_FILE_BYTES = 50_000
+    message = mail(Message_ID="<big.1@example.com>")
+    payload = bytes(range(256)) * 1000
+    message.add_attachment(payload, maintype="image", subtype="png", filename="photo.png")
+    sent = bytes(message).replace(b"\n", b"\r\n")
+    send(mailin, sent, sender="carla@example.com")
+    send(mailin, sent, sender="carla@example.com")  # delivered twice
+
+    raw = RawMessage.objects.get()
+    assert raw.raw_file and not bytes(raw.raw)
+    assert raw.raw_bytes() == sent
+    from relaydesk.intake.mail.attachments import path_of
+
+    assert path_of(Attachment.objects.get()).read_bytes() == payload
+    assert Case.objects.count() == 1

@@ -51,13 +51,12 @@ class Result:
 def process(raw_id: int, *, raw_bytes: bytes | None = None) -> Result:
     """Process one stored message, once. `raw_bytes` are the stored bytes, when at hand."""
     with transaction.atomic():
-        rows = RawMessage.objects.select_for_update()
-        raw = rows.defer("raw").get(pk=raw_id) if raw_bytes is not None else rows.get(pk=raw_id)
+        raw = RawMessage.objects.select_for_update().defer("raw").get(pk=raw_id)
         if raw.state != RawMessage.State.RECEIVED:
             return Result(raw.outcome, raw.case, "already processed")
         raw.attempts += 1
         if raw_bytes is None:
-            raw_bytes = bytes(raw.raw)
+            raw_bytes = raw.raw_bytes()
         parsed = parse(raw_bytes)
         raw.sender = parsed.sender[:320]
         raw.subject = parsed.subject[:300]

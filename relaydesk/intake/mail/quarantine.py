@@ -65,7 +65,7 @@ def attach(entry: Quarantine, case: Case, *, acting: User) -> None:
         entry = _locked(entry.pk)
         _resolve(entry, Quarantine.Status.ATTACHED, acting, note=case.ref, case=case)
         raw = entry.raw_message
-        parsed = parse(bytes(raw.raw))
+        parsed = parse(raw.raw_bytes())
         kept, refused = attachment_store.store(raw, parsed.attachments, case=case)
         actions.attach_mail(
             case,

@@ -11,9 +11,11 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, close_old_connections, transaction
 
 from relaydesk.clock import now
+from relaydesk.intake.mail import rawfiles
 from relaydesk.intake.mail.parse import message_key, read_message_id
 from relaydesk.intake.mail.process import Result, process, quarantine
 from relaydesk.intake.models import RawMessage
@@ -40,12 +42,16 @@ def store(
     transport does not know it, as with IMAP)."""
     message_id = read_message_id(raw_bytes)
     key = message_key(raw_bytes, message_id)
+    raw_file = ""
+    if len(raw_bytes) > settings.MAIL_RAW_FILE_BYTES:
+        raw_file = rawfiles.write(raw_bytes)  # on disk (fsynced) before the row commits
     try:
         with transaction.atomic():
             raw = RawMessage.objects.create(
                 message_key=key,
                 message_id=message_id,
-                raw=raw_bytes,
+                raw=b"" if raw_file else raw_bytes,
+                raw_file=raw_file,
                 size=len(raw_bytes),
                 source=source[:20],
                 envelope_from=(envelope_from or "")[:320],
