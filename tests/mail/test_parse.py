@@ -63,3 +63,17 @@ def test_the_message_key_ignores_line_endings_and_added_received_lines():
 
     assert message_key(smtp, "<a@b>") == message_key(imap, "<a@b>")
     assert message_key(smtp, "<a@b>") != message_key(smtp.replace(b"Hello", b"Bye"), "<a@b>")
+
+
+def test_an_attachment_over_a_megabyte_is_decoded_to_a_spool_file(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    payload = os.urandom(3 * 1024 * 1024 + 5)
+
+    parsed = parse(with_attachment(payload))
+
+    (part,) = parsed.attachments
+    assert part.payload == b""
+    assert part.size == len(payload)
+    assert part.spooled.read_bytes() == payload
+    parsed.discard_spooled()
+    assert not part.spooled.exists()

@@ -32,28 +32,35 @@ def store(raw: RawMessage, parts: list[Part], case=None) -> tuple[list[Attachmen
     limit = settings.MAIL_MAX_ATTACHMENT_BYTES
     for index, part in enumerate(parts, start=1):
         name = clean(part.name).replace("/", "_").replace("\\", "_").strip() or "attachment"
-        size = len(part.payload)
-        if size > limit:
+        if part.size > limit:
             refused.append(
-                f"{name} ({size // 1024} KB) was not kept: attachments are limited to "
+                f"{name} ({part.size // 1024} KB) was not kept: attachments are limited to "
                 f"{limit // (1024 * 1024)} MB."
             )
+            if part.spooled is not None:
+                part.spooled.unlink(missing_ok=True)
             continue
-        digest = hashlib.sha256(part.payload).hexdigest()
+        digest = part.sha256 or hashlib.sha256(part.payload).hexdigest()
         stored_name = f"m{raw.pk}-{index}-{digest[:16]}"
         attachment = Attachment.objects.filter(stored_name=stored_name).first()
         if attachment is None:
-            (attachments_dir() / stored_name).write_bytes(part.payload)
+            target = attachments_dir() / stored_name
+            if part.spooled is not None:
+                part.spooled.replace(target)  # decoded to disk already: moved, not copied
+            else:
+                target.write_bytes(part.payload)
             attachment = Attachment.objects.create(
                 raw_message=raw,
                 case=case,
                 original_name=name[:255],
                 content_type=part.content_type[:255],
-                size=size,
+                size=part.size,
                 stored_name=stored_name,
                 sha256=digest,
                 created_at=now(),
             )
+        elif part.spooled is not None:
+            part.spooled.unlink(missing_ok=True)
         kept.append(attachment)
     return kept, refused
 

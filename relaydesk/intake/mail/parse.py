@@ -7,12 +7,17 @@ are read, and intake must never crash on what a stranger sends.
 import binascii
 import email
 import hashlib
+import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr
+from pathlib import Path
+
+from django.conf import settings
 
 from relaydesk.intake.mail.text import clean, decode_bytes, header_text, html_to_text
 
@@ -23,9 +28,18 @@ ADDRESS_RE = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$"
 
 @dataclass
 class Part:
+    """One attachment. A big one is decoded straight to a spool file (`spooled`), not memory."""
+
     name: str
     content_type: str
     payload: bytes
+    spooled: Path | None = None
+    size: int = 0
+    sha256: str = ""
+
+    def __post_init__(self):
+        if self.spooled is None:
+            self.size = len(self.payload)
 
 
 @dataclass
@@ -55,6 +69,12 @@ class Parsed:
     bounce: Bounce | None = None
     problems: list[str] = field(default_factory=list)
     charset_hint: str | None = None
+
+    def discard_spooled(self) -> None:
+        """Remove spool files no attachment took (a refused or quarantined message)."""
+        for part in self.attachments:
+            if part.spooled is not None:
+                part.spooled.unlink(missing_ok=True)
 
     def header(self, name: str) -> str:
         try:
@@ -151,6 +171,15 @@ def read_message_id(raw: bytes) -> str:
 # straight from the raw bytes when its part is read.
 HOIST_MIN_BYTES = 64 * 1024
 HOIST_MIN_LINES = 800
+SPOOL_MIN_BYTES = 1024 * 1024  # bigger lifted blocks are decoded to a file, not to memory
+
+
+def spool_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "attachments" / "spool"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]{40,}={0,2}\r?\n")
 BASE64_LAST_LINE = re.compile(rb"[A-Za-z0-9+/]*={0,2}\r?\n")
 
@@ -204,6 +233,46 @@ class Hoisted:
         for name, block in self.blocks.items():
             data = data.replace(name.encode(), bytes(block).rstrip(b"\r\n"))
         return data
+
+    def spool(self, part: Message) -> tuple[Path, int, str] | None:
+        """A big lifted base64 block decoded a megabyte at a time into a spool file:
+        (path, size, sha256), or None when the part is not one."""
+        block = self._block_of(part)
+        if block is None or len(block) < SPOOL_MIN_BYTES:
+            return None
+        folder = spool_dir()
+        handle, name = tempfile.mkstemp(prefix="spool-", dir=folder)
+        digest, size, carry = hashlib.sha256(), 0, b""
+        try:
+            with os.fdopen(handle, "wb") as file:
+                for start in range(0, len(block), HASH_CHUNK):
+                    text = carry + bytes(block[start : start + HASH_CHUNK]).translate(
+                        None, b"\r\n \t"
+                    )
+                    usable = len(text) - len(text) % 4
+                    data = binascii.a2b_base64(text[:usable])
+                    carry = text[usable:]
+                    digest.update(data)
+                    size += len(data)
+                    file.write(data)
+                if carry.strip(b"="):
+                    data = binascii.a2b_base64(carry + b"=" * (-len(carry) % 4))
+                    digest.update(data)
+                    size += len(data)
+                    file.write(data)
+        except binascii.Error:
+            Path(name).unlink(missing_ok=True)
+            return None
+        return Path(name), size, digest.hexdigest()
+
+    def _block_of(self, part: Message) -> memoryview | None:
+        if not self.blocks:
+            return None
+        payload = part.get_payload()
+        if not isinstance(payload, str) or self.token not in payload:
+            return None
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        return self.blocks.get(payload.strip()) if encoding == "base64" else None
 
     def decoded(self, part: Message) -> bytes | None:
         """A base64 part that is exactly one lifted block, decoded from the raw bytes."""
@@ -324,6 +393,20 @@ class _Walker:
             self.attach(name or "message.eml", "message/rfc822", part_bytes(part, self.hoisted))
             return
         if disposition == "attachment" or name:
+            spooled = self.hoisted.spool(part)
+            if spooled is not None:
+                path, size, digest = spooled
+                self.parsed.attachments.append(
+                    Part(
+                        name=(name or "attachment")[:255],
+                        content_type=ctype,
+                        payload=b"",
+                        spooled=path,
+                        size=size,
+                        sha256=digest,
+                    )
+                )
+                return
             self.attach(name or "attachment", ctype, part_bytes(part, self.hoisted))
             return
         if ctype == "text/html":

@@ -66,6 +66,8 @@ def process(raw_id: int, *, raw_bytes: bytes | None = None) -> Result:
                 result = _decide(raw, parsed, raw_bytes)
         except Quarantined as refusal:
             result = quarantine(raw, refusal.reason, case=refusal.case)
+        finally:
+            parsed.discard_spooled()
         raw.state = (
             RawMessage.State.QUARANTINED
             if result.outcome == Outcome.QUARANTINED

@@ -66,7 +66,10 @@ def attach(entry: Quarantine, case: Case, *, acting: User) -> None:
         _resolve(entry, Quarantine.Status.ATTACHED, acting, note=case.ref, case=case)
         raw = entry.raw_message
         parsed = parse(raw.raw_bytes())
-        kept, refused = attachment_store.store(raw, parsed.attachments, case=case)
+        try:
+            kept, _ = attachment_store.store(raw, parsed.attachments, case=case)
+        finally:
+            parsed.discard_spooled()
         actions.attach_mail(
             case,
             acting=acting,
