@@ -1,9 +1,7 @@
 """The `relaydesk` entry point forwards its stable names to Django's management commands."""
 
-import pytest
-
 from relaydesk.cli import main
-from tests.cli.processes import run
+from tests.cli.processes import REPO, run
 
 
 def test_no_command_prints_the_usage(capsys):
@@ -16,15 +14,17 @@ def test_an_unknown_command_is_refused_with_the_usage(capsys):
     assert "unknown command 'frobnicate'" in capsys.readouterr().err
 
 
-@pytest.mark.django_db
-def test_token_create_makes_a_token_for_a_staff_member(cast, capsys):
-    main(["token", "create", "fran"])
+def test_token_create_and_list_are_forwarded_to_the_token_command(tmp_path):
+    loaded = run(["init", str(REPO / "examples" / "demo-company.toml")], tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
 
-    out = capsys.readouterr().out
-    assert "fran" in out
-    from relaydesk.api.models import ApiToken
+    created = run(["token", "create", "frontline", "--name", "CRM sync"], tmp_path)
 
-    assert ApiToken.objects.filter(user=cast.fran).count() == 1
+    assert created.returncode == 0, created.stderr
+    assert "for frontline (CRM sync)" in created.stdout
+    listed = run(["token", "list", "frontline"], tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "CRM sync" in listed.stdout
 
 
 def test_manage_runs_any_django_command_in_a_fresh_install(tmp_path):
