@@ -3,10 +3,10 @@
 from datetime import datetime, timedelta
 
 from django import template
-from django.utils import timezone
 
 from relaydesk.clock import now
 from relaydesk.web.header import header_facts
+from relaydesk.web.middleware import display_zone
 
 register = template.Library()
 
@@ -70,7 +70,7 @@ def due_within(deadline: datetime | None, hours: int) -> bool:
 
 @register.filter
 def iso(moment: datetime | None) -> str:
-    return timezone.localtime(moment).isoformat() if moment else ""
+    return moment.astimezone(display_zone()).isoformat() if moment else ""
 
 
 @register.filter
@@ -82,7 +82,7 @@ def when(moment: datetime | None, style: str = "long") -> str:
     """
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
+    local = moment.astimezone(display_zone())
     day = f"{local:%a} {local.day} {local:%b}"
     if style == "short":
         return f"{day}, {local:%H:%M}"
