@@ -48,6 +48,7 @@ RECENT_SHARE = 0.15  # cases opened in the last RECENT_HOURS: most of them are s
 RECENT_HOURS = 24
 REALTIME_SHARE = 0.11  # of cases in categories with realtime triggers (~10% overall)
 SWEEP_EVERY = timedelta(minutes=30)
+SWEEP_LIMIT = 1000
 DESK_MINIMUM = 20  # from this many cases on, the demo logins find open cases of their own
 
 Progress = Callable[[int, int], None]
@@ -383,11 +384,11 @@ class Builder:
 
     def _sweep(self, moment: datetime) -> None:
         self.sweeps += 1
+        # One batch each: far fewer cases are ever due at once in the demo than SWEEP_LIMIT;
+        # any left over would be claimed half an hour later, as by a real worker.
         with pinned(moment):
-            while sweep.handle_one_escalation_batch():
-                pass
-            while sweep.handle_one_tickle_batch():
-                pass
+            sweep.handle_one_escalation_batch(limit=SWEEP_LIMIT)
+            sweep.handle_one_tickle_batch(limit=SWEEP_LIMIT)
 
     def _play(self, story: Story, step: Step) -> Case | None:
         """One step of a story; the case when the step changed its owner or deadline."""
