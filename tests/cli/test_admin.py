@@ -71,3 +71,29 @@ def test_events_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, op
         == 403
     )
     assert Event.objects.filter(pk=event.pk, body=event.body).exists()
+
+
+def test_changing_a_persons_tier_in_the_admin_adds_to_their_career_path(admin_client, cast):
+    staff = cast.fran.staff
+    history = list(staff.tier_history.all())
+    form = {
+        "user": staff.user_id,
+        "tier": cast.tiers["specialist"].pk,
+        "lead": staff.lead_id,
+        "on_duty": "on",
+        "active": "on",
+        "tier_history-TOTAL_FORMS": str(len(history)),
+        "tier_history-INITIAL_FORMS": str(len(history)),
+        "tier_history-MIN_NUM_FORMS": "0",
+        "tier_history-MAX_NUM_FORMS": "1000",
+    }
+    for index, line in enumerate(history):
+        form[f"tier_history-{index}-id"] = line.pk
+        form[f"tier_history-{index}-staff"] = staff.pk
+
+    response = admin_client.post(f"/admin/org/staff/{staff.pk}/change/", form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    staff.refresh_from_db()
+    assert staff.tier.slug == "specialist"
+    assert staff.tier_history.order_by("-since", "-id").first().tier.slug == "specialist"
