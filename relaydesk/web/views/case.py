@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
-from relaydesk.intake.details import missing_required
 from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
 from relaydesk.web import queries
@@ -44,15 +43,16 @@ def _render_case(request, case, *, status=200, **extra):
     known = set(labels)
     events = queries.timeline(case)
     problems = problem_titles(events)
+    rows = detail_rows(fields, case.details)
     context = {
         "case": case,
         "allowed": allowed,
-        "rows": detail_rows(fields, case.details),
+        "rows": rows,
         "edit_rows": detail_rows(
             fields, extra.pop("posted", None) or case.details, extra.pop("detail_errors", None)
         ),
         "extra_details": {k: v for k, v in case.details.items() if k not in known},
-        "missing": missing_required(case.category, case.details) if fields else [],
+        "missing": [row.field for row in rows if row.missing],  # rule 2, as pass_case checks
         "lines": [describe(event, labels, problems) for event in events],
         "note_form": NoteForm(prefix="note"),
         "reopen_form": ReopenForm(prefix="reopen"),
