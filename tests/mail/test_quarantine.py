@@ -167,3 +167,13 @@ def test_an_attachment_downloads_only_for_staff_and_never_inline(client, cast):
         "attachment; filename=\"r_sum___.html\"; filename*=UTF-8''r%C3%A9sum%C3%A9%22%3B.html"
     )
     assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
+
+
+def test_the_api_list_has_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
+    for number in range(10):
+        receive(NEWSLETTER.replace(b"sale.1", f"sale.{number + 2}".encode()), source="test")
+    _, secret = create_token(cast.mia, name="tests")
+    api = Api(secret)
+    with django_assert_max_num_queries(10):
+        answer = api.get("/mail/quarantine")
+    assert len(answer.json()) == 10
