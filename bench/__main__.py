@@ -7,6 +7,7 @@ bench/ (the clock's, the outbox's, mail's …) runs as its own `python -m bench.
     python -m bench                        # SQLite (a temporary file)
     RELAYDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m bench
     python -m bench --sizes 100000 --only core
+    python -m bench --only core --acknowledged --open-share 0.02   # a realistic history
 """
 
 import argparse
@@ -27,7 +28,9 @@ def other_benchmarks() -> list[str]:
     return sorted(n for n in names if n not in CORE | NOT_BENCHMARKS and not n.startswith("_"))
 
 
-def run_core(sizes: list[int], count: int, *, acknowledged: bool = False) -> None:
+def run_core(
+    sizes: list[int], count: int, *, acknowledged: bool = False, open_share: float = 0.3
+) -> None:
     from bench.database import bench_database
 
     with bench_database() as engine:
@@ -40,7 +43,7 @@ def run_core(sizes: list[int], count: int, *, acknowledged: bool = False) -> Non
             missing = size - Case.objects.count()
             if missing > 0:
                 started = time.perf_counter()
-                seed(missing, acknowledged=acknowledged)
+                seed(missing, acknowledged=acknowledged, open_share=open_share)
                 print(f"[bench] seeded to {size:,} cases in {time.perf_counter() - started:.0f} s")
             open_case.measure(count=count, engine=engine)
         lists.measure(engine=engine)
@@ -56,10 +59,13 @@ def main() -> None:
         action="store_true",
         help="seed each case with its acknowledgement event and mail (slower seeding)",
     )
+    parser.add_argument(
+        "--open-share", type=float, default=0.3, help="share of seeded cases still open"
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.only != "others":
-        run_core(sizes, args.count, acknowledged=args.acknowledged)
+        run_core(sizes, args.count, acknowledged=args.acknowledged, open_share=args.open_share)
     if args.only != "core":
         for name in other_benchmarks():
             print(f"\n[bench] python -m bench.{name}", flush=True)
