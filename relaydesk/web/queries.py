@@ -1,10 +1,11 @@
 """The lists the staff pages show. Each is a fixed, small number of queries (pinned in tests)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from relaydesk.cases.models import Case, Event, Status
 from relaydesk.clock import now
@@ -12,6 +13,8 @@ from relaydesk.org.models import Staff, Tier
 
 PAGE_SIZE = 50
 URGENT = ("deadline", "-realtime", "id")  # most urgent first: deadline, then realtime
+SOON = timedelta(hours=4)  # "due soon" in the counts and the lists' colours
+OPEN_COUNT_CAP = 1000  # the directory counts up to here per person ("999+" beyond)
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,13 @@ def my_cases(user: User, number: int = 1) -> Page:
 
 
 def my_counts(user: User) -> dict[str, int]:
+    """Open, overdue and due-soon counts: all three read only case_owner_queue_idx
+    (owner, status, deadline), never the table, so a heavy owner stays cheap."""
     moment = now()
     return Case.objects.filter(owner=user, status=Status.OPEN).aggregate(
         open=Count("id"),
         overdue=Count("id", filter=Q(deadline__lt=moment)),
-        realtime=Count("id", filter=Q(realtime=True)),
+        soon=Count("id", filter=Q(deadline__gte=moment, deadline__lt=moment + SOON)),
     )
 
 
@@ -119,23 +124,25 @@ def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
 
 def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
     """Every active staff member with their open-case count, grouped by tier: one query."""
-    # A correlated count per person reads only the open range of case_owner_queue_idx
-    # (owner, status, …); a join with a filtered COUNT would read every case they ever owned.
-    open_count = (
-        Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("id"))
-        .values("n")
+    # A capped, correlated count per person reads at most OPEN_COUNT_CAP entries of the open
+    # range of case_owner_queue_idx (owner, status, …); a join with a filtered COUNT would read
+    # every case each person ever owned. "org_staff" is the outer query's table.
+    capped_open = RawSQL(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM cases_case c WHERE c.owner_id = org_staff.user_id"
+        " AND c.status = %s LIMIT %s) capped",
+        (Status.OPEN.value, OPEN_COUNT_CAP),
+        output_field=IntegerField(),
     )
     staff = (
         Staff.objects.filter(active=True, user__is_active=True)
         .select_related("user", "tier")
-        .annotate(open_cases=Coalesce(Subquery(open_count, output_field=IntegerField()), 0))
+        .annotate(open_cases=capped_open)
         .order_by("tier__rank", "user__first_name", "user__last_name", "user__username")
     )
     groups: dict[int, tuple[Tier, list[Staff]]] = {}
     for person in staff:
+        capped = person.open_cases >= OPEN_COUNT_CAP
+        person.open_label = f"{OPEN_COUNT_CAP - 1}+" if capped else str(person.open_cases)
         groups.setdefault(person.tier_id, (person.tier, []))[1].append(person)
     return list(groups.values())
 

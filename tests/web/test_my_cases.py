@@ -73,16 +73,18 @@ def test_my_cases_shows_time_left_last_activity_and_customer(signed_in, cast):
     assert "2 h ago" in html
 
 
-def test_the_header_counts_open_overdue_and_realtime(signed_in, cast):
+def test_the_header_counts_open_overdue_and_due_soon(signed_in, cast):
     moment = now()
     with time_machine.travel(moment - timedelta(hours=21), tick=False):
         factories.make_case(category=cast.billing, acting=cast.fran)  # overdue by an hour
+    with time_machine.travel(moment - timedelta(hours=17), tick=False):
+        factories.make_case(category=cast.billing, acting=cast.fran)  # due in 3 hours
     with time_machine.travel(moment, tick=False):
-        factories.make_case(category=cast.billing, acting=cast.fran)
+        factories.make_case(category=cast.billing, acting=cast.fran)  # due in 20 hours
         html = signed_in(cast.fran).get("/").content.decode()
-    assert 'data-testid="count-open">2<' in html
+    assert 'data-testid="count-open">3<' in html
     assert 'data-testid="count-overdue">1<' in html
-    assert 'data-testid="count-realtime">0<' in html
+    assert 'data-testid="count-soon">1<' in html
     assert "overdue" in html
 
 

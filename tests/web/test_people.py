@@ -45,3 +45,15 @@ def test_a_persons_page_lists_their_open_cases(signed_in, cast, django_assert_ma
 
 def test_an_unknown_person_is_a_404(signed_in, cast):
     assert signed_in(cast.sam).get("/people/nobody/").status_code == 404
+
+
+def test_a_person_holding_a_thousand_open_cases_shows_999_plus(signed_in, cast, monkeypatch):
+    from relaydesk.web import queries
+
+    monkeypatch.setattr(queries, "OPEN_COUNT_CAP", 3)  # the cap, made small enough to reach
+    for _ in range(4):
+        factories.make_case(category=cast.billing, acting=cast.fran)
+    factories.make_case(category=cast.billing, acting=cast.fiona)
+    html = signed_in(cast.sam).get("/people/").content.decode()
+    assert 'data-testid="open-fran">2+<' in html
+    assert 'data-testid="open-fiona">1<' in html
