@@ -1,5 +1,6 @@
 """`relaydesk demo`: load Northline Rail and sixty days of cases (idempotent)."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         ensure_migrated()
         try:
             result = run_demo(cases=cases, seed=seed, stdout=self.stdout)
-        except DemoRefused as error:
+        except (DemoRefused, ImproperlyConfigured, ValueError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(result.message))
         print_logins(self.stdout.write)

@@ -12,6 +12,7 @@ import sys
 import threading
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -93,7 +94,7 @@ class Command(BaseCommand):
 
         try:
             result = run_demo(stdout=self.stdout)
-        except DemoRefused as error:
+        except (DemoRefused, ImproperlyConfigured, ValueError) as error:
             raise CommandError(str(error)) from None
         self.say(result.message)
         print_logins(self.say)
