@@ -34,7 +34,8 @@ from relaydesk.cases.models import Case, Channel, Notification, PassReason, Stat
 from relaydesk.clock import pinned, sweep
 from relaydesk.intake.models import Category, FieldType, IntakeField
 from relaydesk.org import demo_stories as words
-from relaydesk.org.company_file import apply_company_file, read_company_file
+from relaydesk.org.company_apply import apply_company_file
+from relaydesk.org.company_file import read_company_file
 from relaydesk.org.models import Company, Staff, Tier
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.problems.models import Problem

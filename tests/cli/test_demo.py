@@ -95,7 +95,7 @@ def test_the_same_seed_tells_the_same_story():
     import random
 
     from relaydesk.clock import now
-    from relaydesk.org.company_file import apply_company_file
+    from relaydesk.org.company_apply import apply_company_file
     from relaydesk.org.demo import DEMO_FILE, Builder
 
     apply_company_file(DEMO_FILE)

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relaydesk.org.company_file import CompanyFileError, apply_spec, read_company_file
+from relaydesk.org.company_apply import apply_spec
+from relaydesk.org.company_file import CompanyFileError, read_company_file
 from relaydesk.org.management.database import ensure_migrated
 
 
