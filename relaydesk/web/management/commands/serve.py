@@ -7,6 +7,7 @@ To scale out, run several `serve --no-worker` behind a proxy and `relaydesk work
 (docs/operations.md).
 """
 
+import os
 import signal
 import sys
 import threading
@@ -66,6 +67,13 @@ class Command(BaseCommand):
         url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
         worker_note = "with the worker" if worker else "without the worker"
         self.say(f"Relaydesk is serving on {url} ({worker_note}). Stop with Ctrl+C.")
+        if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get(
+            "RELAYDESK_ALLOWED_HOSTS"
+        ):
+            self.say(
+                "Note: only requests for 127.0.0.1 and localhost are answered until "
+                "RELAYDESK_ALLOWED_HOSTS names the host people use (docs/configuration.md)."
+            )
 
         def request_stop(signum, frame):
             raise SystemExit(0)  # waitress's loop ends on SystemExit and stops its threads
