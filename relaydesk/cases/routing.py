@@ -19,7 +19,7 @@ def open_load():
         Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN)
         .order_by()
         .values("owner")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not COUNT(id): lets PostgreSQL answer from the index alone
         .values("n")
     )
     return Coalesce(Subquery(open_cases), 0)
