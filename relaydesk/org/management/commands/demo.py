@@ -51,7 +51,7 @@ def run_demo(*, cases=None, seed=2026, stdout=None):
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("cases", total=None)
 
         def advance(done: int, total: int) -> None:
