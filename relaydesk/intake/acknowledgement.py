@@ -19,7 +19,6 @@ from relaydesk.clock import now
 from relaydesk.clock.words import promise_words
 from relaydesk.intake.mail.threads import outgoing_headers
 from relaydesk.org.company import company_time_zone
-from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.queue import queue_mail
 
 
@@ -66,9 +65,14 @@ def acknowledgement_text(case: Case) -> str:
 
 
 def recent_acknowledgements(address: str) -> int:
+    """Acknowledgements sent to `address` in the last hour.
+
+    Read from the last hour of "acknowledged" events (index event_kind_time_idx), so the cost
+    follows the hour's volume, not the whole history of mail ever sent.
+    """
     since = now() - timedelta(hours=1)
-    return OutgoingMail.objects.filter(
-        to__iexact=address, event__kind=EventKind.ACKNOWLEDGED, created_at__gte=since
+    return Event.objects.filter(
+        kind=EventKind.ACKNOWLEDGED, at__gte=since, case__customer__email__iexact=address.strip()
     ).count()
 
 
