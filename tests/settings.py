@@ -11,7 +11,7 @@ os.environ.setdefault("RELAYDESK_HOME", tempfile.mkdtemp(prefix="relaydesk-test-
 os.environ.setdefault("RELAYDESK_SECRET_KEY", "test-secret-key-not-for-production")
 
 from relaydesk.settings import *  # noqa: E402,F403
-from relaydesk.settings import _database_from_url  # noqa: E402
+from relaydesk.settings import STATIC_ROOT, _database_from_url  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("RELAYDESK_TEST_DATABASE_URL", "")
 if TEST_DATABASE_URL:
@@ -21,3 +21,5 @@ if TEST_DATABASE_URL:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing static root
