@@ -19,7 +19,7 @@ from relaydesk.cases.models import (
     PassReason,
     Status,
 )
-from relaydesk.cases.notify import notify
+from relaydesk.cases.notify import notification_rows, notify
 from relaydesk.clock import now
 from relaydesk.clock.deadlines import deadline_for, next_tickle_after
 from relaydesk.intake.acknowledgement import acknowledge
@@ -498,15 +498,12 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
 
     The rule is checked again on the locked rows, so any number of workers may call this for
     the same cases and each due case is escalated exactly once. `on_duty` lets the sweep look
-    the executive up once per batch (relaydesk.clock.rota). The bell line and the mail are
-    the same as relaydesk.cases.notify.notify() writes, created in bulk.
+    the executive up once per batch (relaydesk.clock.rota). The bell lines and mails come
+    from relaydesk.cases.notify.notification_rows(), as notify() writes them, saved in bulk.
     """
-    from django.conf import settings
-
     from relaydesk.cases.models import Notification
     from relaydesk.clock import rota
     from relaydesk.outbox.models import OutgoingMail
-    from relaydesk.outbox.queue import make_message_id
 
     with transaction.atomic():
         moment = now()
@@ -576,27 +573,17 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
             Case.objects.filter(pk__in=stayed).update(escalated=True)
         Event.objects.bulk_create(events + warnings)
         if executive is not None:
-            user = executive.user
-            texts = [f"{case.ref} passed its deadline and is yours now" for case in cases]
-            Notification.objects.bulk_create(
-                Notification(user=user, case=case, event=event, text=text, created_at=moment)
-                for case, event, text in zip(cases, events, texts, strict=True)
-            )
-            if user.email:
-                OutgoingMail.objects.bulk_create(
-                    OutgoingMail(
-                        message_id=make_message_id(),
-                        to=user.email,
-                        subject=f"[{case.ref}] {text}",
-                        body=f"{text}\n\n{case.subject}\n\n{settings.BASE_URL}/cases/{case.ref}\n",
-                        case=case,
-                        event=event,
-                        automatic=True,
-                        created_at=moment,
-                        next_attempt_at=moment,
-                    )
-                    for case, event, text in zip(cases, events, texts, strict=True)
+            rows = [
+                notification_rows(
+                    executive.user,
+                    case=case,
+                    event=event,
+                    text=f"{case.ref} passed its deadline and is yours now",
                 )
+                for case, event in zip(cases, events, strict=True)
+            ]
+            Notification.objects.bulk_create(line for line, _ in rows)
+            OutgoingMail.objects.bulk_create(mail for _, mail in rows if mail is not None)
     return events
 
 

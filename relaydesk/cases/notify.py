@@ -7,7 +7,8 @@ from django.conf import settings
 
 from relaydesk.cases.models import Case, Event, Notification
 from relaydesk.clock import now
-from relaydesk.outbox.queue import queue_mail
+from relaydesk.outbox.models import OutgoingMail
+from relaydesk.outbox.queue import make_message_id
 
 LINE_LIMIT = 300  # Notification.text and OutgoingMail.subject
 
@@ -16,19 +17,38 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def notify(user, *, case: Case, event: Event, text: str) -> Notification:
-    """The line quotes case subjects, which may be long: both the bell line and the mail
-    subject are shortened to fit their columns (PostgreSQL refuses an overlong value)."""
-    notification = Notification.objects.create(
-        user=user, case=case, event=event, text=shorten(text, LINE_LIMIT), created_at=now()
+def notification_rows(
+    user, *, case: Case, event: Event, text: str
+) -> tuple[Notification, OutgoingMail | None]:
+    """The unsaved bell line and mail for one notification; notify() saves one pair, the
+    clock's bulk escalation saves many with bulk_create.
+
+    The line quotes case subjects, which may be long: both the bell line and the mail subject
+    are shortened to fit their columns (PostgreSQL refuses an overlong value).
+    """
+    moment = now()
+    line = Notification(
+        user=user, case=case, event=event, text=shorten(text, LINE_LIMIT), created_at=moment
     )
-    if user.email:
-        queue_mail(
-            to=user.email,
-            subject=shorten(f"[{case.ref}] {text}", LINE_LIMIT),
-            body=f"{text}\n\n{case.subject}\n\n{settings.BASE_URL}/cases/{case.ref}\n",
-            case=case,
-            event=event,
-            automatic=True,
-        )
-    return notification
+    if not user.email:
+        return line, None
+    mail = OutgoingMail(
+        message_id=make_message_id(),
+        to=user.email,
+        subject=shorten(f"[{case.ref}] {text}", LINE_LIMIT),
+        body=f"{text}\n\n{case.subject}\n\n{settings.BASE_URL}/cases/{case.ref}\n",
+        automatic=True,
+        case=case,
+        event=event,
+        created_at=moment,
+        next_attempt_at=moment,
+    )
+    return line, mail
+
+
+def notify(user, *, case: Case, event: Event, text: str) -> Notification:
+    line, mail = notification_rows(user, case=case, event=event, text=text)
+    line.save()
+    if mail is not None:
+        mail.save()
+    return line
