@@ -6,7 +6,6 @@ Called inside an action's transaction, so the notification exists exactly when i
 from django.conf import settings
 
 from relaydesk.cases.models import Case, Event, Notification
-from relaydesk.clock import now
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.queue import make_message_id
 
@@ -26,7 +25,7 @@ def notification_rows(
     The line quotes case subjects, which may be long: both the bell line and the mail subject
     are shortened to fit their columns (PostgreSQL refuses an overlong value).
     """
-    moment = now()
+    moment = event.at  # the moment of what is being told, read once by the action
     line = Notification(
         user=user, case=case, event=event, text=shorten(text, LINE_LIMIT), created_at=moment
     )
