@@ -10,7 +10,7 @@ nothing was due. A batch is one short transaction:
   writers take turns; the claim query runs after the write lock is held and therefore sees
   every earlier worker's committed escalations.
 
-Either way the action (cases.actions.escalate / tickle) checks its rule again under the row
+Either way the action (clock.actions.escalate / tickle) checks its rule again under the row
 lock, so a case is escalated once per opening and tickled once per due time, whatever runs.
 A worker killed mid-batch leaves an uncommitted transaction: nothing of the batch happened and
 the next worker claims the same cases again.
@@ -22,9 +22,8 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
-from relaydesk.cases import actions
 from relaydesk.cases.models import Case, Status
-from relaydesk.clock import now, rota
+from relaydesk.clock import actions, now, rota
 from relaydesk.outbox.models import OutgoingMail
 
 log = logging.getLogger("relaydesk.clock")

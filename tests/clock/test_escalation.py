@@ -6,6 +6,7 @@ import pytest
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import EventKind, Notification
+from relaydesk.clock import actions as clock_actions
 from relaydesk.clock.sweep import handle_one_escalation_batch
 from relaydesk.outbox.models import OutgoingMail
 from tests import factories
@@ -61,7 +62,7 @@ def test_a_case_is_escalated_once_however_often_the_sweep_runs(cast, monday):
     monday.move_to(case.deadline + hours(1), tick=False)
     assert handle_one_escalation_batch() is True
     assert handle_one_escalation_batch() is False
-    assert actions.escalate(case) is None
+    assert clock_actions.escalate(case) is None
     monday.shift(hours(30))
     assert handle_one_escalation_batch() is False
     assert len(escalations(case)) == 1
@@ -173,7 +174,7 @@ def test_an_escalation_batch_costs_the_same_queries_for_one_case_or_forty(
 def test_one_escalation_writes_the_same_bell_line_and_mail_as_notify(cast, monday):
     case = factories.make_case(category=cast.billing, acting=cast.fran)
     monday.move_to(case.deadline, tick=False)
-    event = actions.escalate(case)
+    event = clock_actions.escalate(case)
     [mail] = OutgoingMail.objects.filter(event=event)
     assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
     assert mail.body.startswith(f"{case.ref} passed its deadline and is yours now\n\n")
