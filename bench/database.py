@@ -1,7 +1,8 @@
 """The database a benchmark runs on, chosen by environment, and thrown away afterwards.
 
 - RELAYDESK_DATABASE_URL=postgresql://user@host:port/anything → a fresh PostgreSQL database
-  named `relaydesk_bench` on that server (created, migrated, dropped at the end).
+  named `relaydesk_bench` (or $BENCH_DB_NAME) on that server (created, migrated, dropped
+  at the end).
 - otherwise → a SQLite file in a new temporary RELAYDESK_HOME (removed at the end).
 
 Call `bench_database()` before importing any model: it configures and sets up Django.
@@ -14,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DB_NAME = "relaydesk_bench"
+# BENCH_DB_NAME lets two benchmark runs share one PostgreSQL server side by side.
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME", "relaydesk_bench")
 
 
 def _admin_execute(server_url: str, sql: str) -> None:
