@@ -70,14 +70,17 @@ class Case(models.Model):
     details = models.JSONField(default=dict, blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PHONE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # owner and tier lead the queue indexes below, which serve every lookup by them; a
+    # separate index each would only cost writes.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="owned_cases",
+        db_index=False,
     )
-    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="cases")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="cases", db_index=False)
     realtime = models.BooleanField(default=False)
     opened_at = models.DateTimeField()
     # An opening is the stretch from opening (or reopening) to solving; escalation is once each.
@@ -194,7 +197,11 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """One immutable, timestamped line of a case's history. Actor None means the system."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Events are the largest table and every action writes to it, so it carries only the
+    # indexes a query needs: (case, at), (kind, at), (actor, at) and at. Case and actor are
+    # served by the composite indexes; from/to owner and tier are read per case or per kind
+    # and month, never looked up on their own.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,19 +209,30 @@ class Event(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(db_index=True)
     from_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     to_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     from_tier = models.ForeignKey(
-        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     to_tier = models.ForeignKey(
-        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     reason = models.CharField(max_length=40, blank=True)
     body = models.TextField(blank=True)
