@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -14,10 +15,43 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
 MAX_TEXT = 10_000
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file this server stored for a file field (relaydesk.intake.uploads makes these).
+
+    Only server code can hand one to clean_details: JSON input gives str, int, dict…, never
+    this class, so an API request cannot claim an attachment (a dict there is refused).
+    """
+
+    attachment_id: int
+    name: str
+
+    def as_detail(self) -> dict:
+        return {"attachment": self.attachment_id, "name": self.name}
+
+
+def uploaded_file(value) -> dict | None:
+    """The {"attachment": id, "name": …} record of an uploaded file, or None for other values."""
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("attachment"), int)
+        and isinstance(value.get("name"), str)
+    ):
+        return value
+    return None
+
+
 def clean_value(field: IntakeField, value):
     """The stored form of one value, or a ValueError with a sentence for the person typing."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
+    if isinstance(value, StoredFile):
+        if field.type != FieldType.FILE:
+            raise ValueError("Only a file field takes a file.")
+        return value.as_detail()
+    if field.type == FieldType.FILE and isinstance(value, dict | list | tuple):
+        # Uploads arrive as StoredFile from the web forms; anything else names a file in text.
+        raise ValueError("Upload the file on the web form, or give a link or its name as text.")
     if field.type in (FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.FILE):
         text = str(value).strip()
         limit = 300 if field.type == FieldType.SHORT_TEXT else MAX_TEXT

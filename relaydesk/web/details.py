@@ -2,7 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
+from relaydesk.intake.details import uploaded_file
 from relaydesk.intake.models import FieldType, IntakeField
+from relaydesk.intake.uploads import limit_words, posted_files
+
+__all__ = ["DetailRow", "detail_rows", "posted_details", "posted_files", "NUL_MESSAGE"]
 
 PREFIX = "detail_"
 NUL_MESSAGE = "Remove the invisible control character (NUL) from this text."
@@ -13,6 +19,7 @@ class DetailRow:
     field: IntakeField
     value: object
     error: str = ""
+    note: str = ""  # e.g. "choose the file again" after a form came back with errors
 
     @property
     def name(self) -> str:
@@ -32,14 +39,38 @@ class DetailRow:
             FieldType.DATE: "date",
             FieldType.EMAIL: "email",
             FieldType.PHONE: "tel",
+            FieldType.FILE: "file",
         }.get(self.field.type, "text")
 
+    @property
+    def file(self) -> dict | None:
+        """The uploaded file this field records ({"attachment": id, "name": …}), if any."""
+        return uploaded_file(self.value)
 
-def detail_rows(fields: list[IntakeField], values: dict, errors: dict | None = None):
-    errors = errors or {}
-    return [DetailRow(field, values.get(field.key), errors.get(field.key, "")) for field in fields]
+    @property
+    def upload_limit(self) -> str:
+        return limit_words(settings.MAIL_MAX_ATTACHMENT_BYTES)
+
+
+def detail_rows(
+    fields: list[IntakeField],
+    values: dict,
+    errors: dict | None = None,
+    notes: dict | None = None,
+):
+    errors, notes = errors or {}, notes or {}
+    return [
+        DetailRow(field, values.get(field.key), errors.get(field.key, ""), notes.get(field.key, ""))
+        for field in fields
+    ]
 
 
 def posted_details(fields: list[IntakeField], data) -> dict[str, str]:
-    """Every field of the category from the POST, blank ones included (blank clears a value)."""
-    return {field.key: data.get(f"{PREFIX}{field.key}", "").strip() for field in fields}
+    """Every text field of the category from the POST, blank ones included (blank clears a
+    value). File fields come from `posted_files`: a form posted without a new file keeps the
+    file the case has."""
+    return {
+        field.key: data.get(f"{PREFIX}{field.key}", "").strip()
+        for field in fields
+        if field.type != FieldType.FILE
+    }

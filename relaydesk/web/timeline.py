@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from relaydesk.cases.models import Event, EventKind, PassReason
+from relaydesk.intake.details import uploaded_file
 from relaydesk.problems.models import Problem
 
 
@@ -23,6 +24,14 @@ class Line:
     body: str = ""
     changes: list[tuple[str, object, object]] = field(default_factory=list)
     body_is_mail: bool = False
+    # Files the event brought ({"id", "name"}); the case page links those the case keeps.
+    files: list[dict] = field(default_factory=list)
+
+
+def _shown(value):
+    """A detail value as the timeline shows it: an uploaded file by its name."""
+    upload = uploaded_file(value)
+    return upload["name"] if upload else value
 
 
 def problem_titles(events: list[Event]) -> dict[int, str]:
@@ -69,12 +78,17 @@ def describe(event: Event, labels: dict[str, str], problems: dict[int, str] | No
         changes = [
             (
                 labels.get(key, key.replace("_", " ").capitalize()),
-                change.get("old"),
-                change.get("new"),
+                _shown(change.get("old")),
+                _shown(change.get("new")),
             )
             for key, change in (data.get("changes") or {}).items()
         ]
-        return Line(event, f"{actor} changed the details", changes=changes)
+        files = [
+            {"id": upload["attachment"], "name": upload["name"]}
+            for change in (data.get("changes") or {}).values()
+            if (upload := uploaded_file(change.get("new")))
+        ]
+        return Line(event, f"{actor} changed the details", changes=changes, files=files)
     if kind == EventKind.SOLVED:
         problem_id = data.get("problem_id")
         if data.get("one_off_reason"):
@@ -94,7 +108,12 @@ def describe(event: Event, labels: dict[str, str], problems: dict[int, str] | No
             event, f"Reminder sent to {to_owner if event.to_owner else 'the owner'}", event.body
         )
     if kind == EventKind.CUSTOMER_WROTE:
-        return Line(event, "The customer wrote", event.body, body_is_mail=True)
+        files = [
+            {"id": item["id"], "name": item.get("name", "")}
+            for item in data.get("attachments") or []
+            if isinstance(item, dict) and isinstance(item.get("id"), int)
+        ]
+        return Line(event, "The customer wrote", event.body, body_is_mail=True, files=files)
     if kind == EventKind.REPLIED:
         return Line(event, f"{actor} replied to the customer", event.body, body_is_mail=True)
     label = EventKind(kind).label if kind in EventKind.values else kind

@@ -5,16 +5,19 @@ Each action view parses its form, calls the action and answers with the page aga
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
+from relaydesk.intake.details import uploaded_file
+from relaydesk.intake.uploads import UploadBatch
 from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
 from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
-from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details
+from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
 from relaydesk.web.forms import NoteForm, PassForm, ReopenForm, SolveForm, staff_for_passing
 from relaydesk.web.timeline import describe, problem_titles
 
@@ -44,6 +47,11 @@ def _render_case(request, case, *, status=200, **extra):
     events = queries.timeline(case)
     problems = problem_titles(events)
     rows = detail_rows(fields, case.details)
+    files = list(case.attachments.order_by("created_at", "id"))
+    kept = {attachment.pk for attachment in files}
+    lines = [describe(event, labels, problems) for event in events]
+    for line in lines:  # link only what this case keeps (ids in event data are not enough)
+        line.files = [item for item in line.files if item["id"] in kept]
     context = {
         "case": case,
         "allowed": allowed,
@@ -53,7 +61,8 @@ def _render_case(request, case, *, status=200, **extra):
         ),
         "extra_details": {k: v for k, v in case.details.items() if k not in known},
         "missing": [row.field for row in rows if row.missing],  # rule 2, as pass_case checks
-        "lines": [describe(event, labels, problems) for event in events],
+        "lines": lines,
+        "files": files,
         "note_form": NoteForm(prefix="note"),
         "reopen_form": ReopenForm(prefix="reopen"),
         **extra,
@@ -196,22 +205,32 @@ def update_details(request, ref):
     case = get_case_for(request.user, ref)
     fields = list(case.category.fields.all())
     details = posted_details(fields, request.POST)
+    files, file_errors = posted_files(fields, request.FILES)
     real_need = request.POST.get("real_need")
+    # The files the case keeps stay listed when the form comes back with errors.
+    kept_files = {k: v for k, v in case.details.items() if uploaded_file(v)}
     nul = {key: NUL_MESSAGE for key, value in details.items() if "\x00" in value}
-    if nul or "\x00" in (real_need or ""):
+    if nul or file_errors or "\x00" in (real_need or ""):
         return _render_case(
             request,
             case,
             status=422,
-            error="Some text holds an invisible control character (NUL); remove it.",
+            error=(
+                "Some text holds an invisible control character (NUL); remove it."
+                if nul or "\x00" in (real_need or "")
+                else "A file could not be kept: see the details below."
+            ),
             open_form="details",
-            detail_errors=nul,
-            posted={k: v.replace("\x00", "") for k, v in details.items()},
+            detail_errors={**nul, **file_errors},
+            posted={**kept_files, **{k: v.replace("\x00", "") for k, v in details.items()}},
         )
     try:
-        event = actions.update_details(
-            case, acting=request.user, details=details, real_need=real_need
-        )
+        # A new file and the field change commit together; a refusal deletes the file again.
+        with UploadBatch() as batch, transaction.atomic():
+            stored = {key: batch.save(upload, case=case) for key, upload in files.items()}
+            event = actions.update_details(
+                case, acting=request.user, details={**details, **stored}, real_need=real_need
+            )
     except DomainError as error:
         return _render_case(
             request,
@@ -220,6 +239,6 @@ def update_details(request, ref):
             error=error.message,
             open_form="details",
             detail_errors=error.fields,
-            posted=details,
+            posted={**kept_files, **details},
         )
     return _done(request, case, "Details saved." if event else "Nothing changed.")

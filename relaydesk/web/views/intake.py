@@ -18,13 +18,15 @@ from relaydesk.clock.deadlines import deadline_for
 from relaydesk.clock.words import promise_words
 from relaydesk.intake.details import clean_details, missing_required
 from relaydesk.intake.models import Category
+from relaydesk.intake.uploads import UploadBatch, link
 from relaydesk.org.models import DEFAULT_REASSURANCE, Company
 from relaydesk.web.access import get_case_for, staff_required, text_param
-from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details
+from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
 from relaydesk.web.forms import CustomerForm
 
 SEARCH_RESULTS = 8
 REF_PLACEHOLDER = "[the reference, given when you open the case]"
+CHOOSE_AGAIN = "Choose this file again: a file is kept only once the case opens."
 
 
 def _script(ref: str, promise: str) -> str:
@@ -59,11 +61,11 @@ def _lane_context(category: Category | None, triggers: list[str]) -> dict:
     return {"realtime": realtime, "promise": promise, "script": _script(REF_PLACEHOLDER, promise)}
 
 
-def _form_context(category, *, values=None, errors=None, triggers=()) -> dict:
+def _form_context(category, *, values=None, errors=None, notes=None, triggers=()) -> dict:
     fields = list(category.fields.all()) if category else []
     return {
         "category": category,
-        "detail_rows": detail_rows(fields, values or {}, errors),
+        "detail_rows": detail_rows(fields, values or {}, errors, notes),
         "triggers": list(category.realtime_triggers.all()) if category else [],
         "checked": set(triggers),
         **_lane_context(category, list(triggers)),
@@ -118,6 +120,7 @@ def _open(request):
 
     details: dict = {}
     detail_errors: dict[str, str] = {}
+    files: dict = {}
     if category is not None:
         details = {k: v for k, v in posted_details(category.fields.all(), post).items() if v}
         try:
@@ -128,9 +131,15 @@ def _open(request):
             if "\x00" in value:
                 detail_errors[key] = NUL_MESSAGE
                 details[key] = value.replace("\x00", "")
+        files, file_errors = posted_files(category.fields.all(), request.FILES)
+        detail_errors.update(file_errors)
 
+    # A browser cannot refill a file input: say so beside each good file when the form returns.
+    notes = dict.fromkeys(files, CHOOSE_AGAIN)
     context = {
-        **_form_context(category, values=details, errors=detail_errors, triggers=triggers),
+        **_form_context(
+            category, values=details, errors=detail_errors, notes=notes, triggers=triggers
+        ),
         "customer": customer,
         "customer_form": customer_form,
         "errors": errors,
@@ -141,14 +150,16 @@ def _open(request):
         context["error"] = "Some answers need a look: see the fields marked below."
         return _render(request, status=422, **context)
     try:
-        with transaction.atomic():
+        # The files, the customer and the case commit together; a refusal deletes the files.
+        with UploadBatch() as batch, transaction.atomic():
             if customer is None:
                 customer = actions.find_or_create_customer(**customer_form.cleaned_data)
+            stored = {key: batch.save(upload) for key, upload in files.items()}
             case = actions.open_case(
                 customer=customer,
                 category=category,
                 subject=subject,
-                details=details,
+                details={**details, **stored},
                 channel=Channel.PHONE,
                 realtime_triggers=[
                     t for t in triggers if t in {x.key for x in context["triggers"]}
@@ -156,6 +167,7 @@ def _open(request):
                 real_need=real_need,
                 acting=request.user,
             )
+            link(list(stored.values()), case)
     except DomainError as error:
         context["error"] = error.message
         return _render(request, status=error.http_status, **context)
