@@ -1,6 +1,7 @@
-"""The web contact form (/contact): a customer picks a category, fills its form and gets the
-acknowledgement, like any other channel. No sign-in; CSRF-protected; limited per address and
-per IP address, so a script cannot flood the queue (RELAYDESK_CONTACT_PER_*_PER_HOUR)."""
+"""The web contact form (/contact): a customer picks a category, fills its form (files
+included), answers its realtime questions and gets the acknowledgement, like any other
+channel. No sign-in; CSRF-protected; limited per address and per IP address, so a script cannot
+flood the queue (RELAYDESK_CONTACT_PER_*_PER_HOUR)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,11 +22,13 @@ from relaydesk.clock import now
 from relaydesk.clock.words import promise_words
 from relaydesk.intake.details import clean_details
 from relaydesk.intake.models import Category, ContactAttempt, FieldType
+from relaydesk.intake.uploads import UploadBatch, limit_words, link, posted_files
 from relaydesk.org.company import company_time_zone
 
 SIGNING_SALT = "relaydesk.portal.contact"
 MAX_MESSAGE = 20_000
 MAX_SUBJECT = 200  # notifications quote it within 300 characters
+CHOOSE_AGAIN = "Please choose this file again: we keep it only once your message is sent."
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Row:
     choices: list
     value: str
     error: str
+    note: str = ""
 
     @property
     def name(self) -> str:
@@ -52,10 +56,15 @@ class Row:
             FieldType.EMAIL: "email",
             FieldType.PHONE: "tel",
             FieldType.NUMBER: "text",
+            FieldType.FILE: "file",
         }.get(self.type, "text")
 
+    @property
+    def upload_limit(self) -> str:
+        return limit_words(settings.MAIL_MAX_ATTACHMENT_BYTES)
 
-def rows_for(category: Category, values: dict, errors: dict) -> list[Row]:
+
+def rows_for(category: Category, values: dict, errors: dict, notes: dict) -> list[Row]:
     return [
         Row(
             key=field.key,
@@ -66,6 +75,7 @@ def rows_for(category: Category, values: dict, errors: dict) -> list[Row]:
             choices=list(field.choices or []),
             value=values.get(field.key, ""),
             error=errors.get(field.key, ""),
+            note=notes.get(field.key, ""),
         )
         for field in category.fields.all()
     ]
@@ -92,10 +102,16 @@ def flood_reason(email: str, ip: str | None) -> str:
 def _category(slug: str) -> Category | None:
     if not slug:
         return None
-    return Category.objects.filter(slug=slug, active=True).prefetch_related("fields").first()
+    return (
+        Category.objects.filter(slug=slug, active=True)
+        .prefetch_related("fields", "realtime_triggers")
+        .first()
+    )
 
 
-def _render(request, *, categories, category, data, errors, status=200, notice=""):
+def _render(
+    request, *, categories, category, data, errors, status=200, notice="", triggers=(), notes=None
+):
     values = {key.removeprefix("detail_"): value for key, value in data.items()}
     return render(
         request,
@@ -103,7 +119,9 @@ def _render(request, *, categories, category, data, errors, status=200, notice="
         {
             "categories": categories,
             "category": category,
-            "rows": rows_for(category, values, errors) if category else [],
+            "rows": rows_for(category, values, errors, notes or {}) if category else [],
+            "questions": list(category.realtime_triggers.all()) if category else [],
+            "checked": set(triggers),
             "data": data,
             "errors": errors,
             "notice": notice,
@@ -117,7 +135,12 @@ def contact(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(active=True).order_by("position", "name"))
     source = request.POST if request.method == "POST" else request.GET
     category = _category(source.get("category", ""))
-    data = {key: source.get(key, "").strip() for key in source if key != "csrfmiddlewaretoken"}
+    data = {
+        key: source.get(key, "").strip()
+        for key in source
+        if key not in ("csrfmiddlewaretoken", "trigger")
+    }
+    triggers = [key for key in source.getlist("trigger") if key]
     if request.method == "GET" or category is None:
         errors = {}
         if request.method == "POST":
@@ -151,15 +174,29 @@ def contact(request: HttpRequest) -> HttpResponse:
         errors["message"] = "Tell us what happened."
     elif len(message) > MAX_MESSAGE:
         errors["message"] = f"Keep it under {MAX_MESSAGE} characters."
-    details = {field.key: data.get(f"detail_{field.key}", "") for field in category.fields.all()}
+    fields = list(category.fields.all())
+    details = {
+        field.key: data.get(f"detail_{field.key}", "")
+        for field in fields
+        if field.type != FieldType.FILE  # files come from request.FILES only
+    }
     try:
         cleaned = clean_details(category, details)
     except Incomplete as refusal:
         errors.update({f"detail_{key}": text for key, text in refusal.fields.items()})
         cleaned = {}
-    for field in category.fields.all():
-        if field.required and field.key not in cleaned and f"detail_{field.key}" not in errors:
-            errors[f"detail_{field.key}"] = "This is required."
+    files, file_errors = posted_files(fields, request.FILES)
+    errors.update({f"detail_{key}": text for key, text in file_errors.items()})
+    for field in fields:
+        given = field.key in cleaned or field.key in files
+        if field.required and not given and f"detail_{field.key}" not in errors:
+            errors[f"detail_{field.key}"] = (
+                "Please attach this file." if field.type == FieldType.FILE else "This is required."
+            )
+    known_triggers = {trigger.key for trigger in category.realtime_triggers.all()}
+    if set(triggers) - known_triggers:
+        errors["trigger"] = "Answer only the questions shown here."
+        triggers = [key for key in triggers if key in known_triggers]
     if errors:
         return _render(
             request,
@@ -168,10 +205,13 @@ def contact(request: HttpRequest) -> HttpResponse:
             data=data,
             errors=_row_errors(errors),
             status=422,
+            triggers=triggers,
+            notes=dict.fromkeys(files, CHOOSE_AGAIN),
         )
 
     ip = client_ip(request)
-    with transaction.atomic():
+    # The files commit with the case; when it does not commit, UploadBatch deletes them.
+    with UploadBatch() as batch, transaction.atomic():
         reason = flood_reason(email, ip)
         if reason:
             return _render(
@@ -182,17 +222,21 @@ def contact(request: HttpRequest) -> HttpResponse:
                 errors={},
                 status=429,
                 notice=reason,
+                triggers=triggers,
             )
         ContactAttempt.objects.create(email=email, ip=ip, at=now())
         try:
             customer = actions.find_or_create_customer(name=name, email=email)
+            stored = {key: batch.save(upload) for key, upload in files.items()}
             case = actions.open_case(
                 customer=customer,
                 category=category,
                 subject=subject,
-                details=cleaned,
+                details={**cleaned, **stored},
                 channel=Channel.WEB,
+                realtime_triggers=triggers,
             )
+            link(list(stored.values()), case)
             actions.customer_wrote(
                 case, body=message, subject=subject, sender=email, via="web", wake=False
             )
@@ -206,6 +250,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 errors={},
                 status=refusal.http_status,
                 notice=f"We could not take your message just now: {refusal.message}",
+                triggers=triggers,
             )
     token = signing.dumps(case.pk, salt=SIGNING_SALT)
     return redirect("portal-contact-sent", token=token)
