@@ -192,7 +192,7 @@ def test_the_owner_completes_a_missing_file_on_the_case_page_then_may_pass_it_up
         "photo": {"old": None, "new": {"attachment": attachment.pk, "name": "later.jpg"}}
     }
     assert "Photo of the damage: (empty) → later.jpg" in html
-    assert f'<li><a href="/mail/attachments/{attachment.pk}/" download>later.jpg</a></li>' in html
+    assert f'Download: <a href="/mail/attachments/{attachment.pk}/" download>later.jpg</a>' in html
     passed = actions.pass_case(
         case, acting=cast.fran, reason="needs_expertise", note="Photo in.", to_user=cast.sam
     )
@@ -237,3 +237,35 @@ def test_text_posted_for_a_file_field_is_ignored(signed_in, cast, damage):
     _post(client, detail_photo={"attachment": 1, "name": "x"}.__repr__())
     case = Case.objects.get()
     assert "photo" not in case.details
+
+
+def test_the_timeline_links_only_files_the_case_keeps(signed_in, cast, damage):
+    """Mail attachments are listed with the customer's words; an id of another case's file in
+    event data is shown as a name at most, never as a link."""
+    client = signed_in(cast.fran)
+    _post(client)
+    other = Case.objects.get()
+    theirs = Attachment.objects.get()
+    case = factories.make_case(category=damage, acting=cast.fran, details={})
+    mine = Attachment.objects.create(
+        case=case,
+        original_name="receipt.pdf",
+        size=3,
+        stored_name="m1-1-abc",
+        sha256="0" * 64,
+        created_at=case.opened_at,
+    )
+    actions.customer_wrote(
+        case,
+        body="Here is the receipt.",
+        attachments=[
+            {"id": mine.pk, "name": "receipt.pdf", "size": 3},
+            {"id": theirs.pk, "name": "vase.png", "size": 1},
+        ],
+    )
+
+    html = client.get(f"/cases/{case.ref}/").content.decode()
+
+    assert f'Download: <a href="/mail/attachments/{mine.pk}/" download>receipt.pdf</a></p>' in html
+    assert f"/mail/attachments/{theirs.pk}/" not in html
+    assert other.ref not in html
