@@ -41,19 +41,25 @@ def _customers(n: int, tag: str):
     )
 
 
-def _open_many(customers, *, acting, categories) -> float:
+def _open_many(customers, *, acting, categories, one_transaction: bool = False) -> float:
+    """Seconds to open a case for each customer; each its own transaction unless told."""
+    from contextlib import nullcontext
+
+    from django.db import transaction
+
     from relaydesk.cases.actions import open_case
 
     started, cpu = time.perf_counter(), time.process_time()
-    for number, customer in enumerate(customers):
-        open_case(
-            customer=customer,
-            category=categories[number % len(categories)],
-            subject="Charged twice for my season ticket",
-            details={"reference": f"INV-{number}"},
-            channel="phone" if acting else "email",
-            acting=acting,
-        )
+    with transaction.atomic() if one_transaction else nullcontext():
+        for number, customer in enumerate(customers):
+            open_case(
+                customer=customer,
+                category=categories[number % len(categories)],
+                subject="Charged twice for my season ticket",
+                details={"reference": f"INV-{number}"},
+                channel="phone" if acting else "email",
+                acting=acting,
+            )
     CPU[0] = time.process_time() - cpu
     return time.perf_counter() - started
 
@@ -189,6 +195,13 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
     routed_seconds = _open_many(
         _customers(count, f"routed{existing}"), acting=None, categories=categories
     )
+    routed_cpu = CPU[0]
+    batch_seconds = _open_many(
+        _customers(count, f"batch{existing}"),
+        acting=acting,
+        categories=categories,
+        one_transaction=True,
+    )
 
     n_rows = sum(len(r) for _, r in rows.values())
     results = {
@@ -198,7 +211,9 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
         "open_case_per_s": count / staff_seconds,
         "open_case_routed_per_s": count / routed_seconds,
         "open_case_per_cpu_s": count / staff_cpu,
-        "open_case_routed_per_cpu_s": count / CPU[0],
+        "open_case_routed_per_cpu_s": count / routed_cpu,
+        "open_case_1tx_per_s": count / batch_seconds,
+        "open_case_1tx_per_cpu_s": count / CPU[0],
     }
     for mode in ("rows", "many", "per_case"):
         shift = {m.__name__: _max_id(m) + 1 - first[m] for m in (Case, Event, OutgoingMail)}
@@ -218,18 +233,28 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
     for label, key in (
         ("open_case, staff intake", "open_case"),
         ("open_case, routed (email)", "open_case_routed"),
+        ("open_case × N in 1 tx", "open_case_1tx"),
         ("raw INSERT, row by row, 1 tx", "raw_rows"),
         ("raw executemany, 1 tx", "raw_many"),
         ("raw INSERT, 1 tx per case", "raw_per_case"),
     ):
         print(f"{label:<31}{results[key + '_per_s']:9,.0f}  {results[key + '_per_cpu_s']:26,.0f}")
-    verdict = "meets" if ratio >= 0.1 else "MISSES"
     cpu_ratio = results["open_case_per_cpu_s"] / results["raw_rows_per_cpu_s"]
     results["cpu_ratio"] = cpu_ratio
-    print(
-        f"open_case ÷ raw row-by-row = 1/{1 / ratio:.1f} by the clock, 1/{1 / cpu_ratio:.1f} by "
-        f"CPU  ({verdict} the goal of ≥ 1/10)"
-    )
+    # Like for like: the same rows in one transaction both ways, and one commit a case both
+    # ways. A commit costs about what ten raw cases cost on SQLite, so a caller committing
+    # each case can never reach 1/10 of a single transaction, however lean its code.
+    same_tx = results["open_case_1tx_per_s"] / results["raw_rows_per_s"]
+    same_commits = results["open_case_per_s"] / results["raw_per_case_per_s"]
+    results["ratio_1tx"], results["ratio_per_case"] = same_tx, same_commits
+    for label, value in (
+        ("open_case, 1 tx each ÷ raw row by row, 1 tx", ratio),
+        ("  the same by CPU", cpu_ratio),
+        ("open_case × N in 1 tx ÷ raw row by row, 1 tx", same_tx),
+        ("open_case, 1 tx each ÷ raw, 1 tx per case", same_commits),
+    ):
+        verdict = "meets" if value >= 0.1 else "MISSES"
+        print(f"{label:<47} = 1/{1 / value:5.1f}  ({verdict} the goal of ≥ 1/10)")
     return results
 
 

@@ -7,7 +7,9 @@ is broken (nothing is written then). `acting` is the person doing it; None means
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
+from relaydesk import rows
 from relaydesk.cases import routing
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import (
@@ -82,7 +84,7 @@ def _new_owner(case: Case, staff: Staff, moment) -> None:
 
 
 def _event(case: Case, kind: str, moment, acting: User | None, **fields) -> Event:
-    return Event.objects.create(case=case, kind=kind, at=moment, actor=acting, **fields)
+    return rows.insert(Event(case=case, kind=kind, at=moment, actor=acting, **fields))
 
 
 def find_or_create_customer(*, name: str, email: str = "", phone: str = "") -> Customer:
@@ -118,9 +120,14 @@ def open_case(
         raise DomainError(f"{category.name} is no longer taking new cases.")
     if channel not in Channel.values:
         raise Incomplete(f"Unknown channel {channel!r}.", fields={"channel": "Unknown."})
+    if "fields" not in getattr(category, "_prefetched_objects_cache", {}):
+        # Read once per Category instance: a caller opening many cases (the demo, mail)
+        # with one instance reads the fields once; a request reads them fresh.
+        prefetch_related_objects([category], "fields")
     details = clean_details(category, details or {})
-    known_triggers = set(category.realtime_triggers.values_list("key", flat=True))
-    unknown = sorted(set(realtime_triggers) - known_triggers)
+    unknown = realtime_triggers and sorted(
+        set(realtime_triggers) - {t.key for t in category.realtime_triggers.all()}
+    )
     if unknown:
         raise Incomplete(
             f"{category.name} has no realtime trigger {', '.join(unknown)}.",
@@ -152,7 +159,7 @@ def open_case(
             deadline=deadline_for(category, moment, realtime=realtime),
         )
         _new_owner(case, owner, moment)
-        case.save()
+        rows.insert(case)
         opened = _event(
             case,
             EventKind.OPENED,

@@ -5,6 +5,7 @@ Called inside an action's transaction, so the notification exists exactly when i
 
 from django.conf import settings
 
+from relaydesk import rows
 from relaydesk.cases.models import Case, Event, Notification
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.queue import make_message_id
@@ -47,7 +48,7 @@ def notification_rows(
 
 def notify(user, *, case: Case, event: Event, text: str) -> Notification:
     line, mail = notification_rows(user, case=case, event=event, text=text)
-    line.save()
+    rows.insert(line)
     if mail is not None:
-        mail.save()
+        rows.insert(mail)
     return line

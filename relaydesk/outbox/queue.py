@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 
+from relaydesk import rows
 from relaydesk.clock import now
 from relaydesk.outbox.models import OutgoingMail
 
@@ -24,15 +25,17 @@ def queue_mail(
     automatic: bool = False,
 ) -> OutgoingMail:
     moment = now()
-    return OutgoingMail.objects.create(
-        message_id=make_message_id(),
-        to=to,
-        subject=subject,
-        body=body,
-        headers=headers or {},
-        automatic=automatic,
-        case=case,
-        event=event,
-        created_at=moment,
-        next_attempt_at=moment,
+    return rows.insert(
+        OutgoingMail(
+            message_id=make_message_id(),
+            to=to,
+            subject=subject,
+            body=body,
+            headers=headers or {},
+            automatic=automatic,
+            case=case,
+            event=event,
+            created_at=moment,
+            next_attempt_at=moment,
+        )
     )
