@@ -105,10 +105,14 @@ class MailRule(models.Model):
 
 
 class RawMessage(models.Model):
-    """One inbound message exactly as it arrived, stored and committed before any processing.
+    """One delivery of an inbound message exactly as it arrived, stored and committed before
+    any processing. Every delivery gets its own row, a redelivery too (raw rows = deliveries).
 
     `message_key` (Message-ID plus a hash of the body, or a hash of the whole message when it
-    has no Message-ID) is unique, so the same message delivered twice is stored once.
+    has no Message-ID) names the message: a later delivery with the key of an earlier row is
+    processed as its duplicate (`duplicate_of`) and creates nothing new. `delivery_key` names
+    the delivery itself where the transport can (IMAP: mailbox, UIDVALIDITY and UID), so the
+    same IMAP message fetched twice after a crash is stored once.
     """
 
     class State(models.TextChoices):
@@ -126,7 +130,8 @@ class RawMessage(models.Model):
         ATTACHED = "attached", "Attached to a case from quarantine"
         DISCARDED = "discarded", "Discarded from quarantine"
 
-    message_key = models.CharField(max_length=255, unique=True)
+    message_key = models.CharField(max_length=255)
+    delivery_key = models.CharField(max_length=255, blank=True)
     message_id = models.CharField(max_length=998, blank=True)
     raw = models.BinaryField(blank=True, help_text="The message; empty when kept as a file.")
     raw_file = models.CharField(
@@ -147,12 +152,26 @@ class RawMessage(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_reason = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            # relaydesk.intake.mail.imap: one row per IMAP message however often it is fetched.
+            models.UniqueConstraint(
+                fields=["delivery_key"],
+                condition=~models.Q(delivery_key=""),
+                name="raw_delivery_key_unique",
+            )
+        ]
         indexes = [
+            # relaydesk.intake.mail.process: the same message delivered before.
+            models.Index(fields=["message_key"], name="raw_message_key_idx"),
             # relaydesk.intake.mail.receive.process_pending: stored but not yet processed.
             models.Index(
                 fields=["received_at"], condition=models.Q(state="received"), name="raw_pending_idx"

@@ -21,7 +21,12 @@ def test_a_processor_killed_after_the_raw_store_processes_the_message_once_on_re
     assert "Processed 1 message(s) left from before." in restarted.stdout
     assert app.counts() == {"raw": 1, "received": 0, "cases": 1, "wrote": 1}
 
-    app.relaydesk("mailin", "--pending-only")
     app.run("store-then-crash", str(message), check=False)  # the same mail delivered again
 
-    assert app.counts() == {"raw": 1, "received": 0, "cases": 1, "wrote": 1}
+    assert app.counts() == {"raw": 2, "received": 1, "cases": 1, "wrote": 1}
+
+    app.relaydesk("mailin", "--pending-only")  # the second delivery: a duplicate, nothing new
+
+    assert app.counts() == {"raw": 2, "received": 0, "cases": 1, "wrote": 1}
+    app.relaydesk("mailin", "--pending-only")
+    assert app.counts() == {"raw": 2, "received": 0, "cases": 1, "wrote": 1}

@@ -206,3 +206,19 @@ def test_a_poller_killed_between_store_and_flag_stores_the_message_only_once(
     assert dovecot.unseen() == 0
     assert RawMessage.objects.count() == 1
     assert Case.objects.count() == 1
+    key = RawMessage.objects.get().delivery_key
+    assert key.startswith("imap:") and ";UIDVALIDITY=" in key and key.endswith(";UID=1")
+
+
+def test_the_same_message_in_the_mailbox_twice_is_two_deliveries_and_one_case(dovecot, mail_cast):
+    message = bytes(mail())
+    dovecot.append(message)
+    dovecot.append(message)  # e.g. forwarded to support@ by two rules
+
+    with dovecot.mailbox() as mailbox:
+        assert imap.poll_once(mailbox, done_folder="") == 2
+
+    first, again = RawMessage.objects.order_by("id")
+    assert first.delivery_key != again.delivery_key
+    assert (again.outcome, again.duplicate_of) == ("duplicate", first)
+    assert Case.objects.count() == 1

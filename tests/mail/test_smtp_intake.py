@@ -2,11 +2,14 @@
 
 import base64
 import smtplib
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from relaydesk.cases.models import Case, EventKind
-from relaydesk.intake.models import Attachment, RawMessage
+from relaydesk.intake.models import Attachment, Quarantine, RawMessage
 from relaydesk.outbox.models import OutgoingMail
 from tests.mail.conftest import SUPPORT, mail, send
 
@@ -226,13 +229,56 @@ def test_a_lying_charset_and_a_nul_byte_do_not_crash_intake(mailin):
     assert b"\x00" in bytes(RawMessage.objects.get().raw)
 
 
-def test_the_same_message_delivered_twice_creates_nothing_new(mailin):
+def test_the_same_message_delivered_twice_is_stored_twice_and_creates_nothing_new(mailin):
     message = mail(Message_ID="<abc.123@example.com>")
     send(mailin, message)
     send(mailin, message)
 
-    assert RawMessage.objects.count() == 1
+    first, again = RawMessage.objects.order_by("id")
     assert Case.objects.count() == 1
+    assert (first.outcome, first.case) == ("new_case", Case.objects.get())
+    assert (again.state, again.outcome) == ("processed", "duplicate")
+    assert (again.duplicate_of, again.case) == (first, first.case)
+    assert f"as message {first.pk}, delivered again" in again.outcome_reason
+    assert OutgoingMail.objects.filter(event__kind=EventKind.ACKNOWLEDGED).count() == 1
+    assert first.case.events.filter(kind=EventKind.CUSTOMER_WROTE).count() == 1
+
+
+def test_a_redelivery_of_a_quarantined_message_is_a_duplicate_not_a_second_entry(mailin):
+    message = mail(Message_ID="<news.7@example.com>", Precedence="bulk")
+    send(mailin, message)
+    send(mailin, message)
+
+    first, again = RawMessage.objects.order_by("id")
+    assert first.outcome == "quarantined"
+    assert (again.outcome, again.duplicate_of, again.case) == ("duplicate", first, None)
+    assert Quarantine.objects.get().raw_message == first
+
+
+def test_a_redelivered_bounce_is_recorded_once(mailin):
+    from tests.mail.test_loops_and_bounces import dsn_about
+
+    send(mailin, mail())
+    ack = OutgoingMail.objects.get(event__kind=EventKind.ACKNOWLEDGED)
+    bounce = dsn_about(ack.message_id, "carla@example.com")
+    send(mailin, bounce, sender="")
+    send(mailin, bounce, sender="")
+
+    assert list(RawMessage.objects.order_by("id").values_list("outcome", flat=True)) == [
+        "new_case",
+        "bounce",
+        "duplicate",
+    ]
+    assert Case.objects.get().events.filter(kind=EventKind.BOUNCED).count() == 1
+
+
+def test_the_same_message_with_another_body_is_not_a_duplicate(mailin):
+    # A Message-ID alone does not make two messages one (some senders reuse them wrongly).
+    send(mailin, mail(Message_ID="<reused@example.com>", subject="First", body="One"))
+    send(mailin, mail(Message_ID="<reused@example.com>", subject="Second", body="Two"))
+
+    assert Case.objects.count() == 2
+    assert not RawMessage.objects.filter(outcome="duplicate").exists()
 
 
 def test_the_same_words_again_within_minutes_create_nothing_new(mailin):
@@ -240,10 +286,19 @@ def test_the_same_words_again_within_minutes_create_nothing_new(mailin):
     send(mailin, mail(Message_ID="<two@example.com>"))
 
     assert Case.objects.count() == 1
-    assert list(RawMessage.objects.order_by("id").values_list("outcome", flat=True)) == [
-        "new_case",
-        "duplicate",
-    ]
+    first, again = RawMessage.objects.order_by("id")
+    assert (first.outcome, again.outcome) == ("new_case", "duplicate")
+    assert (again.duplicate_of, again.case) == (first, first.case)
+    assert "same sender, subject and words" in again.outcome_reason
+
+
+def test_the_same_words_after_the_window_open_a_new_case(mailin, settings):
+    send(mailin, mail(Message_ID="<one@example.com>"))
+    later = timezone.now() + timedelta(minutes=settings.MAIL_DUPLICATE_MINUTES + 1)
+    with time_machine.travel(later, tick=True):
+        send(mailin, mail(Message_ID="<two@example.com>"))
+
+    assert Case.objects.count() == 2
 
 
 def test_mail_for_another_domain_is_refused_at_rcpt(mailin):
@@ -361,9 +416,11 @@ def test_a_big_message_is_kept_raw_as_a_file_and_becomes_a_case(mailin, settings
     send(mailin, sent, sender="carla@example.com")
     send(mailin, sent, sender="carla@example.com")  # delivered twice
 
-    raw = RawMessage.objects.get()
+    raw, again = RawMessage.objects.order_by("id")
     assert raw.raw_file and not bytes(raw.raw)
     assert raw.raw_bytes() == sent
+    assert (again.raw_file, again.raw_bytes()) == (raw.raw_file, sent)  # one file, same bytes
+    assert (again.outcome, again.duplicate_of) == ("duplicate", raw)
     from relaydesk.intake.mail.attachments import path_of
 
     assert path_of(Attachment.objects.get()).read_bytes() == payload

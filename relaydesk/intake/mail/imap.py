@@ -3,19 +3,20 @@
 Order matters: fetch with BODY.PEEK (the message stays unseen), store raw and commit, and
 only then flag it \\Seen (or move it to RELAYDESK_IMAP_DONE_FOLDER). A poller killed between
 fetch and store leaves the message untouched on the server, and the next poll takes it; a
-poller killed between store and flag fetches it again, and the unique message key makes
-that second delivery change nothing.
+poller killed between store and flag fetches it again, and the delivery key (the mailbox, its
+UIDVALIDITY and the message's UID, which together name one message on an IMAP server for
+good) finds the row already stored: the message is taken once.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections
 from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessage, MailMessageFlags
 from imap_tools.errors import MailboxFetchError
 
-from relaydesk.intake.mail.receive import receive
+from relaydesk.intake.mail.receive import ready_connection, receive
 
 log = logging.getLogger("relaydesk.mail")
 
@@ -57,24 +58,41 @@ def mark_done(mailbox, uid: str, done_folder: str) -> None:
         mailbox.flag(uid, MailMessageFlags.SEEN, True)
 
 
+def delivery_key(mailbox, uidvalidity: int | str, uid: str, *, account: str = "") -> str:
+    """One message of one IMAP mailbox, for good: RFC 3501 promises that a UID is never
+    reused while the mailbox's UIDVALIDITY stays the same."""
+    client = mailbox.client
+    where = f"{account or settings.IMAP_USER}@{client.host}:{client.port}/{mailbox.folder.get()}"
+    if len(where) > 180:
+        where = hashlib.sha256(where.encode()).hexdigest()
+    return f"imap:{where};UIDVALIDITY={uidvalidity};UID={uid}"
+
+
 def poll_once(
     mailbox=None,
     *,
     done_folder: str | None = None,
     after_fetch: Callable[[str, bytes], None] | None = None,
+    account: str = "",
 ) -> int:
-    """Take every unseen message once. Returns how many were stored (new or redelivered)."""
+    """Take every unseen message once. Returns how many were taken (stored now or before)."""
     done_folder = settings.IMAP_DONE_FOLDER if done_folder is None else done_folder
     own = mailbox is None
     mailbox = mailbox or connect()
     taken = 0
     try:
+        uidvalidity = mailbox.folder.status(options=["UIDVALIDITY"])["UIDVALIDITY"]
         for uid in mailbox.uids(AND(seen=False)):
             raw = fetch_raw(mailbox, uid)
             if after_fetch is not None:
                 after_fetch(uid, raw)  # tests crash the poller here
-            close_old_connections()
-            received = receive(raw, source="imap", envelope_to=recipients())
+            ready_connection()
+            received = receive(
+                raw,
+                source="imap",
+                envelope_to=recipients(),
+                delivery_key=delivery_key(mailbox, uidvalidity, uid, account=account),
+            )
             # The raw message is committed: only now may the server forget about it.
             mark_done(mailbox, uid, done_folder)
             taken += 1

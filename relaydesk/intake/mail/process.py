@@ -1,8 +1,11 @@
 """What a stored message becomes: a new case, a reply on a case, a recorded bounce, a duplicate
 of an earlier message, or a quarantine entry with its reason. Never nothing.
 
-`process(raw_id)` runs in one transaction and is idempotent: a message already processed is
-left alone, and a crash half-way leaves it `received` for the next attempt.
+`process(raw_id)` is idempotent: what a message becomes is written in one transaction together
+with the row's new state, and only while the row is still `received` (a conditional UPDATE),
+so a message already processed is left alone and a crash half-way leaves it `received` for
+the next attempt. The message is parsed before that transaction starts, so the database's
+write lock is held only for the writing.
 """
 
 import logging
@@ -12,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
@@ -28,6 +32,9 @@ from relaydesk.outbox.models import OutgoingMail
 log = logging.getLogger("relaydesk.mail")
 
 OUR_MESSAGE_ID = re.compile(r"<rd\.[0-9a-f]{24}@[^>\s]+>")
+# Every Message-ID we send starts so (relaydesk.outbox.queue.make_message_id); a message whose
+# own Message-ID does not cannot be ours coming back, and needs no look-up in the outbox.
+OURS_PREFIX = "<rd."
 Outcome = RawMessage.Outcome
 MAX_SUBJECT = 200
 
@@ -41,55 +48,79 @@ class Quarantined(Exception):
         self.case = case
 
 
+class AlreadyProcessed(Exception):
+    """Another attempt finished this message first; what this one began is rolled back."""
+
+
 @dataclass
 class Result:
     outcome: str
     case: Case | None = None
     reason: str = ""
+    duplicate_of: int | None = None
 
 
-def process(raw_id: int, *, raw_bytes: bytes | None = None) -> Result:
-    """Process one stored message, once. `raw_bytes` are the stored bytes, when at hand."""
-    with transaction.atomic():
-        raw = RawMessage.objects.select_for_update().defer("raw").get(pk=raw_id)
-        if raw.state != RawMessage.State.RECEIVED:
-            return Result(raw.outcome, raw.case, "already processed")
-        raw.attempts += 1
-        if raw_bytes is None:
-            raw_bytes = raw.raw_bytes()
-        parsed = parse(raw_bytes)
-        raw.sender = parsed.sender[:320]
-        raw.subject = parsed.subject[:300]
-        raw.fingerprint = parsed.fingerprint
+def process(
+    raw_id: int, *, raw_bytes: bytes | None = None, raw: RawMessage | None = None
+) -> Result:
+    """Process one stored message, once. `raw_bytes` are the stored bytes and `raw` the row
+    as just stored, when at hand (they save reading them back)."""
+    if raw is None:
+        raw = RawMessage.objects.defer("raw").get(pk=raw_id)
+    if raw.state != RawMessage.State.RECEIVED:
+        return Result(raw.outcome, raw.case, "already processed")
+    if raw_bytes is None:
+        raw_bytes = raw.raw_bytes()
+    parsed = parse(raw_bytes)
+    raw.sender = parsed.sender[:320]
+    raw.subject = parsed.subject[:300]
+    raw.fingerprint = parsed.fingerprint
+    try:
         try:
-            with transaction.atomic():  # a refusal rolls back what this message began
+            with transaction.atomic():
                 result = _decide(raw, parsed, raw_bytes)
-        except Quarantined as refusal:
-            result = quarantine(raw, refusal.reason, case=refusal.case)
-        finally:
-            parsed.discard_spooled()
-        raw.state = (
-            RawMessage.State.QUARANTINED
-            if result.outcome == Outcome.QUARANTINED
-            else RawMessage.State.PROCESSED
-        )
-        raw.outcome = result.outcome
-        raw.case = result.case
-        raw.processed_at = now()
-        raw.save(
-            update_fields=[
-                "attempts",
-                "sender",
-                "subject",
-                "fingerprint",
-                "state",
-                "outcome",
-                "case",
-                "processed_at",
-            ]
-        )
+                _finish(raw, result)
+        except Quarantined as refusal:  # what this message began is rolled back
+            with transaction.atomic():
+                result = quarantine(raw, refusal.reason, case=refusal.case)
+                _finish(raw, result)
+    except AlreadyProcessed:
+        raw = RawMessage.objects.defer("raw").select_related("case").get(pk=raw.pk)
+        return Result(raw.outcome, raw.case, "already processed")
+    finally:
+        parsed.discard_spooled()
     log.info("mail %s from %s: %s %s", raw.pk, raw.sender, result.outcome, result.reason)
     return result
+
+
+def _finish(raw: RawMessage, result: Result) -> None:
+    """Record what the message became, in the transaction that made it so, if no other
+    attempt did first (then everything this attempt wrote is rolled back)."""
+    raw.state = (
+        RawMessage.State.QUARANTINED
+        if result.outcome == Outcome.QUARANTINED
+        else RawMessage.State.PROCESSED
+    )
+    raw.outcome = result.outcome
+    raw.outcome_reason = result.reason[:500]
+    raw.case = result.case
+    raw.duplicate_of_id = result.duplicate_of
+    raw.processed_at = now()
+    updated = RawMessage.objects.filter(pk=raw.pk, state=RawMessage.State.RECEIVED).update(
+        attempts=F("attempts") + 1,
+        sender=raw.sender,
+        subject=raw.subject,
+        fingerprint=raw.fingerprint,
+        state=raw.state,
+        outcome=raw.outcome,
+        outcome_reason=raw.outcome_reason,
+        case=raw.case,
+        duplicate_of=raw.duplicate_of_id,
+        processed_at=raw.processed_at,
+    )
+    if updated != 1:
+        raise AlreadyProcessed
+    raw.attempts += 1
 
 
 def quarantine(raw: RawMessage, reason: str, *, case: Case | None = None) -> Result:
@@ -105,14 +136,26 @@ def quarantine(raw: RawMessage, reason: str, *, case: Case | None = None) -> Res
 
 
 def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
-    if parsed.message_id and OutgoingMail.objects.filter(message_id=parsed.message_id).exists():
+    earlier = _earlier_deliveries(raw)
+    again = next((row for row in earlier if row.message_key == raw.message_key), None)
+    if again is not None:
+        return _duplicate(
+            again, f"The same message (Message-ID and body) as message {again.pk}, delivered again."
+        )
+    if parsed.message_id.startswith(OURS_PREFIX) and (
+        OutgoingMail.objects.filter(message_id=parsed.message_id).exists()
+    ):
         raise Quarantined("This is our own message coming back (a mail loop); not answered.")
     if looks_like_bounce(parsed):
         return _bounce(raw, parsed, raw_bytes)
     automatic = automatic_reason(parsed, envelope_from=raw.envelope_from)
-    duplicate = _duplicate_of(raw)
-    if duplicate is not None:
-        return Result(Outcome.DUPLICATE, duplicate.case, f"same as message {duplicate.pk}")
+    same_words = next((row for row in earlier if row.fingerprint == raw.fingerprint), None)
+    if same_words is not None:
+        return _duplicate(
+            same_words,
+            f"The same sender, subject and words as message {same_words.pk} within "
+            f"{settings.MAIL_DUPLICATE_MINUTES} minutes.",
+        )
     recipients = list(dict.fromkeys([*raw.envelope_to, *parsed.recipients]))
     thread = find_thread(parsed, recipients)
     if isinstance(thread, Thread):
@@ -127,20 +170,31 @@ def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     return _new_case(raw, parsed, recipients, thread, automatic=automatic)
 
 
-def _duplicate_of(raw: RawMessage) -> RawMessage | None:
-    """The same sender, subject and words within minutes, already processed into a case."""
+def _earlier_deliveries(raw: RawMessage) -> list[RawMessage]:
+    """The rows this message may duplicate, in one query, oldest first:
+    - an earlier delivery of the same message (same message key), whatever became of it;
+    - the same sender, subject and words within minutes, already processed into a case."""
     since = raw.received_at - timedelta(minutes=settings.MAIL_DUPLICATE_MINUTES)
-    return (
+    return list(
         RawMessage.objects.filter(
-            fingerprint=raw.fingerprint,
-            received_at__gte=since,
-            state=RawMessage.State.PROCESSED,
-            case__isnull=False,
+            Q(message_key=raw.message_key, pk__lt=raw.pk)
+            | Q(
+                fingerprint=raw.fingerprint,
+                received_at__gte=since,
+                state=RawMessage.State.PROCESSED,
+                case__isnull=False,
+            )
         )
         .exclude(pk=raw.pk)
-        .order_by("id")
-        .first()
+        .only("pk", "message_key", "fingerprint", "case")
+        .order_by("pk")[:20]
     )
+
+
+def _duplicate(original: RawMessage, reason: str) -> Result:
+    """Nothing new: the row points at the first delivery (and at its case, if it has one)."""
+    case = Case.objects.filter(pk=original.case_id).first() if original.case_id else None
+    return Result(Outcome.DUPLICATE, case, f"{reason} Nothing new was created.", original.pk)
 
 
 def _body_with_notes(parsed: Parsed, refused: list[str]) -> tuple[str, list[str]]:

@@ -3,7 +3,9 @@
 It refuses early, with the proper codes, what it will not take (552 too big, 550 not our
 domain, 452 too many recipients), answers 451 (try again later) when the message could not
 be stored, and 250 only once the raw message is committed. Processing runs on one worker
-thread, so SQLite sees one writer and the event loop never blocks on the database.
+thread, so SQLite sees one writer and the event loop never blocks on the database; that
+thread keeps its database connection from one message to the next and closes it when the
+server stops.
 """
 
 import asyncio
@@ -14,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 
-from relaydesk.intake.mail.receive import receive
+from relaydesk.intake.mail.receive import ready_connection, receive
 from relaydesk.intake.models import Category
 
 log = logging.getLogger("relaydesk.mail")
@@ -86,10 +88,14 @@ class LenientSMTP(SMTP):
         await self.push("250 OK" if status is MISSING else status)
 
 
+def _worker() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailin")
+
+
 class IntakeHandler:
     def __init__(self, domains: set[str] | None = None):
         self.domains = domains if domains is not None else accepted_domains()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailin")
+        self.executor = _worker()
 
     async def handle_RCPT(self, server, session: Session, envelope: Envelope, address, options):
         domain = address.rpartition("@")[2].lower()
@@ -115,14 +121,22 @@ class IntakeHandler:
 
     @staticmethod
     def _receive(data: bytes, mail_from: str, rcpt_tos: list[str]):
-        close_old_connections()
-        try:
-            return receive(data, source="smtp", envelope_from=mail_from, envelope_to=rcpt_tos)
-        finally:
-            close_old_connections()
+        ready_connection()
+        return receive(data, source="smtp", envelope_from=mail_from, envelope_to=rcpt_tos)
+
+    def close(self) -> None:
+        """Close the worker thread's database connection, then the thread (a new one starts
+        if the server is started again)."""
+        executor, self.executor = self.executor, _worker()
+        executor.submit(connections.close_all).result()
+        executor.shutdown(wait=True)
 
 
 class IntakeController(Controller):
+    def stop(self, *args, **kwargs) -> None:
+        super().stop(*args, **kwargs)
+        self.handler.close()
+
     def factory(self):
         return LenientSMTP(
             self.handler,
