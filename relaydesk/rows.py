@@ -13,10 +13,22 @@ Event's override only refuses changes, and an insert is not a change).
 from django.db import connections, models
 from django.db.models.fields import AutoFieldMixin
 
-_statements: dict[tuple[type[models.Model], str], tuple[list[models.Field], str]] = {}
+# Fields whose stored value is the Python value itself when it is None, str, int or bool:
+# their get_db_prep_save returns it unchanged, so insert() skips the call for those values.
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+_PLAIN_TYPES = (type(None), str, int, bool)
+
+_statements: dict[tuple[type[models.Model], str], tuple[list, str]] = {}
 
 
-def _statement(model: type[models.Model], connection) -> tuple[list[models.Field], str]:
+def _statement(model: type[models.Model], connection) -> tuple[list, str]:
+    """(field, attname, plain?) for each column, and the INSERT, built once per model."""
     key = (model, connection.vendor)
     if key not in _statements:
         opts = model._meta
@@ -27,15 +39,21 @@ def _statement(model: type[models.Model], connection) -> tuple[list[models.Field
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join('%s' for _ in fields)}) RETURNING {quote(opts.pk.column)}"
         )
-        _statements[key] = (fields, sql)
+        columns = [(f, f.attname, isinstance(f, _PLAIN)) for f in fields]
+        _statements[key] = (columns, sql)
     return _statements[key]
 
 
 def insert(obj: models.Model, *, using: str = "default") -> models.Model:
     """Insert the new, unsaved `obj` and give it its primary key, as `obj.save()` would."""
     connection = connections[using]
-    fields, sql = _statement(type(obj), connection)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    columns, sql = _statement(type(obj), connection)
+    params = []
+    for field, attname, plain in columns:
+        value = getattr(obj, attname) if plain else field.pre_save(obj, True)
+        if not (plain and type(value) in _PLAIN_TYPES):
+            value = field.get_db_prep_save(value, connection)
+        params.append(value)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]
