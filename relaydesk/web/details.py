@@ -11,6 +11,7 @@ from relaydesk.intake.uploads import limit_words, posted_files
 __all__ = ["DetailRow", "detail_rows", "posted_details", "posted_files", "NUL_MESSAGE"]
 
 PREFIX = "detail_"
+REMOVE_SUFFIX = "__remove"
 NUL_MESSAGE = "Remove the invisible control character (NUL) from this text."
 
 
@@ -48,6 +49,10 @@ class DetailRow:
         return uploaded_file(self.value)
 
     @property
+    def remove_name(self) -> str:
+        return f"{self.name}{REMOVE_SUFFIX}"
+
+    @property
     def upload_limit(self) -> str:
         return limit_words(settings.MAIL_MAX_ATTACHMENT_BYTES)
 
@@ -68,9 +73,11 @@ def detail_rows(
 def posted_details(fields: list[IntakeField], data) -> dict[str, str]:
     """Every text field of the category from the POST, blank ones included (blank clears a
     value). File fields come from `posted_files`: a form posted without a new file keeps the
-    file the case has."""
-    return {
-        field.key: data.get(f"{PREFIX}{field.key}", "").strip()
-        for field in fields
-        if field.type != FieldType.FILE
-    }
+    file the case has, unless its "remove" box is ticked (the file itself stays on the case)."""
+    details = {}
+    for field in fields:
+        if field.type != FieldType.FILE:
+            details[field.key] = data.get(f"{PREFIX}{field.key}", "").strip()
+        elif data.get(f"{PREFIX}{field.key}{REMOVE_SUFFIX}"):
+            details[field.key] = ""
+    return details

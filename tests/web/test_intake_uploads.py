@@ -269,3 +269,26 @@ def test_the_timeline_links_only_files_the_case_keeps(signed_in, cast, damage):
     assert f'Download: <a href="/mail/attachments/{mine.pk}/" download>receipt.pdf</a></p>' in html
     assert f"/mail/attachments/{theirs.pk}/" not in html
     assert other.ref not in html
+
+
+def test_the_owner_may_remove_a_wrong_file_from_the_details(signed_in, cast, damage):
+    client = signed_in(cast.fran)
+    _post(client)
+    case = Case.objects.get()
+    attachment = Attachment.objects.get()
+
+    response = client.post(
+        f"/cases/{case.ref}/details/", {"detail_order": "ORD-7", "detail_photo__remove": "1"}
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert "photo" not in case.details
+    change = case.events.get(kind=EventKind.FIELD_CHANGED).data["changes"]
+    assert change == {
+        "photo": {"old": {"attachment": attachment.pk, "name": "vase.png"}, "new": None}
+    }
+    page = client.get(f"/cases/{case.ref}/").content.decode()
+    assert "Missing before it can be passed up: Photo of the damage" in page
+    assert "Photo of the damage: vase.png → (empty)" in page
+    assert Attachment.objects.get().case == case  # the file stays in the case's history
