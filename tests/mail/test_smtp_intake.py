@@ -353,6 +353,54 @@ def test_support_address_is_the_default(mailin, mail_cast):
     assert Case.objects.get().category == mail_cast.billing
 
 
+def test_mail_rules_pick_the_category_by_subject_or_sender_in_their_order(mailin, mail_cast):
+    from relaydesk.intake.models import MailRule
+    from tests import factories
+
+    delivery = factories.make_category("delivery", "Delivery")
+    refunds = factories.make_category("refunds", "Refunds")
+    retired = factories.make_category("retired", "Retired")
+    retired.active = False
+    retired.save()
+    MailRule.objects.create(field="subject", text="PARCEL", category=retired, position=0)
+    MailRule.objects.create(field="subject", text="parcel", category=delivery, position=1)
+    MailRule.objects.create(field="sender", text="@shop.example", category=refunds, position=2)
+
+    send(mailin, mail(subject="Where is my Parcel?", body="One"))
+    send(mailin, mail(sender="Bo <bo@shop.example>", subject="Money back", body="Two"))
+    send(mailin, mail(sender="Bo <bo@shop.example>", subject="A parcel again", body="Three"))
+    send(mailin, mail(subject="Something else", body="Four"))
+
+    assert [c.category.slug for c in Case.objects.order_by("id")] == [
+        "delivery",  # the retired category's rule comes first but counts no more
+        "refunds",
+        "delivery",  # the subject rule comes before the sender rule
+        "billing",
+    ]
+
+
+def test_the_configured_default_category_takes_mail_nothing_else_maps(mailin, mail_cast, settings):
+    from tests import factories
+
+    factories.make_category("general", "General")
+    settings.MAIL_DEFAULT_CATEGORY = "general"
+
+    send(mailin, mail())
+
+    assert Case.objects.get().category.slug == "general"
+
+
+def test_mail_with_no_active_category_is_quarantined_with_the_reason(mailin, mail_cast):
+    from relaydesk.intake.models import Category
+
+    Category.objects.update(active=False)
+
+    send(mailin, mail())
+
+    assert not Case.objects.exists()
+    assert Quarantine.objects.get().reason == "There is no active category to open a case in."
+
+
 def test_a_very_long_subject_is_shortened_not_refused(mailin):
     send(mailin, mail(subject="Help " * 100))
 

@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
@@ -23,6 +22,7 @@ from relaydesk.cases.models import Case, Channel
 from relaydesk.clock import now
 from relaydesk.intake.acknowledgement import ack_context
 from relaydesk.intake.mail import attachments as attachment_store
+from relaydesk.intake.mail import queries
 from relaydesk.intake.mail.loops import automatic_reason, looks_like_bounce, only_suppresses_replies
 from relaydesk.intake.mail.parse import Parsed, parse
 from relaydesk.intake.mail.threads import NotThreaded, Thread, find_thread
@@ -106,19 +106,7 @@ def _finish(raw: RawMessage, result: Result) -> None:
     raw.case = result.case
     raw.duplicate_of_id = result.duplicate_of
     raw.processed_at = now()
-    updated = RawMessage.objects.filter(pk=raw.pk, state=RawMessage.State.RECEIVED).update(
-        attempts=F("attempts") + 1,
-        sender=raw.sender,
-        subject=raw.subject,
-        fingerprint=raw.fingerprint,
-        state=raw.state,
-        outcome=raw.outcome,
-        outcome_reason=raw.outcome_reason,
-        case=raw.case,
-        duplicate_of=raw.duplicate_of_id,
-        processed_at=raw.processed_at,
-    )
-    if updated != 1:
+    if not queries.finish(raw):
         raise AlreadyProcessed
     raw.attempts += 1
 
@@ -170,28 +158,26 @@ def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     return _new_case(raw, parsed, recipients, thread, automatic=automatic)
 
 
-def _earlier_deliveries(raw: RawMessage) -> list[RawMessage]:
+@dataclass
+class Earlier:
+    pk: int
+    message_key: str
+    fingerprint: str
+    case_id: int | None
+
+
+def _earlier_deliveries(raw: RawMessage) -> list[Earlier]:
     """The rows this message may duplicate, in one query, oldest first:
     - an earlier delivery of the same message (same message key), whatever became of it;
     - the same sender, subject and words within minutes, already processed into a case."""
     since = raw.received_at - timedelta(minutes=settings.MAIL_DUPLICATE_MINUTES)
-    return list(
-        RawMessage.objects.filter(
-            Q(message_key=raw.message_key, pk__lt=raw.pk)
-            | Q(
-                fingerprint=raw.fingerprint,
-                received_at__gte=since,
-                state=RawMessage.State.PROCESSED,
-                case__isnull=False,
-            )
-        )
-        .exclude(pk=raw.pk)
-        .only("pk", "message_key", "fingerprint", "case")
-        .order_by("pk")[:20]
+    rows = queries.earlier_deliveries(
+        raw_id=raw.pk, message_key=raw.message_key, fingerprint=raw.fingerprint, since=since
     )
+    return [Earlier(*row) for row in rows]
 
 
-def _duplicate(original: RawMessage, reason: str) -> Result:
+def _duplicate(original: Earlier, reason: str) -> Result:
     """Nothing new: the row points at the first delivery (and at its case, if it has one)."""
     case = Case.objects.filter(pk=original.case_id).first() if original.case_id else None
     return Result(Outcome.DUPLICATE, case, f"{reason} Nothing new was created.", original.pk)
@@ -254,18 +240,20 @@ def _bounce(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
 def category_for(recipients: list[str], parsed: Parsed) -> Category:
     """The recipient's category (Category.mail_address), else the first matching rule, else
     the configured default, else the first active category. (Two small queries.)"""
-    active = list(Category.objects.filter(active=True).order_by("position", "name"))
+    active = queries.active_categories()
     if not active:
         raise Quarantined("There is no active category to open a case in.")
     lowered = {r.lower() for r in recipients}
     for category in active:
         if category.mail_address and category.mail_address.lower() in lowered:
             return category
-    rules = MailRule.objects.filter(category__active=True).select_related("category")
-    for rule in rules:
-        haystack = parsed.subject if rule.field == MailRule.Field.SUBJECT else parsed.sender
-        if rule.text.lower() in haystack.lower():
-            return rule.category
+    by_id = {category.pk: category for category in active}
+    for field, text, category_id in queries.mail_rules():
+        if category_id not in by_id:
+            continue  # the rule's category is not active
+        haystack = parsed.subject if field == MailRule.Field.SUBJECT else parsed.sender
+        if text.lower() in haystack.lower():
+            return by_id[category_id]
     default = settings.MAIL_DEFAULT_CATEGORY
     return next((c for c in active if c.slug == default), active[0])
 
