@@ -28,8 +28,22 @@ from relaydesk.outbox.models import OutgoingMail
 
 log = logging.getLogger("relaydesk.clock")
 
-BATCH_SIZE = 100
+BATCH_SIZE: int | None = None  # `relaydesk worker --batch-size` sets it for both sweeps
+# Escalations are written in bulk (actions.escalate_many), so a bigger batch costs little more
+# than a small one: fewer commits (and SQLite checkpoints) per thousand cases. On SQLite the
+# batch holds the one write lock, so it stays near a quarter of a second at a million cases;
+# on PostgreSQL it holds only its own rows' locks (docs/performance.md, the clock).
+ESCALATION_BATCH_SIZE = {"sqlite": 500, "postgresql": 1000}
+TICKLE_BATCH_SIZE = 100  # tickles are written one by one (actions.tickle)
 MAX_IDLE = timedelta(seconds=15)
+
+
+def escalation_batch_size() -> int:
+    return BATCH_SIZE or ESCALATION_BATCH_SIZE.get(connection.vendor, 100)
+
+
+def tickle_batch_size() -> int:
+    return BATCH_SIZE or TICKLE_BATCH_SIZE
 
 
 def _claim(queryset, order_by: str, limit: int) -> list[int]:
@@ -99,7 +113,7 @@ def tickle_due(moment: datetime):
 
 
 def handle_one_escalation_batch(limit: int | None = None) -> bool:
-    limit = limit or BATCH_SIZE
+    limit = limit or escalation_batch_size()
     started = time.monotonic()
     with transaction.atomic():
         moment = now()
@@ -120,7 +134,7 @@ def handle_one_escalation_batch(limit: int | None = None) -> bool:
 
 
 def handle_one_tickle_batch(limit: int | None = None) -> bool:
-    limit = limit or BATCH_SIZE
+    limit = limit or tickle_batch_size()
     started = time.monotonic()
     with transaction.atomic():
         moment = now()

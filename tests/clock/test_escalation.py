@@ -3,10 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import transaction
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import EventKind, Notification
+from relaydesk.cases.notify import notify
 from relaydesk.clock import actions as clock_actions
+from relaydesk.clock import bulk
 from relaydesk.clock.sweep import handle_one_escalation_batch
 from relaydesk.outbox.models import OutgoingMail
 from tests import factories
@@ -189,3 +192,84 @@ def test_an_idle_escalation_sweep_is_one_query(cast, monday, django_assert_num_q
     with django_assert_num_queries(3) as context:
         assert handle_one_escalation_batch() is False
     assert [q["sql"].split()[0] for q in context.captured_queries].count("SELECT") == 1
+
+
+def test_the_bulk_escalation_writes_exactly_what_notify_writes(cast, monday):
+    # The sweep builds its bell lines and mails itself (clock.actions.escalation_texts), so
+    # hold it to notify()'s own text, subject and body, also for a subject at the limit.
+    long_subject = "Charged twice for my season ticket " + "and again " * 40
+    case = factories.make_case(category=cast.billing, acting=cast.fran, subject=long_subject[:300])
+    monday.move_to(case.deadline, tick=False)
+    event = clock_actions.escalate(case)
+    [line] = Notification.objects.filter(event=event)
+    [mail] = OutgoingMail.objects.filter(event=event)
+    case = fresh(case)
+    with transaction.atomic():
+        told = notify(
+            cast.ed, case=case, event=event, text=f"{case.ref} passed its deadline and is yours now"
+        )
+    [told_mail] = OutgoingMail.objects.filter(event=event).exclude(pk=mail.pk)
+    assert (line.text, line.user, line.case, line.created_at, line.read_at) == (
+        told.text,
+        told.user,
+        told.case,
+        told.created_at,
+        told.read_at,
+    )
+    same = [
+        "to",
+        "subject",
+        "body",
+        "headers",
+        "automatic",
+        "case",
+        "event",
+        "status",
+        "created_at",
+        "next_attempt_at",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    assert {f: getattr(mail, f) for f in same} == {f: getattr(told_mail, f) for f in same}
+    assert mail.message_id != told_mail.message_id
+    assert mail.message_id.split("@")[1] == told_mail.message_id.split("@")[1]
+
+
+def test_escalated_cases_get_their_own_category_tickle_interval(cast, monday):
+    hourly = factories.make_category(
+        slug="outages",
+        name="Outages",
+        tickle_after_minutes=60,
+        fields=[{"key": "invoice", "label": "Invoice", "type": "short_text", "required": True}],
+    )
+    billing = factories.make_case(category=cast.billing, acting=cast.fran)
+    outage = factories.make_case(category=hourly, acting=cast.fran)
+    moment = billing.deadline + hours(2)
+    monday.move_to(moment, tick=False)
+    assert handle_one_escalation_batch() is True
+    billing, outage = fresh(billing), fresh(outage)
+    assert (billing.owner, outage.owner) == (cast.ed, cast.ed)
+    assert billing.next_tickle_at == moment + hours(4)
+    assert outage.next_tickle_at == moment + hours(1)
+    for case in (billing, outage):
+        assert (case.last_activity_at, case.owner_active_at, case.tickle_count) == (
+            moment,
+            moment,
+            0,
+        )
+
+
+def test_a_batch_larger_than_one_statement_escalates_every_case_once(cast, monday, monkeypatch):
+    # bulk.Insert splits rows by the engine's parameter limit: force several statements.
+    monkeypatch.setattr(bulk, "_max_params", lambda connection: 40)
+    cases = [factories.make_case(category=cast.billing, acting=cast.fran) for _ in range(12)]
+    monday.shift(hours(21))
+    assert handle_one_escalation_batch() is True
+    for case in cases:
+        [event] = escalations(case)
+        [line] = Notification.objects.filter(event=event)
+        [mail] = OutgoingMail.objects.filter(event=event)
+        assert line.case_id == mail.case_id == case.pk
+        assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
+        assert event.data["deadline"] == case.deadline.isoformat()

@@ -18,7 +18,13 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             default=None,
-            help=f"Cases claimed per batch (default {sweep.BATCH_SIZE}).",
+            help=(
+                "Cases claimed per batch, escalations and tickles alike (default: escalations "
+                + ", ".join(
+                    f"{size} on {vendor}" for vendor, size in sweep.ESCALATION_BATCH_SIZE.items()
+                )
+                + f"; tickles {sweep.TICKLE_BATCH_SIZE})."
+            ),
         )
 
     def handle(self, *args, batch_size=None, **options):

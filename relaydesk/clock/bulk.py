@@ -1,0 +1,109 @@
+"""Multi-row INSERT … RETURNING for the sweep's thousands of rows a second.
+
+`Model.objects.bulk_create` builds a model instance per row and, on SQLite, splits a batch
+into statements of at most 999 parameters (83 events each). At 10,000 escalations a sweep
+that is most of its time. `Insert` writes plain tuples instead: every value still goes
+through its field's `get_db_prep_save` on Django's own connection (so datetimes, JSON and
+booleans are stored exactly as the ORM stores them, on either engine), the values that are
+the same for every row are prepared once, and the columns the caller does not name get their
+model default, prepared once, as bulk_create would.
+"""
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def _max_params(connection) -> int:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 65_535  # PostgreSQL's wire protocol: a 16-bit parameter count
+
+
+@lru_cache(maxsize=32)  # full batches repeat; a last, shorter one varies
+def _sql(
+    vendor: str, table: str, columns: tuple[str, ...], returning: tuple[str, ...], rows: int
+) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name  # the same on both engines
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
+        f"VALUES {', '.join([one] * rows)}"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
+    return sql
+
+
+class Insert:
+    """INSERT rows of `model`: `varying` columns per row, `fixed` ones the same for all."""
+
+    def __init__(
+        self,
+        model,
+        varying: Sequence[str],
+        fixed: dict[str, Any],
+        returning: Sequence[str] = (),
+    ):
+        # The connection itself, not django.db.connection: every attribute read through that
+        # proxy costs a thread-local look-up, and get_db_prep_save reads it per value.
+        self.connection = connection = connections[DEFAULT_DB_ALIAS]
+        meta = model._meta
+        self.table = meta.db_table
+        fields = {field.attname: field for field in meta.concrete_fields}
+        unknown = [name for name in [*varying, *fixed, *returning] if name not in fields]
+        if unknown:
+            raise ValueError(f"{self.table} has no column(s) {unknown}")
+        self.varying = [fields[name] for name in varying]
+        defaults = {
+            name: field.get_default()
+            for name, field in fields.items()
+            if name not in varying and name not in fixed and field is not meta.pk
+        }
+        constant = {**defaults, **fixed}
+        self.fixed_values = tuple(
+            fields[name].get_db_prep_save(value, connection) for name, value in constant.items()
+        )
+        self.columns = tuple(
+            [field.column for field in self.varying] + [fields[name].column for name in constant]
+        )
+        self.returning = tuple(fields[name].column for name in returning)
+
+    def run(self, rows: Iterable[Sequence[Any]]) -> list[tuple]:
+        """Insert the rows (values in `varying` order); the RETURNING values of each."""
+        connection = self.connection
+        columns = [(field.get_db_prep_save, {}) for field in self.varying]
+
+        def prepare(column, value):
+            # Most columns repeat a few values (kinds, owners, tiers): prepare each once.
+            prep, seen = column
+            if value.__class__ in (dict, list):  # JSON: unhashable, prepared every time
+                return prep(value, connection)
+            try:
+                return seen[value]
+            except KeyError:
+                seen[value] = prepared_value = prep(value, connection)
+                return prepared_value
+
+        fixed, width = self.fixed_values, len(columns)
+        prepared = []
+        for row in rows:
+            if len(row) != width:
+                raise ValueError(f"{self.table}: {len(row)} values for {width} columns")
+            prepared.append(tuple(map(prepare, columns, row)) + fixed)
+        per_statement = max(1, _max_params(connection) // len(self.columns))
+        returned: list[tuple] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(prepared), per_statement):
+                chunk = prepared[start : start + per_statement]
+                params = [value for row in chunk for value in row]
+                sql = _sql(connection.vendor, self.table, self.columns, self.returning, len(chunk))
+                cursor.execute(sql, params)
+                if self.returning:
+                    returned.extend(cursor.fetchall())
+        return returned
