@@ -71,19 +71,43 @@ def wait_until_serving(process: subprocess.Popen, base: str, limit: float = 300)
     pytest.fail(f"relaydesk serve did not answer at {base} within {limit} s")
 
 
+ATTACHMENT_LIMIT = 100_000
+
+
+def status_of_oversized_post(port: int) -> int:
+    """Announce a /contact body far over what a form with files may carry, send none of it:
+    the server must refuse it from the headers, before reading (or buffering) anything."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest("POST", "/contact")
+        connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+        connection.putheader("Content-Length", str(50 * ATTACHMENT_LIMIT))
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def test_the_quick_start_serves_the_demo_and_frontline_sees_their_cases(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [*relaydesk_command(), "serve", "--demo", "--port", str(port)],
         cwd=REPO,
-        env=clean_env(tmp_path, RELAYDESK_DEMO_CASES=DEMO_CASES),
+        env=clean_env(
+            tmp_path,
+            RELAYDESK_DEMO_CASES=DEMO_CASES,
+            RELAYDESK_MAIL_MAX_ATTACHMENT_BYTES=str(ATTACHMENT_LIMIT),
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
         wait_until_serving(process, base)
+        assert status_of_oversized_post(port) == 413
         browser = Browser(base)
 
         page = browser.log_in("frontline", "demo")

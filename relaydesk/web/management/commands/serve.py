@@ -108,12 +108,22 @@ class Command(BaseCommand):
         print_logins(self.say)
 
     def make_server(self, host: str, port: int, threads: int):
+        from django.conf import settings
         from django.core.wsgi import get_wsgi_application
         from waitress.server import create_server
 
+        # A form carries at most a few files of the attachment limit each; anything larger is
+        # refused by waitress with 413 before it is read (its own default is 1 GB), so an
+        # anonymous /contact post cannot make the server buffer an unbounded body.
+        max_body = 4 * settings.MAIL_MAX_ATTACHMENT_BYTES + 1024 * 1024
         try:
             return create_server(
-                get_wsgi_application(), host=host, port=port, threads=threads, ident="Relaydesk"
+                get_wsgi_application(),
+                host=host,
+                port=port,
+                threads=threads,
+                ident="Relaydesk",
+                max_request_body_size=max_body,
             )
         except OSError as error:
             raise CommandError(
