@@ -10,6 +10,7 @@ write lock is held only for the writing.
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -237,10 +238,28 @@ def _bounce(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     return Result(Outcome.BOUNCE, ours.case, f"bounce of {ours.message_id}")
 
 
+# open_case reads a category's intake fields once per Category instance and keeps them on
+# it; mail reuses an instance from one message to the next while the category's row is
+# unchanged, for at most this long. (Mail cases carry no details, so the fields only check an
+# empty set; a changed row, e.g. a new mail address or a deactivation, is seen at once.)
+CATEGORY_REUSE_SECONDS = 60
+_reused: dict[int, tuple[tuple, float, Category]] = {}
+
+
+def _reuse(fresh: Category) -> Category:
+    row = tuple(getattr(fresh, f.attname) for f in Category._meta.concrete_fields)
+    kept = _reused.get(fresh.pk)
+    moment = time.monotonic()
+    if kept is not None and kept[0] == row and moment - kept[1] < CATEGORY_REUSE_SECONDS:
+        return kept[2]
+    _reused[fresh.pk] = (row, moment, fresh)
+    return fresh
+
+
 def category_for(recipients: list[str], parsed: Parsed) -> Category:
     """The recipient's category (Category.mail_address), else the first matching rule, else
     the configured default, else the first active category. (Two small queries.)"""
-    active = queries.active_categories()
+    active = [_reuse(category) for category in queries.active_categories()]
     if not active:
         raise Quarantined("There is no active category to open a case in.")
     lowered = {r.lower() for r in recipients}

@@ -24,6 +24,7 @@ from django.db import (
     transaction,
 )
 
+from relaydesk import rows
 from relaydesk.clock import now
 from relaydesk.intake.mail import rawfiles
 from relaydesk.intake.mail.parse import message_key, read_message_id
@@ -74,10 +75,10 @@ def store(
     }
     if not delivery_key:
         # One statement in autocommit mode: committed when it returns.
-        return RawMessage.objects.create(**fields), True
+        return rows.insert(RawMessage(**fields)), True
     try:
         with transaction.atomic():
-            return RawMessage.objects.create(delivery_key=delivery_key, **fields), True
+            return rows.insert(RawMessage(delivery_key=delivery_key, **fields)), True
     except IntegrityError:  # this delivery was stored before (fetched again after a crash)
         return RawMessage.objects.defer("raw").get(delivery_key=delivery_key), False
 
