@@ -6,6 +6,10 @@
    acknowledgement queued). Goal on SQLite, 2 cores: ≥ 50 messages/s.
 2. Memory: one message with a 20 MB attachment. mailin's resident memory just before, and its
    peak (VmHWM, reset first) while taking it, give the growth. Goal: ≤ 2× the attachment.
+3. The mail side's share: `receive()` called in this process (no SMTP), its CPU time per
+   message split into the case actions it calls (find_or_create_customer, open_case,
+   customer_wrote) and the rest, which is the mail path's own (store, parse, duplicates,
+   category, outcome, the two commits).
 
     python -m bench.mail_inbound                  # SQLite
     RELAYDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/x python -m bench.mail_inbound
@@ -120,13 +124,59 @@ def memory(process: subprocess.Popen, port: int, attachment_mb: int) -> tuple[fl
     return before / 1024, peak / 1024
 
 
+def mail_share(count: int) -> tuple[float, float]:
+    """CPU ms per message of receive() in this process, and the part spent in case actions."""
+    from relaydesk.cases import actions
+    from relaydesk.intake.mail.receive import receive
+
+    spent = [0.0]
+    inside = [False]
+
+    def timed(action):
+        def wrapper(*args, **kwargs):
+            if inside[0]:
+                return action(*args, **kwargs)
+            inside[0] = True
+            started = time.process_time()
+            try:
+                return action(*args, **kwargs)
+            finally:
+                spent[0] += time.process_time() - started
+                inside[0] = False
+
+        return wrapper
+
+    names = ("find_or_create_customer", "open_case", "customer_wrote")
+    originals = {name: getattr(actions, name) for name in names}
+    messages = [bytes(message(30_000_000 + n)).replace(b"\n", b"\r\n") for n in range(count + 20)]
+    try:
+        for name in names:
+            setattr(actions, name, timed(originals[name]))
+        for raw in messages[count:]:  # warm-up
+            receive(raw, source="bench", envelope_from="c@example.com", envelope_to=[SUPPORT])
+        spent[0] = 0.0
+        started = time.process_time()
+        for raw in messages[:count]:
+            receive(raw, source="bench", envelope_from="c@example.com", envelope_to=[SUPPORT])
+        total = time.process_time() - started
+    finally:
+        for name, action in originals.items():
+            setattr(actions, name, action)
+    return total / count * 1000, spent[0] / count * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--batch", type=int, default=100, help="messages per SMTP connection")
     parser.add_argument("--attachment-mb", type=int, default=20)
+    parser.add_argument(
+        "--share-count", type=int, default=300, help="messages for the in-process split (0: skip)"
+    )
     args = parser.parse_args()
 
+    # A line per message would cost (and print) more than what is measured.
+    os.environ.setdefault("RELAYDESK_LOG_LEVEL", "WARNING")
     from bench.database import bench_database
 
     with bench_database() as engine:
@@ -151,6 +201,13 @@ def main() -> None:
             f"{before:.0f} MB → {after:.0f} MB, growth {growth:.0f} MB = "
             f"{growth / args.attachment_mb:.1f}× the attachment (goal ≤ 2×)"
         )
+        if args.share_count:
+            total, in_actions = mail_share(args.share_count)
+            print(
+                f"[mail_inbound] {engine}: receive() in process, {args.share_count} new-case "
+                f"messages: {total:.1f} ms CPU a message; case actions {in_actions:.1f} ms, "
+                f"mail side {total - in_actions:.1f} ms ({(total - in_actions) / total:.0%})"
+            )
 
 
 if __name__ == "__main__":
