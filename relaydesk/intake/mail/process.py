@@ -1,11 +1,12 @@
 """What a stored message becomes: a new case, a reply on a case, a recorded bounce, a duplicate
 of an earlier message, or a quarantine entry with its reason. Never nothing.
 
-`process(raw_id)` is idempotent: what a message becomes is written in one transaction together
-with the row's new state, and only while the row is still `received` (a conditional UPDATE),
-so a message already processed is left alone and a crash half-way leaves it `received` for
-the next attempt. The message is parsed before that transaction starts, so the database's
-write lock is held only for the writing.
+`process(raw_id)` is idempotent: each attempt first claims the row (a conditional UPDATE that
+locks it, only while it is still `received`), and what the message becomes is written in that
+same transaction together with the row's new state. So a message already processed is left
+alone, two attempts at once (the SMTP thread and the pending sweep) do the work once, and a
+crash half-way leaves the row `received` for the next attempt. The message is parsed before
+the transaction starts, so the database's write lock is held only for the writing.
 """
 
 import logging
@@ -79,10 +80,12 @@ def process(
     try:
         try:
             with transaction.atomic():
+                _claim(raw)
                 result = _decide(raw, parsed, raw_bytes)
                 _finish(raw, result)
         except Quarantined as refusal:  # what this message began is rolled back
             with transaction.atomic():
+                _claim(raw)
                 result = quarantine(raw, refusal.reason, case=refusal.case)
                 _finish(raw, result)
     except AlreadyProcessed:
@@ -94,9 +97,13 @@ def process(
     return result
 
 
+def _claim(raw: RawMessage) -> None:
+    if not queries.claim(raw.pk):
+        raise AlreadyProcessed
+
+
 def _finish(raw: RawMessage, result: Result) -> None:
-    """Record what the message became, in the transaction that made it so, if no other
-    attempt did first (then everything this attempt wrote is rolled back)."""
+    """Record what the message became, in the transaction that claimed it and made it so."""
     raw.state = (
         RawMessage.State.QUARANTINED
         if result.outcome == Outcome.QUARANTINED
@@ -108,7 +115,7 @@ def _finish(raw: RawMessage, result: Result) -> None:
     raw.duplicate_of_id = result.duplicate_of
     raw.processed_at = now()
     if not queries.finish(raw):
-        raise AlreadyProcessed
+        raise AlreadyProcessed  # cannot happen while the claim holds; never write twice
     raw.attempts += 1
 
 

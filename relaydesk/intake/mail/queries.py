@@ -23,12 +23,16 @@ EARLIER_SQL = """
     ORDER BY id LIMIT 20
 """
 
-# relaydesk.intake.mail.process._finish: only while the row is still `received`, so two
-# attempts never both record an outcome (the loser rolls back).
+# relaydesk.intake.mail.process: the first statement of an attempt. It locks the row (on
+# PostgreSQL a second attempt waits here, then finds it done; SQLite's BEGIN IMMEDIATE
+# already lets one writer in at a time) and counts the attempt, only while still `received`.
+CLAIM_SQL = "UPDATE intake_rawmessage SET attempts = attempts + 1 WHERE id = %s AND state = %s"
+
+# relaydesk.intake.mail.process._finish: what the message became, in the claiming transaction.
 FINISH_SQL = """
     UPDATE intake_rawmessage
-    SET attempts = attempts + 1, sender = %s, subject = %s, fingerprint = %s, state = %s,
-        outcome = %s, outcome_reason = %s, case_id = %s, duplicate_of_id = %s, processed_at = %s
+    SET sender = %s, subject = %s, fingerprint = %s, state = %s, outcome = %s,
+        outcome_reason = %s, case_id = %s, duplicate_of_id = %s, processed_at = %s
     WHERE id = %s AND state = %s
 """
 
@@ -62,6 +66,14 @@ def earlier_deliveries(
             ],
         )
         return cursor.fetchall()
+
+
+def claim(raw_id: int) -> bool:
+    """Lock the row for this attempt and count it. False when the message is no longer
+    `received` (another attempt finished it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL, [raw_id, RawMessage.State.RECEIVED])
+        return cursor.rowcount == 1
 
 
 def finish(raw: RawMessage) -> bool:
