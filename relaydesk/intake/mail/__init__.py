@@ -5,6 +5,7 @@
 - loops.py     is this mail automatic (auto-replies, bounces, lists)? then never answer it
 - threads.py   which case a message belongs to; the per-case reply address
 - process.py   what a stored message becomes: a case, a reply, a bounce, a duplicate, or quarantine
+- queries.py   the statements every message runs, as fixed SQL (the ORM's building cost more)
 - attachments.py files kept under generated names
 - quarantine.py retry, attach to a case, discard
 - smtp.py, imap.py the transports
