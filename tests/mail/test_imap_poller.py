@@ -222,3 +222,28 @@ def test_the_same_message_in_the_mailbox_twice_is_two_deliveries_and_one_case(do
     assert first.delivery_key != again.delivery_key
     assert (again.outcome, again.duplicate_of) == ("duplicate", first)
     assert Case.objects.count() == 1
+
+
+def test_without_a_uidvalidity_a_refetched_message_is_stored_again_and_opens_nothing_new(
+    dovecot, mail_cast, monkeypatch
+):
+    # A server that will not tell the folder's UIDVALIDITY (dovecot does; some do not): a UID
+    # alone may be reused, so no delivery key; the redelivery rule keeps it to one case.
+    monkeypatch.setattr(imap, "read_uidvalidity", lambda mailbox: None)
+    dovecot.append(bytes(mail()))
+
+    def crash(*args):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(imap, "mark_done", crash)
+        with pytest.raises(KeyboardInterrupt), dovecot.mailbox() as mailbox:
+            imap.poll_once(mailbox, done_folder="")
+    with dovecot.mailbox() as mailbox:
+        imap.poll_once(mailbox, done_folder="")
+
+    first, again = RawMessage.objects.order_by("id")
+    assert (first.delivery_key, again.delivery_key) == ("", "")
+    assert (again.outcome, again.duplicate_of) == ("duplicate", first)
+    assert Case.objects.count() == 1
+    assert dovecot.unseen() == 0

@@ -58,9 +58,21 @@ def mark_done(mailbox, uid: str, done_folder: str) -> None:
         mailbox.flag(uid, MailMessageFlags.SEEN, True)
 
 
-def delivery_key(mailbox, uidvalidity: int | str, uid: str, *, account: str = "") -> str:
+def read_uidvalidity(mailbox) -> int | None:
+    try:
+        return int(mailbox.folder.status(options=["UIDVALIDITY"])["UIDVALIDITY"])
+    except Exception:  # noqa: BLE001 - a server that will not say: no delivery keys, see below
+        log.warning("the IMAP server did not give the folder's UIDVALIDITY")
+        return None
+
+
+def delivery_key(mailbox, uidvalidity: int | None, uid: str, *, account: str = "") -> str:
     """One message of one IMAP mailbox, for good: RFC 3501 promises that a UID is never
-    reused while the mailbox's UIDVALIDITY stays the same."""
+    reused while the mailbox's UIDVALIDITY stays the same. Without a UIDVALIDITY there is no
+    key (a UID alone may be reused, and a key taken for a stored one would skip a new
+    message); a message fetched twice is then stored twice and processed as a duplicate."""
+    if uidvalidity is None:
+        return ""
     client = mailbox.client
     where = f"{account or settings.IMAP_USER}@{client.host}:{client.port}/{mailbox.folder.get()}"
     if len(where) > 180:
@@ -81,7 +93,7 @@ def poll_once(
     mailbox = mailbox or connect()
     taken = 0
     try:
-        uidvalidity = mailbox.folder.status(options=["UIDVALIDITY"])["UIDVALIDITY"]
+        uidvalidity = read_uidvalidity(mailbox)
         for uid in mailbox.uids(AND(seen=False)):
             raw = fetch_raw(mailbox, uid)
             if after_fetch is not None:
