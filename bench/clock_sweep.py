@@ -89,6 +89,33 @@ def claim_plan() -> str:
         return query.explain(analyze=True, buffers=True)
 
 
+def batch_plans(batch: int) -> str:
+    """The plans of one escalation batch's reads and UPDATEs on cases_case (rolled back)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from relaydesk.clock import sweep
+
+    lines = []
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            sweep.handle_one_escalation_batch(limit=batch)
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                sql = query["sql"] or ""
+                if '"cases_case"' not in sql or not sql.startswith(("SELECT", "UPDATE")):
+                    continue
+                lines.append(sql[:110] + ("…" if len(sql) > 110 else ""))
+                if connection.vendor == "sqlite":
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    lines.extend("    " + str(row[-1]) for row in cursor.fetchall())
+                else:
+                    cursor.execute("EXPLAIN " + sql)
+                    lines.extend("    " + row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return "\n".join(lines)
+
+
 def idle_figures(label: str) -> None:
     from relaydesk.clock import sweep
     from relaydesk.outbox import sending
@@ -239,13 +266,13 @@ def main() -> None:
                     os.fsync(descriptor)
                 finally:
                     os.close(descriptor)
-            print(
-                f"[clock] flushed the database to disk in {time.perf_counter() - started:.0f} s"
-            )
+            print(f"[clock] flushed the database to disk in {time.perf_counter() - started:.0f} s")
         batch = args.batch or sweep.escalation_batch_size()
         with pinned(moment):
             due = sweep.escalation_due(moment).count()
             print(f"[clock] due for escalation: {due:,}")
+            print(f"[clock] plans of one batch's statements on cases_case (batch of {batch}):")
+            print("    " + batch_plans(batch).replace("\n", "\n    "))
             cpu = CpuClock()
             start_cpu = cpu.read()
             profiler = None

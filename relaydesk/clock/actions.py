@@ -60,10 +60,12 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
     """
     with transaction.atomic():
         moment = now()
+        # The deadline is checked here, not in SQL: given "deadline <= now" both engines
+        # may prefer a deadline index to the primary key and then walk every open case past
+        # its deadline, escalated or not, on each batch.
         cases = list(
             Case.objects.select_for_update(of=("self",))
             .filter(pk__in=list(case_ids), status=Status.OPEN, escalated=False)
-            .filter(deadline__lte=moment)
             .order_by("deadline", "id")
             .values_list(
                 "id",
@@ -76,6 +78,7 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
                 "category__tickle_after_minutes",
             )
         )
+        cases = [case for case in cases if case[3] <= moment]  # (id, owner, tier, deadline, …)
         if not cases:
             return []
         if on_duty is None:

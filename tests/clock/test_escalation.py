@@ -273,3 +273,13 @@ def test_a_batch_larger_than_one_statement_escalates_every_case_once(cast, monda
         assert line.case_id == mail.case_id == case.pk
         assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
         assert event.data["deadline"] == case.deadline.isoformat()
+
+
+def test_escalate_refuses_a_case_whose_deadline_is_still_ahead(cast, monday):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    monday.move_to(case.deadline - timedelta(seconds=1), tick=False)
+    assert clock_actions.escalate(case) is None
+    assert clock_actions.escalate_many([case.pk]) == []
+    assert escalations(case) == []
+    assert not fresh(case).escalated
+    assert not Notification.objects.filter(case=case).exists()
