@@ -108,10 +108,14 @@ def batch_plans(batch: int) -> str:
                 lines.append(sql[:110] + ("…" if len(sql) > 110 else ""))
                 if connection.vendor == "sqlite":
                     cursor.execute("EXPLAIN QUERY PLAN " + sql)
-                    lines.extend("    " + str(row[-1]) for row in cursor.fetchall())
+                    plan = [str(row[-1]) for row in cursor.fetchall()]
                 else:
                     cursor.execute("EXPLAIN " + sql)
-                    lines.extend("    " + row[0] for row in cursor.fetchall())
+                    plan = [row[0] for row in cursor.fetchall()]
+                # the id lists would fill the screen
+                lines.extend(
+                    "    " + line[:110] + ("…" if len(line) > 110 else "") for line in plan
+                )
         transaction.set_rollback(True)
     return "\n".join(lines)
 
