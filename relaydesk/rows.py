@@ -13,22 +13,29 @@ Event's override only refuses changes, and an insert is not a change).
 from django.db import connections, models
 from django.db.models.fields import AutoFieldMixin
 
-# Fields whose stored value is the Python value itself when it is None, str, int or bool:
-# their get_db_prep_save returns it unchanged, so insert() skips the call for those values.
+# Fields whose stored value is the Python value itself when it is None or of the field's own
+# type (exactly: a bool is not an int here, nor an int a bool): get_db_prep_save returns it
+# unchanged, so insert() skips the call for those values. Any other value (an int for a
+# BooleanField, a str for an IntegerField, "" for a foreign key, a choices member) is
+# converted by the field, as save() converts it.
 _PLAIN = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
+    (models.BooleanField, bool),
+    (models.ForeignKey, int),
+    (models.IntegerField, int),
+    (models.CharField, str),
+    (models.TextField, str),
 )
-_PLAIN_TYPES = (type(None), str, int, bool)
+
+
+def _plain_type(field: models.Field) -> type | None:
+    return next((kind for cls, kind in _PLAIN if isinstance(field, cls)), None)
+
 
 _statements: dict[tuple[type[models.Model], str], tuple[list, str]] = {}
 
 
 def _statement(model: type[models.Model], connection) -> tuple[list, str]:
-    """(field, attname, plain?) for each column, and the INSERT, built once per model."""
+    """(field, attname, plain type or None) for each column, and the INSERT, built once."""
     key = (model, connection.vendor)
     if key not in _statements:
         opts = model._meta
@@ -39,7 +46,7 @@ def _statement(model: type[models.Model], connection) -> tuple[list, str]:
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join('%s' for _ in fields)}) RETURNING {quote(opts.pk.column)}"
         )
-        columns = [(f, f.attname, isinstance(f, _PLAIN)) for f in fields]
+        columns = [(f, f.attname, _plain_type(f)) for f in fields]
         _statements[key] = (columns, sql)
     return _statements[key]
 
@@ -50,8 +57,16 @@ def insert(obj: models.Model, *, using: str = "default") -> models.Model:
     columns, sql = _statement(type(obj), connection)
     params = []
     for field, attname, plain in columns:
-        value = getattr(obj, attname) if plain else field.pre_save(obj, True)
-        if not (plain and type(value) in _PLAIN_TYPES):
+        if plain is None:
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+            continue
+        value = getattr(obj, attname)
+        if value in (None, "") and field.is_relation and field.is_cached(obj):
+            # As save(): a related object saved after it was assigned gives its key now, and
+            # one still unsaved is refused (rather than silently storing NULL).
+            obj._prepare_related_fields_for_save(operation_name="insert", fields=[field])
+            value = getattr(obj, attname)
+        if value is not None and type(value) is not plain:
             value = field.get_db_prep_save(value, connection)
         params.append(value)
     with connection.cursor() as cursor:
