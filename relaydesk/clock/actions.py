@@ -55,8 +55,9 @@ def escalate_many(case_ids, *, acting: User | None = None, on_duty=None) -> list
     once per batch (relaydesk.clock.rota).
 
     Thousands of rows a second (docs/performance.md, the clock): the cases are read as tuples,
-    changed by one UPDATE, and their events, bell lines and mails written by multi-row
-    INSERTs (relaydesk.clock.bulk) rather than model instances and bulk_create.
+    changed by one UPDATE (and a second, small one for cases the executive already owned),
+    and their events, bell lines and mails written by one multi-row INSERT each
+    (relaydesk.clock.bulk) rather than model instances and bulk_create.
     """
     with transaction.atomic():
         moment = now()
