@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def _max_params(connection) -> int:
@@ -70,6 +70,19 @@ def _unnest_sql(
     return sql
 
 
+def _plain_type(field) -> type | None:
+    """The Python type whose values this field stores unchanged on both engines, if any."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.IntegerField):  # also the auto and big integer ids
+        return int
+    if isinstance(field, models.CharField | models.TextField):
+        return str
+    return None
+
+
 class Insert:
     """INSERT rows of `model`: `varying` columns per row, `fixed` ones the same for all."""
 
@@ -111,14 +124,17 @@ class Insert:
     def run(self, rows: Iterable[Sequence[Any]]) -> list[tuple]:
         """Insert the rows (values in `varying` order); the RETURNING values of each."""
         connection = self.connection
-        columns = [(field.get_db_prep_save, {}) for field in self.varying]
+        columns = [(field.get_db_prep_save, _plain_type(field), {}) for field in self.varying]
 
         def prepare(column, value):
-            # Most columns repeat a few values (kinds, owners, tiers): prepare each once.
-            prep, seen = column
+            prep, plain, seen = column
+            if value is None or value.__class__ is plain:
+                # get_db_prep_save returns a str for a text column, an int for an integer or
+                # id column, a bool for a boolean one, None for NULL: skip the calls.
+                return value
             if value.__class__ in (dict, list):  # JSON: unhashable, prepared every time
                 return prep(value, connection)
-            try:
+            try:  # a column repeats few other values (moments): prepare each once
                 return seen[value]
             except KeyError:
                 seen[value] = prepared_value = prep(value, connection)
