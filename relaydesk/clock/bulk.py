@@ -2,11 +2,14 @@
 
 `Model.objects.bulk_create` builds a model instance per row and, on SQLite, splits a batch
 into statements of at most 999 parameters (83 events each). At 10,000 escalations a sweep
-that is most of its time. `Insert` writes plain tuples instead: every value still goes
-through its field's `get_db_prep_save` on Django's own connection (so datetimes, JSON and
-booleans are stored exactly as the ORM stores them, on either engine), the values that are
-the same for every row are prepared once, and the columns the caller does not name get their
-model default, prepared once, as bulk_create would.
+that was most of its time. `Insert` writes plain tuples instead, one statement per table: a
+multi-row VALUES list on SQLite, `INSERT … SELECT FROM unnest(arrays)` on PostgreSQL. Every
+value is stored as the ORM would store it, on either engine: datetimes, JSON and anything
+else go through the field's `get_db_prep_save` on Django's own connection (each distinct
+value once); a str, int or bool in a text, integer/id or boolean column is passed as it is,
+which is what `get_db_prep_save` returns for it. Values that are the same for every row are
+prepared once, and the columns the caller does not name get their model default, prepared
+once, as bulk_create would.
 """
 
 from collections.abc import Iterable, Sequence
