@@ -13,22 +13,25 @@ Event's override only refuses changes, and an insert is not a change).
 from django.db import connections, models
 from django.db.models.fields import AutoFieldMixin
 
-# Fields whose stored value is the Python value itself when it is None or of the field's own
-# type (exactly: a bool is not an int here, nor an int a bool): get_db_prep_save returns it
-# unchanged, so insert() skips the call for those values. Any other value (an int for a
-# BooleanField, a str for an IntegerField, "" for a foreign key, a choices member) is
-# converted by the field, as save() converts it.
-_PLAIN = (
-    (models.BooleanField, bool),
-    (models.ForeignKey, int),
-    (models.IntegerField, int),
-    (models.CharField, str),
-    (models.TextField, str),
-)
 
+def plain_type(field: models.Field) -> type | None:
+    """The Python type whose values this field stores unchanged on both engines, if any.
 
-def _plain_type(field: models.Field) -> type | None:
-    return next((kind for cls, kind in _PLAIN if isinstance(field, cls)), None)
+    For None or a value of exactly that type (a bool is not an int here, nor an int a bool),
+    get_db_prep_save returns the value itself, so callers may skip the call. Any other value
+    (an int for a BooleanField, a str for an IntegerField, "" for a foreign key, a choices
+    member) must be converted by the field, as save() converts it. relaydesk.clock.bulk uses
+    the same rule for its multi-row inserts.
+    """
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.IntegerField):  # also the auto and big integer ids
+        return int
+    if isinstance(field, models.CharField | models.TextField):
+        return str
+    return None
 
 
 _statements: dict[tuple[type[models.Model], str], tuple[list, str]] = {}
@@ -46,7 +49,7 @@ def _statement(model: type[models.Model], connection) -> tuple[list, str]:
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join('%s' for _ in fields)}) RETURNING {quote(opts.pk.column)}"
         )
-        columns = [(f, f.attname, _plain_type(f)) for f in fields]
+        columns = [(f, f.attname, plain_type(f)) for f in fields]
         _statements[key] = (columns, sql)
     return _statements[key]
 

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from relaydesk.rows import plain_type
 
 
 def _max_params(connection) -> int:
@@ -73,19 +75,6 @@ def _unnest_sql(
     return sql
 
 
-def _plain_type(field) -> type | None:
-    """The Python type whose values this field stores unchanged on both engines, if any."""
-    if isinstance(field, models.ForeignKey):
-        field = field.target_field
-    if isinstance(field, models.BooleanField):
-        return bool
-    if isinstance(field, models.IntegerField):  # also the auto and big integer ids
-        return int
-    if isinstance(field, models.CharField | models.TextField):
-        return str
-    return None
-
-
 class Insert:
     """INSERT rows of `model`: `varying` columns per row, `fixed` ones the same for all."""
 
@@ -127,7 +116,7 @@ class Insert:
     def run(self, rows: Iterable[Sequence[Any]]) -> list[tuple]:
         """Insert the rows (values in `varying` order); the RETURNING values of each."""
         connection = self.connection
-        columns = [(field.get_db_prep_save, _plain_type(field), {}) for field in self.varying]
+        columns = [(field.get_db_prep_save, plain_type(field), {}) for field in self.varying]
 
         def prepare(column, value):
             prep, plain, seen = column
