@@ -102,3 +102,19 @@ def cast(db) -> Cast:
         mia=mia.user,
         **{name: staff.user for name, staff in people.items()},
     )
+
+
+@pytest.fixture
+def damage(cast, settings, tmp_path):
+    """A category with a required file field (photo), an optional text field and a realtime
+    question; uploaded files land under this test's tmp_path."""
+    settings.MEDIA_ROOT = tmp_path
+    return factories.make_category(
+        "damage",
+        "Damaged goods",
+        fields=[
+            {"key": "order", "label": "Order number", "type": "short_text"},
+            {"key": "photo", "label": "Photo of the damage", "type": "file", "required": True},
+        ],
+        triggers=[("gift_today", "Is it a gift you must give today?")],
+    )

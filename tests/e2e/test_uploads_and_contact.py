@@ -15,19 +15,6 @@ pytestmark = pytest.mark.browser
 PHOTO = b"\xff\xd8\xff\xe0 a small jpeg-ish file " * 50
 
 
-@pytest.fixture
-def damage(cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return factories.make_category(
-        "damage",
-        "Damaged goods",
-        fields=[
-            {"key": "photo", "label": "Photo of the damage", "type": "file", "required": True},
-        ],
-        triggers=[("gift_today", "Is it a gift you must give today?")],
-    )
-
-
 def test_frontline_uploads_a_file_at_intake_and_finds_it_on_the_case_page(
     page, live_server, cast, damage, sign_in, shoot, tmp_path
 ):

@@ -3,25 +3,12 @@
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from relaydesk.cases.models import Case, EventKind
 from relaydesk.intake.models import Attachment
 from relaydesk.org.models import Staff
-from tests import factories
 from tests.intake.test_contact_form import form
-
-
-@pytest.fixture
-def damage(cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return factories.make_category(
-        "damage",
-        "Damaged goods",
-        fields=[{"key": "photo", "label": "Photo of the damage", "type": "file", "required": True}],
-        triggers=[("gift_today", "Is it a gift you must give today?")],
-    )
 
 
 def files_on_disk(settings) -> list[Path]:

@@ -17,16 +17,6 @@ from relaydesk.intake.uploads import UploadBatch, link
 from tests import factories
 
 
-@pytest.fixture
-def damage(cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return factories.make_category(
-        "damage",
-        "Damaged goods",
-        fields=[{"key": "photo", "label": "Photo", "type": "file", "required": True}],
-    )
-
-
 def files_on_disk(settings) -> list[Path]:
     folder = Path(settings.MEDIA_ROOT) / "attachments"
     return sorted(folder.iterdir()) if folder.exists() else []

@@ -3,7 +3,6 @@
 import hashlib
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -15,20 +14,6 @@ from tests import factories
 from tests.web.conftest import HTMX
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"not really a picture, but bytes all the same" * 20
-
-
-@pytest.fixture
-def damage(cast, settings, tmp_path):
-    """A category whose photo is required before the case can be passed up."""
-    settings.MEDIA_ROOT = tmp_path
-    return factories.make_category(
-        "damage",
-        "Damaged goods",
-        fields=[
-            {"key": "order", "label": "Order number", "type": "short_text"},
-            {"key": "photo", "label": "Photo of the damage", "type": "file", "required": True},
-        ],
-    )
 
 
 def stored_files(settings) -> list[Path]:
