@@ -1,5 +1,5 @@
 """rows.insert keeps save()'s rules where a value is not of the column's own Python type, and for
-related objects assigned before they were saved (review of relaydesk/rows.py)."""
+related objects assigned before they were saved."""
 
 from datetime import UTC, datetime
 
