@@ -7,6 +7,7 @@ times what SQLite then needs to run it (bench/open_case.py, "routed").
 
 from django.db import connection
 
+from relaydesk import rows
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Status
 from relaydesk.intake.models import Category
@@ -58,12 +59,10 @@ def _pick(
         narrower=" ".join(narrower),
     )
     params = [True, True, True, category.pk, *extra, Status.OPEN]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+    found = rows.fetch(connection, sql, params)
+    if not found:
         return None
-    return Staff.objects.select_related("user", "tier").get(pk=row[0])
+    return Staff.objects.select_related("user", "tier").get(pk=found[0][0])
 
 
 def least_loaded(tier: Tier, category: Category, *, exclude_user_id: int | None = None) -> Staff:

@@ -77,11 +77,8 @@ def recent_acknowledgements(address: str) -> int:
     would compile the same three-table query each time for more than it costs to run.
     """
     since = connection.ops.adapt_datetimefield_value(now() - timedelta(hours=1))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            RECENT_ACKNOWLEDGEMENTS, [address.strip().lower(), since, since, EventKind.ACKNOWLEDGED]
-        )
-        return cursor.fetchone()[0]
+    params = [address.strip().lower(), since, since, EventKind.ACKNOWLEDGED.value]
+    return rows.fetch(connection, RECENT_ACKNOWLEDGEMENTS, params)[0][0]
 
 
 RECENT_ACKNOWLEDGEMENTS = """

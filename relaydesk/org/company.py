@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 
+from relaydesk import rows
 from relaydesk.org.models import Company
 
 
@@ -14,10 +15,10 @@ def company_time_zone() -> str:
     cost of running it. Not cached: a change in the admin shows on the next request.
     """
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote('time_zone')} FROM {quote(Company._meta.db_table)} "  # noqa: S608
-            f"ORDER BY {quote('id')} LIMIT 1"
-        )
-        row = cursor.fetchone()
-    return row[0] if row else settings.TIME_ZONE
+    found = rows.fetch(
+        connection,
+        f"SELECT {quote('time_zone')} FROM {quote(Company._meta.db_table)} "  # noqa: S608
+        f"ORDER BY {quote('id')} LIMIT 1",
+        [],
+    )
+    return found[0][0] if found else settings.TIME_ZONE
