@@ -27,21 +27,25 @@ def on_postgresql() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests run in the PostgreSQL run of the suite, not in the SQLite one."""
-    if on_postgresql():
-        return
+    """PostgreSQL-only tests run in the PostgreSQL run of the suite, not in the SQLite one;
+    SQLite-only tests (what only SQLite does, such as group commit) the other way round."""
+    other = "sqlite" if on_postgresql() else "pg"
     kept, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("pg") else kept).append(item)
+        (deselected if item.get_closest_marker(other) else kept).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
-        config._relaydesk_pg_only = len(deselected)
+        config._relaydesk_other_engine = (other, len(deselected))
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    count = getattr(config, "_relaydesk_pg_only", 0)
-    if count:
+    other, count = getattr(config, "_relaydesk_other_engine", ("", 0))
+    if other == "sqlite":
+        terminalreporter.write_line(
+            f"{count} SQLite-only tests run without RELAYDESK_TEST_DATABASE_URL."
+        )
+    elif count:
         terminalreporter.write_line(
             f"{count} PostgreSQL-only tests run when RELAYDESK_TEST_DATABASE_URL points at a "
             "PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test (see README)."

@@ -17,6 +17,10 @@ TEST_DATABASE_URL = os.environ.get("RELAYDESK_TEST_DATABASE_URL", "")
 if TEST_DATABASE_URL:
     DATABASES = {"default": _database_from_url(TEST_DATABASE_URL)}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A file in WAL mode, as the product runs, rather than Django's shared in-memory database:
+    # threads then have their own connections and wait on SQLite's locks as in production.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["RELAYDESK_HOME"], "test.db")}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

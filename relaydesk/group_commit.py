@@ -1,0 +1,122 @@
+"""Group commit: on SQLite, writers that arrive together share one transaction and one commit.
+
+SQLite lets one connection write at a time, and a commit costs about what writing ten cases
+costs (bench/open_case.py): every page the transaction touched is appended to the WAL again.
+Eight request threads opening cases at once each waited for the write lock, then paid a commit
+of their own. With `grouped(work)`, the first writer to arrive leads: it opens one transaction,
+runs its own work and the work of every writer that queued meanwhile, each in a savepoint of
+its own, commits once, and wakes them. The next leader is the first writer that queued while
+that commit ran, so nobody waits longer than the batch ahead of them.
+
+For the caller, `grouped(work)` keeps the meaning of `with transaction.atomic(): work()`:
+- it returns only after its rows are committed, with work's result, or raises work's
+  exception with work's rows rolled back (its savepoint); the others in the batch are not
+  affected;
+- if the shared commit fails, every caller in the batch gets that error and nothing of theirs
+  is written;
+- work sees the rows of the works run before it in the batch (as if run one after another).
+
+The difference: work may run on the leading thread, so it must not rely on thread-local
+state other than the database connection (none of the actions does) and must not register
+`transaction.on_commit` hooks that raise. Inside a transaction already, on PostgreSQL (which
+has concurrent writers and its own group commit), or for a single writer, work runs directly
+in `transaction.atomic()`.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+
+T = TypeVar("T")
+
+# A batch is bounded so a writer queued behind it waits for at most this many works.
+MAX_BATCH = 64
+
+
+class _Pending:
+    __slots__ = ("work", "done", "result", "error", "leads")
+
+    def __init__(self, work: Callable[[], object]):
+        self.work = work
+        self.done = threading.Event()
+        self.result: object = None
+        self.error: BaseException | None = None
+        self.leads = False  # woken to lead the next batch rather than with an outcome
+
+
+class _Queue:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.waiting: list[_Pending] = []
+        self.leading = False
+
+
+_queues: dict[str, _Queue] = {}
+_queues_lock = threading.Lock()
+
+
+def _queue_for(using: str) -> _Queue:
+    with _queues_lock:
+        return _queues.setdefault(using, _Queue())
+
+
+def grouped(work: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+    """Run `work` in a transaction, sharing the commit with concurrent writers on SQLite."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic(using=using):
+            return work()
+    queue = _queue_for(using)
+    mine = _Pending(work)
+    with queue.lock:
+        queue.waiting.append(mine)
+        mine.leads = not queue.leading
+        queue.leading = True
+    if not mine.leads:
+        mine.done.wait()
+    if mine.leads:  # from the start, or handed the lead by the batch before
+        _lead(queue, using)
+    if mine.error is not None:
+        raise mine.error
+    return mine.result  # type: ignore[return-value]
+
+
+def _lead(queue: _Queue, using: str) -> None:
+    """Run the waiting works (this thread's own first) in one transaction; pass the lead on."""
+    with queue.lock:
+        batch = queue.waiting[:MAX_BATCH]
+        del queue.waiting[:MAX_BATCH]
+    try:
+        with transaction.atomic(using=using):
+            if len(batch) == 1:  # alone: no savepoint needed, its error rolls back all
+                batch[0].result = batch[0].work()
+            else:
+                for pending in batch:
+                    try:
+                        with transaction.atomic(using=using):
+                            pending.result = pending.work()
+                    except Exception as error:  # the writer's own refusal, raised in its thread
+                        pending.error = error
+            if transaction.get_rollback(using=using):  # a savepoint could not be rolled back
+                raise DatabaseError("The shared transaction was rolled back; nothing was written.")
+    except BaseException as error:  # the commit (or this thread) failed: nobody's rows stayed
+        shared = error
+        if not isinstance(error, Exception):
+            shared = DatabaseError("The shared transaction was interrupted; nothing was written.")
+        for pending in batch:
+            if pending.error is None or len(batch) == 1:
+                pending.error, pending.result = shared, None
+        if shared is not error:
+            raise
+    finally:
+        with queue.lock:
+            if queue.waiting:
+                queue.waiting[0].leads = True
+                queue.waiting[0].done.set()
+            else:
+                queue.leading = False
+        for pending in batch:
+            pending.leads = False
+            pending.done.set()

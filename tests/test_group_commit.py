@@ -1,0 +1,237 @@
+"""Group commit on SQLite: writers that arrive together share one transaction and one commit,
+and each still gets exactly its own outcome.
+
+The batches are made deterministic: the first writer's work waits on a gate until the others
+have queued behind it, then the test opens the gate. Each writer is a thread with its own
+connection to the test database (a file in WAL mode, as in production).
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from relaydesk import group_commit
+from relaydesk.cases import actions
+from relaydesk.cases.errors import DomainError
+from relaydesk.cases.models import Case, Customer, Event, EventKind
+from relaydesk.clock import now
+from relaydesk.intake.models import Category
+from tests.factories import make_customer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+sqlite_only = pytest.mark.sqlite
+
+
+class Writer:
+    """One thread calling grouped(work); records where the work ran and what came back."""
+
+    def __init__(self, name: str, work=None):
+        self.name = name
+        self.work = work or (lambda: Customer.objects.create(name=name, created_at=now()).pk)
+        self.ran_in: int | None = None
+        self.outer_block = None
+        self.saw: list[str] = []
+        self.outcome = None
+        self.thread = threading.Thread(target=self._run)
+
+    def _job(self):
+        self.ran_in = threading.get_ident()
+        self.outer_block = connection.atomic_blocks[0] if connection.atomic_blocks else None
+        self.saw = sorted(Customer.objects.values_list("name", flat=True))
+        return self.work()
+
+    def _run(self):
+        try:
+            self.outcome = group_commit.grouped(self._job)
+        except Exception as error:  # noqa: BLE001 - the outcome is what the tests assert on
+            self.outcome = error
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    def start(self) -> "Writer":
+        self.thread.start()
+        return self
+
+
+def queued(count: int) -> None:
+    """Wait (at most 10 s) until `count` writers wait behind the one whose work is held."""
+    queue = group_commit._queue_for("default")
+    deadline = time.monotonic() + 10
+    while len(queue.waiting) < count:
+        assert time.monotonic() < deadline, f"only {len(queue.waiting)} writers queued"
+        time.sleep(0.002)
+
+
+class Gate:
+    """Holds the leading writer's work until the others have queued behind it."""
+
+    def __init__(self, work):
+        self.work = work
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    def held(self):
+        self.entered.set()
+        assert self.opened.wait(10), "the test never opened the gate"
+        return self.work()
+
+    def lead(self, name: str) -> "Writer":
+        """Start the writer that leads and wait until its work holds the transaction."""
+        writer = Writer(name, self.held).start()
+        assert self.entered.wait(10), f"{name} never started its work"
+        return writer
+
+
+def finish(*writers: Writer) -> None:
+    for writer in writers:
+        writer.thread.join(20)
+        assert not writer.thread.is_alive(), f"{writer.name} never finished"
+
+
+def customer_named(name: str):
+    return lambda: Customer.objects.create(name=name, created_at=now()).pk
+
+
+def queue_behind(*writers: Writer) -> list[Writer]:
+    """Start the writers one after another, each queued before the next starts."""
+    for number, writer in enumerate(writers, start=1):
+        writer.start()
+        queued(number)
+    return list(writers)
+
+
+@sqlite_only
+def test_writers_arriving_together_share_one_transaction_in_arrival_order():
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")  # holds the write transaction; the next three queue meanwhile
+    batch = queue_behind(Writer("second"), Writer("third"), Writer("fourth"))
+    gate.opened.set()
+    finish(first, *batch)
+
+    assert first.ran_in == first.thread.ident
+    assert {w.ran_in for w in batch} == {batch[0].thread.ident}  # run by their leader
+    assert len({id(w.outer_block) for w in batch}) == 1  # in one outer transaction
+    assert batch[0].outer_block is not None and first.outer_block is not batch[0].outer_block
+    assert batch[2].saw == ["first", "second", "third"]  # as if run one after another
+    ids = {w.name: w.outcome for w in (first, *batch)}
+    assert dict(Customer.objects.values_list("name", "pk")) == ids  # each its own row, committed
+
+
+@sqlite_only
+def test_a_refused_writer_is_rolled_back_alone_and_gets_its_own_error():
+    def refuse():
+        Customer.objects.create(name="refused", created_at=now())
+        raise DomainError("RD-1 is solved; reopen it first.")
+
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")
+    batch = queue_behind(Writer("second"), Writer("refused", refuse), Writer("last"))
+    gate.opened.set()
+    finish(first, *batch)
+
+    second, refused, last = batch
+    assert isinstance(refused.outcome, DomainError)
+    assert refused.outcome.message == "RD-1 is solved; reopen it first."
+    assert refused.ran_in == second.thread.ident  # it was in the batch, and only it failed
+    assert sorted(Customer.objects.values_list("name", flat=True)) == ["first", "last", "second"]
+    assert all(isinstance(w.outcome, int) for w in (first, second, last))
+
+
+@sqlite_only
+def test_when_the_shared_commit_fails_every_writer_in_it_gets_the_error_and_nothing_stays():
+    def dangling_reference():
+        # Foreign keys on SQLite are checked at COMMIT (DEFERRABLE INITIALLY DEFERRED), so
+        # this event of a case that does not exist makes the shared commit itself fail.
+        Event.objects.create(case_id=987_654_321, kind=EventKind.NOTE, at=now())
+
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")
+    batch = queue_behind(Writer("second"), Writer("breaker", dangling_reference), Writer("last"))
+    gate.opened.set()
+    finish(first, *batch)
+
+    assert isinstance(first.outcome, int)  # its own commit, before the failing one
+    for writer in batch:
+        assert isinstance(writer.outcome, IntegrityError), writer.outcome
+    assert list(Customer.objects.values_list("name", flat=True)) == ["first"]
+    assert not Event.objects.exists()
+
+
+@sqlite_only
+def test_the_lead_passes_to_the_first_writer_left_waiting(monkeypatch):
+    monkeypatch.setattr(group_commit, "MAX_BATCH", 2)
+    gate = Gate(customer_named("w0"))
+    writers = [gate.lead("w0"), *queue_behind(*(Writer(f"w{n}") for n in range(1, 6)))]
+    gate.opened.set()
+    finish(*writers)
+
+    ran_in = [w.ran_in for w in writers]
+    leader = [w.thread.ident for w in writers]
+    assert ran_in == [leader[0], leader[1], leader[1], leader[3], leader[3], leader[5]]
+    assert Customer.objects.count() == 6
+    assert not group_commit._queue_for("default").leading  # the last batch let the lead go
+
+
+def test_inside_a_transaction_the_work_joins_it_in_the_callers_thread():
+    with transaction.atomic():
+        writer_thread = group_commit.grouped(threading.get_ident)
+        group_commit.grouped(customer_named("inside"))
+        transaction.set_rollback(True)
+
+    assert writer_thread == threading.get_ident()
+    assert not Customer.objects.exists()
+
+
+@sqlite_only
+def test_cases_opened_at_once_from_eight_threads_are_each_whole_and_their_own(cast):
+    customers = [make_customer(f"Customer {n}", f"c{n}@example.com") for n in range(8)]
+    barrier = threading.Barrier(8)
+    opened: dict[int, object] = {}
+
+    def open_for(number):
+        try:
+            barrier.wait(10)
+            opened[number] = actions.open_case(
+                customer=Customer.objects.get(pk=customers[number].pk),
+                category=Category.objects.get(pk=cast.billing.pk),
+                subject=f"Problem {number}",
+                details={"invoice": f"INV-{number}"},
+                channel="email",
+            )
+        except Exception as error:  # noqa: BLE001 - asserted below
+            opened[number] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=open_for, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    for number, case in opened.items():
+        assert isinstance(case, Case), case
+        stored = Case.objects.get(pk=case.pk)
+        assert (stored.subject, stored.customer_id) == (f"Problem {number}", customers[number].pk)
+        kinds = sorted(stored.events.values_list("kind", flat=True))
+        assert kinds == sorted([EventKind.OPENED, EventKind.ACKNOWLEDGED])
+    assert len(opened) == 8
+    assert len({case.ref for case in opened.values()}) == 8
+    owners = Case.objects.values_list("owner__username", flat=True)
+    assert sorted(owners) == sorted(["fran"] * 4 + ["fiona"] * 4)  # least loaded, in order
+
+
+@pytest.mark.pg
+def test_on_postgresql_each_writer_commits_alone_in_its_own_thread():
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")
+    second = Writer("second").start()
+    second.thread.join(20)  # not queued behind the first: PostgreSQL writes concurrently
+    assert second.ran_in == second.thread.ident
+    assert second.outer_block is not None
+    gate.opened.set()
+    finish(first)
+    assert first.ran_in == first.thread.ident
+    assert sorted(Customer.objects.values_list("name", flat=True)) == ["first", "second"]
