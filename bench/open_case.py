@@ -21,6 +21,7 @@ For each size, the database first holds that many cases (bench.seed). Then:
 import argparse
 import json
 import time
+from contextlib import nullcontext
 
 DEFAULT_SIZES = (100_000, 1_000_000)
 # CPU seconds of this process in the last timed step. On SQLite the database runs inside this
@@ -28,6 +29,7 @@ DEFAULT_SIZES = (100_000, 1_000_000)
 CPU = [0.0]
 DEFAULT_COUNT = 2_000
 WARM_UP = 50
+THREADS = 8  # `relaydesk serve` runs 8 request threads by default
 
 
 def _customers(n: int, tag: str):
@@ -43,8 +45,6 @@ def _customers(n: int, tag: str):
 
 def _open_many(customers, *, acting, categories, one_transaction: bool = False) -> float:
     """Seconds to open a case for each customer; each its own transaction unless told."""
-    from contextlib import nullcontext
-
     from django.db import transaction
 
     from relaydesk.cases.actions import open_case
@@ -62,6 +62,61 @@ def _open_many(customers, *, acting, categories, one_transaction: bool = False) 
             )
     CPU[0] = time.process_time() - cpu
     return time.perf_counter() - started
+
+
+def _open_concurrently(customers, *, acting, categories, grouped: bool = True):
+    """Open a case for each customer from THREADS threads at once, as `relaydesk serve`'s
+    request threads would; returns (seconds, sorted per-call latencies in seconds).
+
+    grouped=False wraps each call in its own transaction.atomic(), which turns group commit
+    off (open_case then joins that transaction): every call waits for SQLite's write lock and
+    commits alone, as before group commit.
+    """
+    import threading
+
+    from django.db import connections, transaction
+
+    from relaydesk.cases.actions import open_case
+
+    latencies: list[float] = []
+    failures: list[BaseException] = []
+    barrier = threading.Barrier(THREADS + 1)
+
+    def caller(share):
+        mine = list(categories)  # a request reads its own Category
+        try:
+            barrier.wait()
+            for number, customer in enumerate(share):
+                started = time.perf_counter()
+                with nullcontext() if grouped else transaction.atomic():
+                    open_case(
+                        customer=customer,
+                        category=mine[number % len(mine)],
+                        subject="Charged twice for my season ticket",
+                        details={"reference": f"INV-{number}"},
+                        channel="phone",
+                        acting=acting,
+                    )
+                latencies.append(time.perf_counter() - started)
+        except BaseException as error:  # noqa: BLE001 - reported below, the run is void
+            failures.append(error)
+        finally:
+            connections.close_all()  # this thread's own
+
+    threads = [
+        threading.Thread(target=caller, args=(customers[n::THREADS],)) for n in range(THREADS)
+    ]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    CPU[0] = time.process_time() - cpu
+    if failures:
+        raise failures[0]
+    return seconds, sorted(latencies)
 
 
 def _rows_since(model, first_id: int) -> tuple[list[str], list[tuple]]:
@@ -202,6 +257,16 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
         categories=categories,
         one_transaction=True,
     )
+    batch_cpu = CPU[0]
+    concurrent = {}
+    for label, grouped in (("together", True), ("apart", False)):
+        seconds, latencies = _open_concurrently(
+            _customers(count, f"{label}{existing}"),
+            acting=acting,
+            categories=categories,
+            grouped=grouped,
+        )
+        concurrent[label] = (seconds, CPU[0], latencies)
 
     n_rows = sum(len(r) for _, r in rows.values())
     results = {
@@ -213,8 +278,13 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
         "open_case_per_cpu_s": count / staff_cpu,
         "open_case_routed_per_cpu_s": count / routed_cpu,
         "open_case_1tx_per_s": count / batch_seconds,
-        "open_case_1tx_per_cpu_s": count / CPU[0],
+        "open_case_1tx_per_cpu_s": count / batch_cpu,
     }
+    for label, (seconds, cpu, latencies) in concurrent.items():
+        results[f"open_case_{label}_per_s"] = count / seconds
+        results[f"open_case_{label}_per_cpu_s"] = count / cpu
+        for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+            results[f"open_case_{label}_{name}_ms"] = 1000 * latencies[int(share * (count - 1))]
     for mode in ("rows", "many", "per_case"):
         shift = {m.__name__: _max_id(m) + 1 - first[m] for m in (Case, Event, OutgoingMail)}
         seconds = _raw_insert(_copy_of(rows, shift, salt=mode), mode=mode)
@@ -233,23 +303,34 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "") -> dict:
     for label, key in (
         ("open_case, staff intake", "open_case"),
         ("open_case, routed (email)", "open_case_routed"),
+        (f"open_case, {THREADS} callers at once", "open_case_together"),
+        ("  the same, each commit alone", "open_case_apart"),
         ("open_case × N in 1 tx", "open_case_1tx"),
         ("raw INSERT, row by row, 1 tx", "raw_rows"),
         ("raw executemany, 1 tx", "raw_many"),
         ("raw INSERT, 1 tx per case", "raw_per_case"),
     ):
         print(f"{label:<31}{results[key + '_per_s']:9,.0f}  {results[key + '_per_cpu_s']:26,.0f}")
+    for label, what in (("together", "at once"), ("apart", "each commit alone")):
+        p50, p95, p99 = (results[f"open_case_{label}_{n}_ms"] for n in ("p50", "p95", "p99"))
+        print(
+            f"latency of one call, {THREADS} callers {what}: "
+            f"median {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms"
+        )
     cpu_ratio = results["open_case_per_cpu_s"] / results["raw_rows_per_cpu_s"]
     results["cpu_ratio"] = cpu_ratio
     # Like for like: the same rows in one transaction both ways, and one commit a case both
     # ways. A commit costs about what ten raw cases cost on SQLite, so a caller committing
     # each case can never reach 1/10 of a single transaction, however lean its code.
+    together = results["open_case_together_per_s"] / results["raw_rows_per_s"]
+    results["ratio_together"] = together
     same_tx = results["open_case_1tx_per_s"] / results["raw_rows_per_s"]
     same_commits = results["open_case_per_s"] / results["raw_per_case_per_s"]
     results["ratio_1tx"], results["ratio_per_case"] = same_tx, same_commits
     for label, value in (
         ("open_case, 1 tx each ÷ raw row by row, 1 tx", ratio),
         ("  the same by CPU", cpu_ratio),
+        (f"open_case, {THREADS} at once ÷ raw row by row, 1 tx", together),
         ("open_case × N in 1 tx ÷ raw row by row, 1 tx", same_tx),
         ("open_case, 1 tx each ÷ raw, 1 tx per case", same_commits),
     ):

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -20,6 +19,7 @@ from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import Case, Channel
 from relaydesk.clock import now
 from relaydesk.clock.words import promise_words
+from relaydesk.group_commit import grouped
 from relaydesk.intake.details import clean_details
 from relaydesk.intake.models import Category, ContactAttempt, FieldType
 from relaydesk.intake.uploads import UploadBatch, limit_words, link, posted_files
@@ -210,48 +210,56 @@ def contact(request: HttpRequest) -> HttpResponse:
         )
 
     ip = client_ip(request)
-    # The files commit with the case; when it does not commit, UploadBatch deletes them.
-    with UploadBatch() as batch, transaction.atomic():
+
+    def take_message() -> tuple[str, Case | None]:
+        """The attempt, the customer, the files' rows and the case, or a flood refusal."""
         reason = flood_reason(email, ip)
         if reason:
-            return _render(
-                request,
-                categories=categories,
-                category=category,
-                data=data,
-                errors={},
-                status=429,
-                notice=reason,
-                triggers=triggers,
-            )
+            return reason, None
         ContactAttempt.objects.create(email=email, ip=ip, at=now())
-        try:
-            customer = actions.find_or_create_customer(name=name, email=email)
-            stored = {key: batch.save(upload) for key, upload in files.items()}
-            case = actions.open_case(
-                customer=customer,
-                category=category,
-                subject=subject,
-                details={**cleaned, **stored},
-                channel=Channel.WEB,
-                realtime_triggers=triggers,
-            )
-            link(list(stored.values()), case)
-            actions.customer_wrote(
-                case, body=message, subject=subject, sender=email, via="web", wake=False
-            )
-        except DomainError as refusal:
-            transaction.set_rollback(True)
-            return _render(
-                request,
-                categories=categories,
-                category=category,
-                data=data,
-                errors={},
-                status=refusal.http_status,
-                notice=f"We could not take your message just now: {refusal.message}",
-                triggers=triggers,
-            )
+        customer = actions.find_or_create_customer(name=name, email=email)
+        stored = {key: batch.save(upload) for key, upload in files.items()}
+        case = actions.open_case(
+            customer=customer,
+            category=category,
+            subject=subject,
+            details={**cleaned, **stored},
+            channel=Channel.WEB,
+            realtime_triggers=triggers,
+        )
+        link(list(stored.values()), case)
+        actions.customer_wrote(
+            case, body=message, subject=subject, sender=email, via="web", wake=False
+        )
+        return "", case
+
+    try:
+        # All of it commits together (with other requests' writes on SQLite) or not at all;
+        # when it does not commit, UploadBatch deletes the files.
+        with UploadBatch() as batch:
+            reason, case = grouped(take_message)
+    except DomainError as refusal:
+        return _render(
+            request,
+            categories=categories,
+            category=category,
+            data=data,
+            errors={},
+            status=refusal.http_status,
+            notice=f"We could not take your message just now: {refusal.message}",
+            triggers=triggers,
+        )
+    if reason:
+        return _render(
+            request,
+            categories=categories,
+            category=category,
+            data=data,
+            errors={},
+            status=429,
+            notice=reason,
+            triggers=triggers,
+        )
     token = signing.dumps(case.pk, salt=SIGNING_SALT)
     return redirect("portal-contact-sent", token=token)
 

@@ -5,17 +5,17 @@ and what they really need, answer the realtime questions, open the case, then re
 reference and the promise.
 """
 
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
-from relaydesk.cases.models import Channel, Customer
+from relaydesk.cases.models import Case, Channel, Customer
 from relaydesk.clock import now
 from relaydesk.clock.deadlines import deadline_for
 from relaydesk.clock.words import promise_words
+from relaydesk.group_commit import grouped
 from relaydesk.intake.details import clean_details, missing_required
 from relaydesk.intake.models import Category
 from relaydesk.intake.uploads import UploadBatch, link
@@ -149,25 +149,30 @@ def _open(request):
     if errors or detail_errors:
         context["error"] = "Some answers need a look: see the fields marked below."
         return _render(request, status=422, **context)
+    chosen = customer
+    wanted_triggers = [t for t in triggers if t in {x.key for x in context["triggers"]}]
+
+    def open_it() -> Case:
+        customer = chosen or actions.find_or_create_customer(**customer_form.cleaned_data)
+        stored = {key: batch.save(upload) for key, upload in files.items()}
+        case = actions.open_case(
+            customer=customer,
+            category=category,
+            subject=subject,
+            details={**details, **stored},
+            channel=Channel.PHONE,
+            realtime_triggers=wanted_triggers,
+            real_need=real_need,
+            acting=request.user,
+        )
+        link(list(stored.values()), case)
+        return case
+
     try:
-        # The files, the customer and the case commit together; a refusal deletes the files.
-        with UploadBatch() as batch, transaction.atomic():
-            if customer is None:
-                customer = actions.find_or_create_customer(**customer_form.cleaned_data)
-            stored = {key: batch.save(upload) for key, upload in files.items()}
-            case = actions.open_case(
-                customer=customer,
-                category=category,
-                subject=subject,
-                details={**details, **stored},
-                channel=Channel.PHONE,
-                realtime_triggers=[
-                    t for t in triggers if t in {x.key for x in context["triggers"]}
-                ],
-                real_need=real_need,
-                acting=request.user,
-            )
-            link(list(stored.values()), case)
+        # The files, the customer and the case commit together (with other requests' writes
+        # on SQLite); a refusal deletes the files.
+        with UploadBatch() as batch:
+            case = grouped(open_it)
     except DomainError as error:
         context["error"] = error.message
         return _render(request, status=error.http_status, **context)
