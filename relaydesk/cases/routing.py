@@ -15,19 +15,25 @@ from relaydesk.org.models import Staff, Tier
 
 # The load is a person's open cases, counted on case_owner_queue_idx (owner, status,
 # deadline) with COUNT(*) so PostgreSQL answers from the index alone; not a join over every
-# case a person ever owned. No skills listed means the person covers every category; two
-# EXISTS tests instead of a join on the skills table, so no DISTINCT is needed.
+# case a person ever owned. Only the people at the lowest tier that has anyone qualified are
+# counted (ordering everyone by tier and load counted the whole company's open cases for each
+# routed case). No skills listed means the person covers every category; two EXISTS tests
+# instead of a join on the skills table, so no DISTINCT is needed.
 PICK = """
-    SELECT s.id FROM {staff} AS s
-    JOIN {user} AS u ON u.id = s.user_id
-    JOIN {tier} AS t ON t.id = s.tier_id
-    WHERE s.on_duty = %s AND s.active = %s AND u.is_active = %s
-      AND (EXISTS (SELECT 1 FROM {skills} AS k WHERE k.staff_id = s.id AND k.category_id = %s)
-           OR NOT EXISTS (SELECT 1 FROM {skills} AS k WHERE k.staff_id = s.id))
-      {narrower}
-    ORDER BY t.rank,
-             (SELECT COUNT(*) FROM {case} AS c WHERE c.owner_id = s.user_id AND c.status = %s),
-             s.id
+    WITH qualified AS (
+        SELECT s.id, s.user_id, t.rank FROM {staff} AS s
+        JOIN {user} AS u ON u.id = s.user_id
+        JOIN {tier} AS t ON t.id = s.tier_id
+        WHERE s.on_duty = %s AND s.active = %s AND u.is_active = %s
+          AND (EXISTS (SELECT 1 FROM {skills} AS k
+                       WHERE k.staff_id = s.id AND k.category_id = %s)
+               OR NOT EXISTS (SELECT 1 FROM {skills} AS k WHERE k.staff_id = s.id))
+          {narrower}
+    )
+    SELECT q.id FROM qualified AS q
+    WHERE q.rank = (SELECT MIN(rank) FROM qualified)
+    ORDER BY (SELECT COUNT(*) FROM {case} AS c WHERE c.owner_id = q.user_id AND c.status = %s),
+             q.id
     LIMIT 1
 """
 

@@ -17,7 +17,10 @@ class OutgoingMail(models.Model):
     headers = models.JSONField(default=dict, blank=True)
     automatic = models.BooleanField(default=False, help_text="Sent with Auto-Submitted (RFC 3834).")
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL)
-    event = models.ForeignKey("cases.Event", null=True, blank=True, on_delete=models.SET_NULL)
+    # Never looked up by event (events are never deleted), so no index to write for it.
+    event = models.ForeignKey(
+        "cases.Event", null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField()
