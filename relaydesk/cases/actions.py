@@ -182,7 +182,8 @@ def open_case(
             notify(owner.user, case=case, event=opened, text=f"{case.ref} is yours: {subject}")
         return case
 
-    # Cases arrive in bursts (a form, the API, mail at once): on SQLite they share commits.
+    # Cases arrive in bursts (intake pages, /contact and the API at once): on SQLite, those
+    # opened together share one commit (relaydesk/group_commit.py).
     return grouped(write)
 
 
