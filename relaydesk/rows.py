@@ -10,6 +10,8 @@ Only for plain rows: no `save()` override or signal runs (none of these models h
 Event's override only refuses changes, and an insert is not a change).
 """
 
+import re
+
 from django.db import connections, models
 from django.db.models.fields import AutoFieldMixin
 
@@ -79,6 +81,7 @@ def insert(obj: models.Model, *, using: str = "default") -> models.Model:
 
 
 _driver_sql: dict[str, str] = {}
+_PLACEHOLDER = re.compile(r"(?<!%)%s")  # Django's SQLite backend's: "%%s" is not one
 
 
 def fetch(connection, sql: str, params) -> list[tuple]:
@@ -89,7 +92,8 @@ def fetch(connection, sql: str, params) -> list[tuple]:
     On SQLite the driver's own connection runs it, unless something watches the queries
     (DEBUG, assertNumQueries, execute_wrappers): Django's cursor wrappers and its rewrite of
     "%s" into "?" on every call cost a third of what SQLite then spends running the rows an
-    action writes (bench/open_case.py). The rewrite is done once per statement here.
+    action writes (bench/open_case.py). The rewrite is done once per statement here, as
+    Django does it: "%s" becomes "?" and "%%" a literal "%" (so "%%s" is the text "%s").
     """
     if connection.vendor == "sqlite" and not (
         connection.queries_logged or connection.execute_wrappers
@@ -99,7 +103,7 @@ def fetch(connection, sql: str, params) -> list[tuple]:
         connection.validate_no_broken_transaction()
         driver_sql = _driver_sql.get(sql)
         if driver_sql is None:
-            driver_sql = _driver_sql[sql] = sql.replace("%s", "?").replace("%%", "%")
+            driver_sql = _driver_sql[sql] = _PLACEHOLDER.sub("?", sql).replace("%%", "%")
         with connection.wrap_database_errors:
             return connection.connection.execute(driver_sql, params).fetchall()
     with connection.cursor() as cursor:

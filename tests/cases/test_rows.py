@@ -2,7 +2,9 @@
 
 from datetime import UTC, datetime
 
-from django.db import connection
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from relaydesk import rows
@@ -64,3 +66,30 @@ def test_field_defaults_are_applied_as_save_applies_them(cast):
         {},
         False,
     )
+
+
+def _through_django(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_fetch_reads_placeholders_and_percent_signs_as_django_does():
+    # "%%" is a literal "%", so "%%s" is the text "%s" and no placeholder (the driver path
+    # rewrites the statement itself; the cursor path is Django's own).
+    sql = "SELECT '100%%', '%%s', %s"
+    assert rows.fetch(connection, sql, [7]) == _through_django(sql, [7]) == [("100%", "%s", 7)]
+
+
+@pytest.mark.django_db
+def test_fetch_raises_django_errors_and_respects_a_broken_transaction():
+    with pytest.raises(DatabaseError) as raised, transaction.atomic():
+        rows.fetch(connection, "SELECT nothing FROM nowhere", [])
+    assert type(raised.value).__module__ == "django.db.utils"
+
+    with transaction.atomic():
+        with pytest.raises(DatabaseError), transaction.atomic(savepoint=False):
+            rows.fetch(connection, "SELECT nothing FROM nowhere", [])
+        with pytest.raises(TransactionManagementError):
+            rows.fetch(connection, "SELECT 1", [])
