@@ -14,7 +14,9 @@ For the caller, `grouped(work)` keeps the meaning of `with transaction.atomic():
   affected;
 - if the shared commit fails, every caller in the batch gets that error and nothing of theirs
   is written;
-- work sees the rows of the works run before it in the batch (as if run one after another).
+- work sees the rows of the works run before it in the batch (as if run one after another);
+- a BaseException from a work (an interruption, such as SystemExit) stops the batch: nothing
+  of it is written, that work's caller gets it and the others a DatabaseError.
 
 The difference: work may run on the leading thread, so it must not rely on thread-local
 state other than the database connection (none of the actions does) and must not register
@@ -99,6 +101,9 @@ def _lead(queue: _Queue, using: str) -> None:
                             pending.result = pending.work()
                     except Exception as error:  # the writer's own refusal, raised in its thread
                         pending.error = error
+                    except BaseException as error:  # an interruption: it stops the batch
+                        pending.error = error  # and is raised in its writer's thread
+                        raise
             if transaction.get_rollback(using=using):  # a savepoint could not be rolled back
                 raise DatabaseError("The shared transaction was rolled back; nothing was written.")
     except BaseException as error:  # the commit (or this thread) failed: nobody's rows stayed
@@ -108,8 +113,8 @@ def _lead(queue: _Queue, using: str) -> None:
         for pending in batch:
             if pending.error is None or len(batch) == 1:
                 pending.error, pending.result = shared, None
-        if shared is not error:
-            raise
+        if shared is not error and not any(p.error is error for p in batch):
+            raise  # not another writer's: this thread's own interruption
     finally:
         with queue.lock:
             if queue.waiting:

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
 from relaydesk import group_commit
 from relaydesk.cases import actions
@@ -45,7 +45,7 @@ class Writer:
     def _run(self):
         try:
             self.outcome = group_commit.grouped(self._job)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the tests assert on
+        except BaseException as error:  # noqa: BLE001 - the outcome is what the tests assert on
             self.outcome = error
         finally:
             connections.close_all()  # this thread's connection only
@@ -157,6 +157,28 @@ def test_when_the_shared_commit_fails_every_writer_in_it_gets_the_error_and_noth
         assert isinstance(writer.outcome, IntegrityError), writer.outcome
     assert list(Customer.objects.values_list("name", flat=True)) == ["first"]
     assert not Event.objects.exists()
+
+
+@sqlite_only
+def test_an_interruption_in_a_writers_work_is_raised_in_that_writers_thread_only():
+    def interrupted():
+        Customer.objects.create(name="interrupted", created_at=now())
+        raise SystemExit("stopped")
+
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")
+    batch = queue_behind(Writer("second"), Writer("interrupted", interrupted), Writer("last"))
+    gate.opened.set()
+    finish(first, *batch)
+
+    second, stopped, last = batch
+    assert stopped.ran_in == second.thread.ident  # run by the leader of its batch
+    assert isinstance(stopped.outcome, SystemExit), stopped.outcome
+    for writer in (second, last):  # the batch stopped: nothing of it stayed
+        assert isinstance(writer.outcome, DatabaseError), writer.outcome
+        assert not isinstance(writer.outcome, IntegrityError)
+    assert list(Customer.objects.values_list("name", flat=True)) == ["first"]
+    assert not group_commit._queue_for("default").leading
 
 
 @sqlite_only
