@@ -18,13 +18,16 @@ For the caller, `grouped(work)` keeps the meaning of `with transaction.atomic():
 - a BaseException from a work (an interruption, such as SystemExit) stops the batch: nothing
   of it is written, that work's caller gets it and the others a DatabaseError.
 
-The difference: work may run on the leading thread, so it must not rely on thread-local
-state other than the database connection (none of the actions does) and must not register
-`transaction.on_commit` hooks that raise. Inside a transaction already, on PostgreSQL (which
+The difference: work may run on the leading thread. It runs there in a copy of its caller's
+context, so context variables travel with it (the clock pinned by the demo, the mail intake's
+acknowledgement context), but thread-local state other than the database connection does not
+(none of the actions uses any); and it must not register `transaction.on_commit` hooks that
+raise. Inside a transaction already, on PostgreSQL (which
 has concurrent writers and its own group commit), or for a single writer, work runs directly
 in `transaction.atomic()`.
 """
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -38,10 +41,11 @@ MAX_BATCH = 64
 
 
 class _Pending:
-    __slots__ = ("work", "done", "result", "error", "leads")
+    __slots__ = ("work", "context", "done", "result", "error", "leads")
 
     def __init__(self, work: Callable[[], object]):
         self.work = work
+        self.context = contextvars.copy_context()  # the caller's, to run the work in
         self.done = threading.Event()
         self.result: object = None
         self.error: BaseException | None = None
@@ -93,12 +97,12 @@ def _lead(queue: _Queue, using: str) -> None:
     try:
         with transaction.atomic(using=using):
             if len(batch) == 1:  # alone: no savepoint needed, its error rolls back all
-                batch[0].result = batch[0].work()
+                batch[0].result = batch[0].context.run(batch[0].work)
             else:
                 for pending in batch:
                     try:
                         with transaction.atomic(using=using):
-                            pending.result = pending.work()
+                            pending.result = pending.context.run(pending.work)
                     except Exception as error:  # the writer's own refusal, raised in its thread
                         pending.error = error
                     except BaseException as error:  # an interruption: it stops the batch

@@ -6,8 +6,10 @@ have queued behind it, then the test opens the gate. Each writer is a thread wit
 connection to the test database (a file in WAL mode, as in production).
 """
 
+import contextlib
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
@@ -16,7 +18,9 @@ from relaydesk import group_commit
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Customer, Event, EventKind
-from relaydesk.clock import now
+from relaydesk.clock import now, pinned
+from relaydesk.intake.acknowledgement import _context as acknowledgement_context
+from relaydesk.intake.acknowledgement import ack_context
 from relaydesk.intake.models import Category
 from tests.factories import make_customer
 
@@ -27,8 +31,9 @@ sqlite_only = pytest.mark.sqlite
 class Writer:
     """One thread calling grouped(work); records where the work ran and what came back."""
 
-    def __init__(self, name: str, work=None):
+    def __init__(self, name: str, work=None, around=contextlib.nullcontext):
         self.name = name
+        self.around = around  # what the writer's thread is inside when it calls grouped
         self.work = work or (lambda: Customer.objects.create(name=name, created_at=now()).pk)
         self.ran_in: int | None = None
         self.outer_block = None
@@ -44,7 +49,8 @@ class Writer:
 
     def _run(self):
         try:
-            self.outcome = group_commit.grouped(self._job)
+            with self.around():
+                self.outcome = group_commit.grouped(self._job)
         except BaseException as error:  # noqa: BLE001 - the outcome is what the tests assert on
             self.outcome = error
         finally:
@@ -179,6 +185,32 @@ def test_an_interruption_in_a_writers_work_is_raised_in_that_writers_thread_only
         assert not isinstance(writer.outcome, IntegrityError)
     assert list(Customer.objects.values_list("name", flat=True)) == ["first"]
     assert not group_commit._queue_for("default").leading
+
+
+@sqlite_only
+def test_a_writers_pinned_time_and_acknowledgement_context_travel_with_its_work():
+    moment = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+
+    @contextlib.contextmanager
+    def pinned_and_automatic():
+        with pinned(moment), ack_context(suppress="an out-of-office reply"):
+            yield
+
+    def what_the_work_sees():
+        return now(), acknowledgement_context.get().suppress
+
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")
+    second, follower = queue_behind(
+        Writer("second"), Writer("follower", what_the_work_sees, around=pinned_and_automatic)
+    )
+    gate.opened.set()
+    finish(first, second, follower)
+
+    assert follower.ran_in == second.thread.ident  # run by the batch's leader, in its context
+    assert follower.outcome == (moment, "an out-of-office reply")
+    assert moment not in Customer.objects.values_list("created_at", flat=True)  # not the others'
+    assert acknowledgement_context.get() is None  # nor this thread's
 
 
 @sqlite_only

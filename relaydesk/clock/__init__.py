@@ -5,18 +5,20 @@ instead of sleeping, and the demo builder can write sixty days of history throug
 actions by pinning the time for its own thread.
 """
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.utils import timezone
 
-_pinned = threading.local()
+# A context variable, not a thread-local: each thread starts without one, and work handed to
+# another thread in its caller's context (relaydesk.group_commit) keeps the caller's time.
+_pinned: ContextVar[datetime | None] = ContextVar("relaydesk_pinned_now", default=None)
 
 
 def now() -> datetime:
-    moment = getattr(_pinned, "moment", None)
+    moment = _pinned.get()
     return moment if moment is not None else timezone.now()
 
 
@@ -25,9 +27,8 @@ def pinned(moment: datetime) -> Iterator[None]:
     """Within this block, in this thread only, `now()` is `moment` (used by the demo builder)."""
     if timezone.is_naive(moment):
         raise ValueError("pinned() needs an aware datetime")
-    previous = getattr(_pinned, "moment", None)
-    _pinned.moment = moment
+    token = _pinned.set(moment)
     try:
         yield
     finally:
-        _pinned.moment = previous
+        _pinned.reset(token)
