@@ -81,12 +81,35 @@ def grouped(work: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
         mine.leads = not queue.leading
         queue.leading = True
     if not mine.leads:
-        mine.done.wait()
+        try:
+            mine.done.wait()
+        except BaseException:  # interrupted while waiting (Ctrl-C in a command's thread)
+            _abandon(queue, mine)
+            raise
     if mine.leads:  # from the start, or handed the lead by the batch before
         _lead(queue, using)
     if mine.error is not None:
         raise mine.error
     return mine.result  # type: ignore[return-value]
+
+
+def _abandon(queue: _Queue, mine: _Pending) -> None:
+    """A writer stops waiting: its work is not run (unless a batch already holds it), and a
+    lead handed to it goes on to the next writer, so nobody is left waiting for it."""
+    with queue.lock:
+        if mine in queue.waiting:
+            queue.waiting.remove(mine)
+            if mine.leads:
+                _pass_lead(queue)
+
+
+def _pass_lead(queue: _Queue) -> None:
+    """Hand the lead to the first writer waiting, or let it go (queue.lock held)."""
+    if queue.waiting:
+        queue.waiting[0].leads = True
+        queue.waiting[0].done.set()
+    else:
+        queue.leading = False
 
 
 def _lead(queue: _Queue, using: str) -> None:
@@ -121,11 +144,7 @@ def _lead(queue: _Queue, using: str) -> None:
             raise  # not another writer's: this thread's own interruption
     finally:
         with queue.lock:
-            if queue.waiting:
-                queue.waiting[0].leads = True
-                queue.waiting[0].done.set()
-            else:
-                queue.leading = False
+            _pass_lead(queue)
         for pending in batch:
             pending.leads = False
             pending.done.set()

@@ -39,7 +39,7 @@ class Writer:
         self.outer_block = None
         self.saw: list[str] = []
         self.outcome = None
-        self.thread = threading.Thread(target=self._run)
+        self.thread = threading.Thread(target=self._run, daemon=True)  # a hang fails, not blocks
 
     def _job(self):
         self.ran_in = threading.get_ident()
@@ -226,6 +226,37 @@ def test_the_lead_passes_to_the_first_writer_left_waiting(monkeypatch):
     assert ran_in == [leader[0], leader[1], leader[1], leader[3], leader[3], leader[5]]
     assert Customer.objects.count() == 6
     assert not group_commit._queue_for("default").leading  # the last batch let the lead go
+
+
+@sqlite_only
+def test_a_writer_interrupted_as_it_is_handed_the_lead_hands_it_on(monkeypatch):
+    quitting = threading.local()
+
+    class InterruptedOnWaking(threading.Event):
+        """Ctrl-C reaching the quitter's thread just as it wakes up to lead."""
+
+        def wait(self, timeout=None):
+            woke = super().wait(timeout)
+            if getattr(quitting, "now", False):
+                raise KeyboardInterrupt
+            return woke
+
+    def quit_on_waking():
+        quitting.now = True
+        return contextlib.nullcontext()
+
+    monkeypatch.setattr(group_commit.threading, "Event", InterruptedOnWaking)
+    gate = Gate(customer_named("first"))
+    first = gate.lead("first")
+    quitter, third = queue_behind(Writer("quitter", around=quit_on_waking), Writer("third"))
+    gate.opened.set()
+    finish(first, quitter, third)
+
+    assert isinstance(quitter.outcome, KeyboardInterrupt)
+    assert quitter.ran_in is None  # its work never ran
+    assert third.ran_in == third.thread.ident  # the lead went on to the next writer
+    assert sorted(Customer.objects.values_list("name", flat=True)) == ["first", "third"]
+    assert not group_commit._queue_for("default").leading
 
 
 def test_inside_a_transaction_the_work_joins_it_in_the_callers_thread():
