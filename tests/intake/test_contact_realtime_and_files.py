@@ -1,9 +1,13 @@
 """The contact form asks the category's realtime questions and takes its files."""
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.test import Client
 
 from relaydesk.cases.models import Case, EventKind
 from relaydesk.intake.models import Attachment
@@ -106,3 +110,38 @@ def test_a_refused_opening_keeps_neither_the_file_row_nor_the_file(client, cast,
     assert not Case.objects.exists()
     assert not Attachment.objects.exists()
     assert files_on_disk(settings) == []
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db(transaction=True)
+def test_forms_with_files_sent_at_once_each_keep_their_own_case_and_file(cast, damage, settings):
+    senders = 6
+    barrier = threading.Barrier(senders)
+    answers: dict[int, object] = {}
+
+    def send(number):
+        try:
+            photo = SimpleUploadedFile(f"crack{number}.jpg", f"photo {number}".encode())
+            data = damage_form(email=f"sender{number}@example.com", detail_photo=photo)
+            barrier.wait(10)
+            answers[number] = Client().post("/contact", data).status_code
+        except Exception as error:  # noqa: BLE001 - asserted below
+            answers[number] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(n,), daemon=True) for n in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert answers == dict.fromkeys(range(senders), 302)
+    on_disk = {path.name: path.read_bytes() for path in files_on_disk(settings)}
+    for case in Case.objects.select_related("customer"):
+        number = int(case.customer.email.removeprefix("sender").split("@")[0])
+        attachment = Attachment.objects.get(case=case)
+        assert case.details["photo"] == {"attachment": attachment.pk, "name": f"crack{number}.jpg"}
+        assert on_disk.pop(attachment.stored_name) == f"photo {number}".encode()
+    assert Case.objects.count() == senders
+    assert on_disk == {}  # no file without its case
