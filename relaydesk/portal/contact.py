@@ -239,29 +239,24 @@ def contact(request: HttpRequest) -> HttpResponse:
         with UploadBatch() as batch:
             reason, case = grouped(take_message)
     except DomainError as refusal:
-        return _render(
-            request,
-            categories=categories,
-            category=category,
-            data=data,
-            errors={},
-            status=refusal.http_status,
-            notice=f"We could not take your message just now: {refusal.message}",
-            triggers=triggers,
+        status, notice = (
+            refusal.http_status,
+            f"We could not take your message just now: {refusal.message}",
         )
-    if reason:
-        return _render(
-            request,
-            categories=categories,
-            category=category,
-            data=data,
-            errors={},
-            status=429,
-            notice=reason,
-            triggers=triggers,
-        )
-    token = signing.dumps(case.pk, salt=SIGNING_SALT)
-    return redirect("portal-contact-sent", token=token)
+    else:
+        if not reason:
+            return redirect("portal-contact-sent", token=signing.dumps(case.pk, salt=SIGNING_SALT))
+        status, notice = 429, reason
+    return _render(
+        request,
+        categories=categories,
+        category=category,
+        data=data,
+        errors={},
+        status=status,
+        notice=notice,
+        triggers=triggers,
+    )
 
 
 def _row_errors(errors: dict) -> dict:
