@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client
 
-from relaydesk.cases.models import Case, EventKind
-from relaydesk.intake.models import Attachment
+from relaydesk.cases.models import Case, Customer, EventKind
+from relaydesk.intake.models import Attachment, ContactAttempt
 from relaydesk.org.models import Staff
 from tests.intake.test_contact_form import form
 
@@ -145,3 +145,17 @@ def test_forms_with_files_sent_at_once_each_keep_their_own_case_and_file(cast, d
         assert on_disk.pop(attachment.stored_name) == f"photo {number}".encode()
     assert Case.objects.count() == senders
     assert on_disk == {}  # no file without its case
+
+
+def test_when_nobody_can_take_the_case_the_sender_is_told_and_nothing_is_kept(
+    client, cast, damage, settings
+):
+    Staff.objects.update(on_duty=False)
+
+    answer = client.post("/contact", damage_form())
+
+    assert answer.status_code == 409
+    assert "We could not take your message just now: Nobody is on duty" in answer.content.decode()
+    assert not Case.objects.exists()
+    assert not Customer.objects.exists() and not ContactAttempt.objects.exists()
+    assert files_on_disk(settings) == []  # the photo went with the refusal
