@@ -86,7 +86,7 @@ def _new_owner(case: Case, staff: Staff, moment) -> None:
 
 
 def _event(case: Case, kind: str, moment, acting: User | None, **fields) -> Event:
-    return rows.insert(Event(case=case, kind=kind, at=moment, actor=acting, **fields))
+    return rows.insert(rows.new(Event, case=case, kind=kind, at=moment, actor=acting, **fields))
 
 
 def find_or_create_customer(*, name: str, email: str = "", phone: str = "") -> Customer:
@@ -149,7 +149,8 @@ def open_case(
                 if intake_staff is None:
                     raise
                 owner = intake_staff  # no realtime handler on duty: the intake person keeps it
-        case = Case(
+        case = rows.new(
+            Case,
             customer=customer,
             category=category,
             subject=subject,

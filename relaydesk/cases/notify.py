@@ -27,12 +27,18 @@ def notification_rows(
     are shortened to fit their columns (PostgreSQL refuses an overlong value).
     """
     moment = event.at  # the moment of what is being told, read once by the action
-    line = Notification(
-        user=user, case=case, event=event, text=shorten(text, LINE_LIMIT), created_at=moment
+    line = rows.new(
+        Notification,
+        user=user,
+        case=case,
+        event=event,
+        text=shorten(text, LINE_LIMIT),
+        created_at=moment,
     )
     if not user.email:
         return line, None
-    mail = OutgoingMail(
+    mail = rows.new(
+        OutgoingMail,
         message_id=make_message_id(),
         to=user.email,
         subject=shorten(f"[{case.ref}] {text}", LINE_LIMIT),

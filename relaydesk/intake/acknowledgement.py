@@ -91,7 +91,8 @@ RECENT_ACKNOWLEDGEMENTS = """
 
 def _not_sent(case: Case, why: str) -> Event:
     return rows.insert(
-        Event(
+        rows.new(
+            Event,
             case=case,
             kind=EventKind.WARNING,
             at=now(),
@@ -121,7 +122,8 @@ def acknowledge(case: Case) -> Event | None:
     headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: auto-responders must not answer
     headers["X-Auto-Response-Suppress"] = "All"  # and Exchange's out-of-office neither
     event = rows.insert(
-        Event(
+        rows.new(
+            Event,
             case=case,
             kind=EventKind.ACKNOWLEDGED,
             at=now(),

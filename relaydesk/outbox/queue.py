@@ -26,7 +26,8 @@ def queue_mail(
 ) -> OutgoingMail:
     moment = now()
     return rows.insert(
-        OutgoingMail(
+        rows.new(
+            OutgoingMail,
             message_id=make_message_id(),
             to=to,
             subject=subject,

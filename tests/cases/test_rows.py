@@ -93,3 +93,75 @@ def test_fetch_raises_django_errors_and_respects_a_broken_transaction():
             rows.fetch(connection, "SELECT nothing FROM nowhere", [])
         with pytest.raises(TransactionManagementError):
             rows.fetch(connection, "SELECT 1", [])
+
+
+def _field_values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def test_new_builds_the_instance_the_keyword_form_builds(cast):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    fields = {
+        "case": case,
+        "kind": EventKind.PASSED,
+        "at": MOMENT,
+        "actor": cast.fran,
+        "to_owner": cast.sam,
+        "to_tier": cast.tiers["specialist"],
+        "from_owner": None,
+        "reason": "needs_skill",
+    }
+
+    built, expected = rows.new(Event, **fields), Event(**fields)
+
+    assert _field_values(built) == _field_values(expected)
+    assert built.pk is None and built._state.adding
+    assert built.case is case and built.to_tier is cast.tiers["specialist"]  # cached, no query
+    assert built.from_owner is None
+    assert built.data == {} and built.data is not rows.new(Event, case=case).data  # own default
+
+
+def test_new_refuses_what_the_keyword_form_refuses(cast):
+    with pytest.raises(TypeError, match="unexpected fields colour"):
+        rows.new(Event, kind=EventKind.NOTE, colour="red")
+    with pytest.raises(ValueError, match='"Event.case" must be a "Case" instance'):
+        rows.new(Event, case=cast.fran, kind=EventKind.NOTE)
+
+
+def test_a_related_row_saved_after_new_gives_its_key_at_insert(cast):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    event = rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT)  # not saved yet
+    mail = rows.new(
+        OutgoingMail,
+        message_id="<rd.later@relaydesk.localhost>",
+        to="later@example.com",
+        subject="s",
+        body="b",
+        case=case,
+        event=event,
+        created_at=MOMENT,
+        next_attempt_at=MOMENT,
+    )
+
+    rows.insert(event)
+    rows.insert(mail)
+
+    assert OutgoingMail.objects.get(pk=mail.pk).event_id == event.pk
+
+
+def test_a_related_row_never_saved_is_refused_at_insert(cast):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    event = rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT)
+    mail = rows.new(
+        OutgoingMail,
+        message_id="<rd.never@relaydesk.localhost>",
+        to="never@example.com",
+        subject="s",
+        body="b",
+        event=event,
+        created_at=MOMENT,
+        next_attempt_at=MOMENT,
+    )
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        rows.insert(mail)
