@@ -1,6 +1,7 @@
 """relaydesk.rows.insert stores a row exactly as Model.save() would, on either database."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -165,3 +166,23 @@ def test_a_related_row_never_saved_is_refused_at_insert(cast):
 
     with pytest.raises(ValueError, match="unsaved related object"):
         rows.insert(mail)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        MOMENT,
+        datetime(2026, 3, 29, 1, 59, 59, 999999, tzinfo=ZoneInfo("Europe/Berlin")),
+        datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+    ],
+    ids=["utc", "berlin-before-dst", "new-york-second-1:30"],
+)
+def test_an_aware_moment_is_stored_as_save_stores_it(cast, moment):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    saved = Event(case=case, kind=EventKind.NOTE, at=moment)
+    saved.save()
+
+    inserted = rows.insert(rows.new(Event, case=case, kind=EventKind.NOTE, at=moment))
+
+    assert _stored(Event, inserted.pk) == _stored(Event, saved.pk)
+    assert Event.objects.get(pk=inserted.pk).at.timestamp() == moment.timestamp()
