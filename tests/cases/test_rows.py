@@ -129,20 +129,25 @@ def test_new_refuses_what_the_keyword_form_refuses(cast):
         rows.new(Event, case=cast.fran, kind=EventKind.NOTE)
 
 
-def test_a_related_row_saved_after_new_gives_its_key_at_insert(cast):
-    case = make_case(category=cast.billing, acting=cast.fran)
-    event = rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT)  # not saved yet
-    mail = rows.new(
+def _mail_about(event: Event, name: str) -> OutgoingMail:
+    """A mail built with rows.new that refers to `event`, saved or not."""
+    return rows.new(
         OutgoingMail,
-        message_id="<rd.later@relaydesk.localhost>",
-        to="later@example.com",
+        message_id=f"<rd.{name}@relaydesk.localhost>",
+        to=f"{name}@example.com",
         subject="s",
         body="b",
-        case=case,
+        case=event.case,
         event=event,
         created_at=MOMENT,
         next_attempt_at=MOMENT,
     )
+
+
+def test_a_related_row_saved_after_new_gives_its_key_at_insert(cast):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    event = rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT)  # not saved yet
+    mail = _mail_about(event, "later")
 
     rows.insert(event)
     rows.insert(mail)
@@ -152,17 +157,7 @@ def test_a_related_row_saved_after_new_gives_its_key_at_insert(cast):
 
 def test_a_related_row_never_saved_is_refused_at_insert(cast):
     case = make_case(category=cast.billing, acting=cast.fran)
-    event = rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT)
-    mail = rows.new(
-        OutgoingMail,
-        message_id="<rd.never@relaydesk.localhost>",
-        to="never@example.com",
-        subject="s",
-        body="b",
-        event=event,
-        created_at=MOMENT,
-        next_attempt_at=MOMENT,
-    )
+    mail = _mail_about(rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT), "never")
 
     with pytest.raises(ValueError, match="unsaved related object"):
         rows.insert(mail)
