@@ -10,6 +10,7 @@ changes that:
 """
 
 import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -37,6 +38,16 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
         config._relaydesk_other_engine = (other, len(deselected))
+
+
+def pytest_unconfigure(config):
+    """Remove the throwaway home tests/settings.py made (attachments, mail files, the SQLite
+    test database's folder), once, in the process that made it."""
+    from django.conf import settings
+
+    home = getattr(settings, "THROWAWAY_HOME", None) if settings.configured else None
+    if home and not hasattr(config, "workerinput"):
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter, config):

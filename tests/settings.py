@@ -7,7 +7,10 @@ suite runs on SQLite.
 import os
 import tempfile
 
-os.environ.setdefault("RELAYDESK_HOME", tempfile.mkdtemp(prefix="relaydesk-test-"))
+# A home made here is removed when the run ends (tests/conftest.py); one given is left alone.
+THROWAWAY_HOME = None
+if "RELAYDESK_HOME" not in os.environ:
+    THROWAWAY_HOME = os.environ["RELAYDESK_HOME"] = tempfile.mkdtemp(prefix="relaydesk-test-")
 os.environ.setdefault("RELAYDESK_SECRET_KEY", "test-secret-key-not-for-production")
 
 from relaydesk.settings import *  # noqa: E402,F403
