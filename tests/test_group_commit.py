@@ -22,7 +22,7 @@ from relaydesk.clock import now, pinned
 from relaydesk.intake.acknowledgement import _context as acknowledgement_context
 from relaydesk.intake.acknowledgement import ack_context
 from relaydesk.intake.models import Category
-from tests.factories import make_customer
+from tests.factories import make_case, make_customer, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 sqlite_only = pytest.mark.sqlite
@@ -306,6 +306,43 @@ def test_cases_opened_at_once_from_eight_threads_are_each_whole_and_their_own(ca
     assert len({case.ref for case in opened.values()}) == 8
     owners = Case.objects.values_list("owner__username", flat=True)
     assert sorted(owners) == sorted(["fran"] * 4 + ["fiona"] * 4)  # least loaded, in order
+
+
+@sqlite_only
+def test_staff_acting_at_once_each_get_their_own_outcome(cast):
+    """Staff actions go through group commit too: six people take six cases at once while a
+    seventh tries to take a case that is solved."""
+    takers = [make_staff(f"taker{n}", cast.tiers["specialist"]).user for n in range(7)]
+    cases = [make_case(category=cast.billing, acting=cast.fran) for _ in range(7)]
+    actions.solve(cases[6], acting=cast.fran, resolution="Refunded.", one_off_reason="Typo.")
+    barrier = threading.Barrier(7)
+    outcomes: dict[int, object] = {}
+
+    def take(number):
+        try:
+            barrier.wait(10)
+            outcomes[number] = actions.take(
+                Case.objects.get(pk=cases[number].pk), acting=takers[number]
+            )
+        except Exception as error:  # noqa: BLE001 - asserted below
+            outcomes[number] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take, args=(n,), daemon=True) for n in range(7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    for number in range(6):
+        assert isinstance(outcomes[number], Case), outcomes[number]
+        case = Case.objects.get(pk=cases[number].pk)
+        assert case.owner == takers[number]
+        taken = case.events.get(kind=EventKind.TAKEN)
+        assert (taken.from_owner, taken.to_owner) == (cast.fran, takers[number])
+    assert isinstance(outcomes[6], DomainError) and "reopen it first" in outcomes[6].message
+    assert Case.objects.get(pk=cases[6].pk).owner == cast.fran
 
 
 @pytest.mark.pg

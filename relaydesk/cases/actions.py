@@ -24,7 +24,7 @@ from relaydesk.cases.models import (
 from relaydesk.cases.notify import notify
 from relaydesk.clock import now
 from relaydesk.clock.deadlines import deadline_for, next_tickle_after
-from relaydesk.group_commit import grouped
+from relaydesk.group_commit import grouped, grouping
 from relaydesk.intake.acknowledgement import acknowledge
 from relaydesk.intake.details import clean_details, missing_required
 from relaydesk.intake.models import Category
@@ -188,6 +188,7 @@ def open_case(
     return grouped(write)
 
 
+@grouping
 def take(case: Case, *, acting: User) -> Case:
     """Domain rule 4: anyone at the case's tier or above grabs it from the current owner."""
     taker = staff_of(acting)
@@ -227,6 +228,7 @@ def take(case: Case, *, acting: User) -> Case:
     return case
 
 
+@grouping
 def pass_case(
     case: Case,
     *,
@@ -314,6 +316,7 @@ def _direction(from_tier: Tier, to_tier: Tier) -> str:
     return "same"
 
 
+@grouping
 def add_note(case: Case, *, acting: User, body: str) -> Event:
     """Any staff member may add a note; a note by the owner counts as the owner's activity."""
     staff_of(acting)
@@ -331,6 +334,7 @@ def add_note(case: Case, *, acting: User, body: str) -> Event:
         return _event(case, EventKind.NOTE, moment, acting, body=body)
 
 
+@grouping
 def solve(
     case: Case,
     *,
@@ -391,6 +395,7 @@ def solve(
     return case
 
 
+@grouping
 def reopen(case: Case, *, acting: User | None, why: str, by_customer: bool = False) -> Case:
     """Domain rule 8: back to whoever solved it when they are active, else routed; new deadline."""
     if acting is not None:
@@ -480,6 +485,7 @@ def update_details(
         )
 
 
+@grouping
 def close(case: Case, *, acting: User | None, why: str = "") -> Case:
     """A solved case becomes closed (final, e.g. after a happy survey); closed cases can still
     be reopened by the customer or staff."""
