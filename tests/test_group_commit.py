@@ -108,13 +108,20 @@ def queue_behind(*writers: Writer) -> list[Writer]:
     return list(writers)
 
 
+def behind_a_held_writer(*writers: Writer, first: str = "first") -> tuple[Writer, list[Writer]]:
+    """Run `first` alone with its transaction held until `writers` have queued behind it in
+    order, then let all of them finish: they make the next batch(es)."""
+    gate = Gate(customer_named(first))
+    leader = gate.lead(first)
+    queued_writers = queue_behind(*writers)
+    gate.opened.set()
+    finish(leader, *queued_writers)
+    return leader, queued_writers
+
+
 @sqlite_only
 def test_writers_arriving_together_share_one_transaction_in_arrival_order():
-    gate = Gate(customer_named("first"))
-    first = gate.lead("first")  # holds the write transaction; the next three queue meanwhile
-    batch = queue_behind(Writer("second"), Writer("third"), Writer("fourth"))
-    gate.opened.set()
-    finish(first, *batch)
+    first, batch = behind_a_held_writer(Writer("second"), Writer("third"), Writer("fourth"))
 
     assert first.ran_in == first.thread.ident
     assert {w.ran_in for w in batch} == {batch[0].thread.ident}  # run by their leader
@@ -131,11 +138,7 @@ def test_a_refused_writer_is_rolled_back_alone_and_gets_its_own_error():
         Customer.objects.create(name="refused", created_at=now())
         raise DomainError("RD-1 is solved; reopen it first.")
 
-    gate = Gate(customer_named("first"))
-    first = gate.lead("first")
-    batch = queue_behind(Writer("second"), Writer("refused", refuse), Writer("last"))
-    gate.opened.set()
-    finish(first, *batch)
+    first, batch = behind_a_held_writer(Writer("second"), Writer("refused", refuse), Writer("last"))
 
     second, refused, last = batch
     assert isinstance(refused.outcome, DomainError)
@@ -152,11 +155,9 @@ def test_when_the_shared_commit_fails_every_writer_in_it_gets_the_error_and_noth
         # this event of a case that does not exist makes the shared commit itself fail.
         Event.objects.create(case_id=987_654_321, kind=EventKind.NOTE, at=now())
 
-    gate = Gate(customer_named("first"))
-    first = gate.lead("first")
-    batch = queue_behind(Writer("second"), Writer("breaker", dangling_reference), Writer("last"))
-    gate.opened.set()
-    finish(first, *batch)
+    first, batch = behind_a_held_writer(
+        Writer("second"), Writer("breaker", dangling_reference), Writer("last")
+    )
 
     assert isinstance(first.outcome, int)  # its own commit, before the failing one
     for writer in batch:
@@ -171,11 +172,9 @@ def test_an_interruption_in_a_writers_work_is_raised_in_that_writers_thread_only
         Customer.objects.create(name="interrupted", created_at=now())
         raise SystemExit("stopped")
 
-    gate = Gate(customer_named("first"))
-    first = gate.lead("first")
-    batch = queue_behind(Writer("second"), Writer("interrupted", interrupted), Writer("last"))
-    gate.opened.set()
-    finish(first, *batch)
+    first, batch = behind_a_held_writer(
+        Writer("second"), Writer("interrupted", interrupted), Writer("last")
+    )
 
     second, stopped, last = batch
     assert stopped.ran_in == second.thread.ident  # run by the leader of its batch
@@ -199,13 +198,8 @@ def test_a_writers_pinned_time_and_acknowledgement_context_travel_with_its_work(
     def what_the_work_sees():
         return now(), acknowledgement_context.get().suppress
 
-    gate = Gate(customer_named("first"))
-    first = gate.lead("first")
-    second, follower = queue_behind(
-        Writer("second"), Writer("follower", what_the_work_sees, around=pinned_and_automatic)
-    )
-    gate.opened.set()
-    finish(first, second, follower)
+    follower = Writer("follower", what_the_work_sees, around=pinned_and_automatic)
+    _, (second, follower) = behind_a_held_writer(Writer("second"), follower)
 
     assert follower.ran_in == second.thread.ident  # run by the batch's leader, in its context
     assert follower.outcome == (moment, "an out-of-office reply")
@@ -216,14 +210,12 @@ def test_a_writers_pinned_time_and_acknowledgement_context_travel_with_its_work(
 @sqlite_only
 def test_the_lead_passes_to_the_first_writer_left_waiting(monkeypatch):
     monkeypatch.setattr(group_commit, "MAX_BATCH", 2)
-    gate = Gate(customer_named("w0"))
-    writers = [gate.lead("w0"), *queue_behind(*(Writer(f"w{n}") for n in range(1, 6)))]
-    gate.opened.set()
-    finish(*writers)
+    first, queued = behind_a_held_writer(*(Writer(f"w{n}") for n in range(1, 6)), first="w0")
+    writers = [first, *queued]
 
     ran_in = [w.ran_in for w in writers]
-    leader = [w.thread.ident for w in writers]
-    assert ran_in == [leader[0], leader[1], leader[1], leader[3], leader[3], leader[5]]
+    own = [w.thread.ident for w in writers]
+    assert ran_in == [own[0], own[1], own[1], own[3], own[3], own[5]]
     assert Customer.objects.count() == 6
     assert not group_commit._queue_for("default").leading  # the last batch let the lead go
 
@@ -246,11 +238,8 @@ def test_a_writer_interrupted_as_it_is_handed_the_lead_hands_it_on(monkeypatch):
         return contextlib.nullcontext()
 
     monkeypatch.setattr(group_commit.threading, "Event", InterruptedOnWaking)
-    gate = Gate(customer_named("first"))
-    first = gate.lead("first")
-    quitter, third = queue_behind(Writer("quitter", around=quit_on_waking), Writer("third"))
-    gate.opened.set()
-    finish(first, quitter, third)
+    quitter = Writer("quitter", around=quit_on_waking)
+    _, (quitter, third) = behind_a_held_writer(quitter, Writer("third"))
 
     assert isinstance(quitter.outcome, KeyboardInterrupt)
     assert quitter.ran_in is None  # its work never ran
