@@ -149,14 +149,13 @@ def _open(request):
     if errors or detail_errors:
         context["error"] = "Some answers need a look: see the fields marked below."
         return _render(request, status=422, **context)
-    chosen = customer
     wanted_triggers = [t for t in triggers if t in {x.key for x in context["triggers"]}]
 
     def open_it() -> Case:
-        customer = chosen or actions.find_or_create_customer(**customer_form.cleaned_data)
+        who = customer or actions.find_or_create_customer(**customer_form.cleaned_data)
         stored = {key: batch.save(upload) for key, upload in files.items()}
         case = actions.open_case(
-            customer=customer,
+            customer=who,
             category=category,
             subject=subject,
             details={**details, **stored},
