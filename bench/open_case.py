@@ -11,8 +11,13 @@ For each size, the database first holds that many cases (bench.seed). Then:
    driver, one INSERT statement per row, all in one transaction: that is the raw rate the goal
    compares with (goal: open_case ≥ 1/10 of it). Two variants are printed too: executemany in
    one transaction, and row by row with one transaction per case (as open_case commits).
+4. Staff intake from 8 threads at once (as `relaydesk serve`'s request threads), with group
+   commit and with each call committing alone, with each call's latency; and N calls inside
+   one outer transaction (like for like with the raw rate).
+With --repeat K every step runs K times, interleaved; the figures are medians of the rounds.
 
     python -m bench.open_case                       # SQLite, 100k and 1M cases
+    python -m bench.open_case --repeat 5            # medians of 5 rounds (a noisy machine)
     RELAYDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m bench.open_case
     python -m bench.open_case --sizes 100000 --count 2000
     python -m bench.open_case --acknowledged        # history includes 1 acknowledgement a case
@@ -84,7 +89,6 @@ def _open_concurrently(customers, *, acting, categories, grouped: bool = True):
     barrier = threading.Barrier(THREADS + 1)
 
     def caller(share):
-        mine = list(categories)  # a request reads its own Category
         try:
             barrier.wait()
             for number, customer in enumerate(share):
@@ -92,7 +96,7 @@ def _open_concurrently(customers, *, acting, categories, grouped: bool = True):
                 with nullcontext() if grouped else transaction.atomic():
                     open_case(
                         customer=customer,
-                        category=mine[number % len(mine)],
+                        category=categories[number % len(categories)],
                         subject="Charged twice for my season ticket",
                         details={"reference": f"INV-{number}"},
                         channel="phone",
