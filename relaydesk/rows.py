@@ -4,7 +4,10 @@
 (a case, its events, notification lines, queued mail) building the statement costs several
 times what the database then does with it (bench/open_case.py). `insert()` builds each
 model's statement once per database vendor and only converts the values, with each field's
-own `pre_save` and `get_db_prep_save`, so a row is stored exactly as `save()` would store it.
+own `pre_save` and `get_db_prep_save` (aware datetimes directly, as those would), so a row is
+stored exactly as `save()` would store it. `new()` builds those rows without the keyword
+constructor's per-field descriptor work, and `fetch()` runs fixed statements (these INSERTs
+and the hot reads) on SQLite's own cursor.
 
 Only for plain rows: no `save()` override or signal runs (none of these models has a signal;
 Event's override only refuses changes, and an insert is not a change).
