@@ -48,10 +48,11 @@ MAX_BATCH = 64
 
 
 class _Pending:
-    __slots__ = ("work", "context", "done", "result", "error", "leads")
+    __slots__ = ("work", "alone", "context", "done", "result", "error", "leads")
 
-    def __init__(self, work: Callable[[], object]):
+    def __init__(self, work: Callable[[], object], *, alone: bool = False):
         self.work = work
+        self.alone = alone  # exclusive(): runs by itself, on its own thread, in no transaction
         self.context = contextvars.copy_context()  # the caller's, to run the work in
         self.done = threading.Event()
         self.result: object = None
@@ -81,8 +82,19 @@ def grouped(work: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         with transaction.atomic(using=using):
             return work()
+    return _take_turn(_Pending(work), using)
+
+
+def exclusive(work: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+    """Run `work` on this thread, outside any transaction, while no grouped writer of this
+    process writes to `using`: it waits its turn behind the batches queued before it, and
+    the writers arriving meanwhile wait for it. The checkpointer (relaydesk/checkpointer.py)
+    copies the last of the WAL this way, so the next writer can start the WAL afresh."""
+    return _take_turn(_Pending(work, alone=True), using)
+
+
+def _take_turn(mine: _Pending, using: str):
     queue = _queue_for(using)
-    mine = _Pending(work)
     with queue.lock:
         queue.waiting.append(mine)
         mine.leads = not queue.leading
@@ -135,11 +147,23 @@ def _pass_lead(queue: _Queue) -> None:
 
 
 def _lead(queue: _Queue, using: str) -> None:
-    """Run the waiting works (this thread's own first) in one transaction; pass the lead on."""
+    """Run the waiting works (this thread's own first) in one transaction; pass the lead on.
+
+    An exclusive work is never batched: it runs alone, outside a transaction, when its own
+    thread leads, and a batch ends before it."""
     with queue.lock:
-        batch = queue.waiting[:MAX_BATCH]
-        del queue.waiting[:MAX_BATCH]
+        batch = []
+        for pending in queue.waiting[:MAX_BATCH]:
+            if pending.alone and batch:
+                break
+            batch.append(pending)
+            if pending.alone:
+                break
+        del queue.waiting[: len(batch)]
     try:
+        if batch[0].alone:
+            batch[0].result = batch[0].context.run(batch[0].work)
+            return
         with transaction.atomic(using=using):
             if len(batch) == 1:  # alone: no savepoint needed, its error rolls back all
                 batch[0].result = batch[0].context.run(batch[0].work)

@@ -47,6 +47,9 @@ def pytest_unconfigure(config):
 
     home = getattr(settings, "THROWAWAY_HOME", None) if settings.configured else None
     if home and not hasattr(config, "workerinput"):
+        from relaydesk import checkpointer
+
+        checkpointer.stop_all()  # its thread would find the test database gone mid-pass
         shutil.rmtree(home, ignore_errors=True)
 
 

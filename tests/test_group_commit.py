@@ -29,10 +29,12 @@ sqlite_only = pytest.mark.sqlite
 
 
 class Writer:
-    """One thread calling grouped(work); records where the work ran and what came back."""
+    """One thread calling grouped(work) (or `call`); records where the work ran and what came
+    back."""
 
-    def __init__(self, name: str, work=None, around=contextlib.nullcontext):
+    def __init__(self, name: str, work=None, around=contextlib.nullcontext, call=None):
         self.name = name
+        self.call = call or group_commit.grouped
         self.around = around  # what the writer's thread is inside when it calls grouped
         self.work = work or (lambda: Customer.objects.create(name=name, created_at=now()).pk)
         self.ran_in: int | None = None
@@ -50,7 +52,7 @@ class Writer:
     def _run(self):
         try:
             with self.around():
-                self.outcome = group_commit.grouped(self._job)
+                self.outcome = self.call(self._job)
         except BaseException as error:  # noqa: BLE001 - the outcome is what the tests assert on
             self.outcome = error
         finally:
@@ -346,3 +348,33 @@ def test_on_postgresql_each_writer_commits_alone_in_its_own_thread():
     finish(first)
     assert first.ran_in == first.thread.ident
     assert sorted(Customer.objects.values_list("name", flat=True)) == ["first", "second"]
+
+
+@sqlite_only
+def test_exclusive_work_runs_alone_between_the_batches_queued_around_it():
+    alone = Writer("alone", call=group_commit.exclusive)
+    first, (second, alone, third, fourth) = behind_a_held_writer(
+        Writer("second"), alone, Writer("third"), Writer("fourth")
+    )
+
+    assert second.ran_in == second.thread.ident  # the batch ends before the exclusive work
+    assert alone.ran_in == alone.thread.ident  # on its own thread
+    assert alone.outer_block is None  # in no transaction
+    assert alone.saw == ["first", "second"]
+    assert third.ran_in == fourth.ran_in == third.thread.ident  # the writers after it: a batch
+    assert third.saw == ["alone", "first", "second"]
+    assert Customer.objects.count() == 5
+
+
+@sqlite_only
+def test_writers_arriving_during_exclusive_work_wait_for_it():
+    gate = Gate(customer_named("alone"))
+    alone = Writer("alone", gate.held, call=group_commit.exclusive).start()
+    assert gate.entered.wait(10)
+    later = queue_behind(Writer("later"))[0]
+
+    assert later.outcome is None and later.ran_in is None  # still waiting its turn
+    gate.opened.set()
+    finish(alone, later)
+    assert later.saw == ["alone"]
+    assert isinstance(later.outcome, int)
