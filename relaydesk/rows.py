@@ -13,11 +13,15 @@ Only for plain rows: no `save()` override or signal runs (none of these models h
 Event's override only refuses changes, and an insert is not a change).
 """
 
+import json
 import re
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 
 
@@ -42,6 +46,7 @@ def plain_type(field: models.Field) -> type | None:
 
 
 _layouts: dict[type[models.Model], list] = {}
+_attnames: dict[type[models.Model], list[str]] = {}
 
 
 def new(model: type[models.Model], **values) -> models.Model:
@@ -59,6 +64,7 @@ def new(model: type[models.Model], **values) -> models.Model:
             (f.name, f.attname, f, f.target_field.attname if f.is_relation else None)
             for f in model._meta.concrete_fields
         ]
+        _attnames[model] = [attname for _, attname, _, _ in layout]
     args, related = [], []
     for name, attname, field, target in layout:
         if target is not None and name in values:
@@ -76,7 +82,15 @@ def new(model: type[models.Model], **values) -> models.Model:
             args.append(field.get_default())
     if values:
         raise TypeError(f"{model.__name__}() got unexpected fields {', '.join(sorted(values))}")
-    obj = model(*args)
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        obj = model(*args)
+    else:
+        # What Model.__init__ does with positional values when nobody listens for it, without
+        # its per-field descriptor calls: a field's value lives in the instance's __dict__
+        # under its attname, where every field's descriptor reads it.
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        obj.__dict__.update(zip(_attnames[model], args, strict=True))
     for field, other in related:
         field.set_cached_value(obj, other)
     return obj
@@ -97,7 +111,10 @@ def _statement(model: type[models.Model], connection) -> tuple[list, str]:
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join('%s' for _ in fields)}) RETURNING {quote(opts.pk.column)}"
         )
-        columns = [(f, f.attname, plain_type(f) or _moment_type(f)) for f in fields]
+        columns = [
+            (f, f.attname, plain_type(f) or _moment_type(f) or _json_type(f, connection))
+            for f in fields
+        ]
         _statements[key] = (columns, sql)
     return _statements[key]
 
@@ -109,12 +126,24 @@ def _moment_type(field: models.Field) -> type | None:
     return datetime if plain and settings.USE_TZ else None
 
 
+class _JSON:
+    """The type of a JSONField without an encoder on SQLite, whose dicts and lists are stored
+    as json.dumps gives them (as get_db_prep_save would, through adapt_json_value)."""
+
+
+def _json_type(field: models.Field, connection) -> type | None:
+    plain = type(field) is models.JSONField and field.encoder is None
+    return _JSON if plain and connection.vendor == "sqlite" else None
+
+
 def _stored_moment(value: datetime, connection):
     """An aware datetime as DateTimeField stores it: SQLite keeps naive text in the
     connection's time zone (UTC), PostgreSQL takes the aware value as it is."""
     if connection.vendor != "sqlite":
         return value
-    return str(value.astimezone(connection.timezone).replace(tzinfo=None))
+    if value.tzinfo is not connection.timezone:
+        value = value.astimezone(connection.timezone)
+    return value.replace(tzinfo=None).isoformat(" ")  # str() of a naive datetime
 
 
 def insert(obj: models.Model, *, using: str = "default") -> models.Model:
@@ -136,6 +165,8 @@ def insert(obj: models.Model, *, using: str = "default") -> models.Model:
             pass
         elif plain is datetime and type(value) is datetime and value.utcoffset() is not None:
             value = _stored_moment(value, connection)
+        elif plain is _JSON and type(value) in (dict, list):
+            value = json.dumps(value)
         elif type(value) is not plain:
             value = field.get_db_prep_save(value, connection)
         params.append(value)
@@ -160,9 +191,10 @@ def fetch(connection, sql: str, params) -> list[tuple]:
     action writes (bench/open_case.py). The rewrite is done once per statement here, as
     Django does it: "%s" becomes "?" and "%%" a literal "%" (so "%%s" is the text "%s").
     """
-    # django.db.connection is a proxy that looks the thread's connection up on every
-    # attribute; look it up once.
-    connection = connections[connection.alias]
+    if not isinstance(connection, BaseDatabaseWrapper):
+        # django.db.connection is a proxy that looks the thread's connection up on every
+        # attribute; look it up once.
+        connection = connections[connection.alias]
     if connection.vendor == "sqlite" and not (
         connection.queries_logged or connection.execute_wrappers
     ):

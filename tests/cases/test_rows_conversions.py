@@ -105,3 +105,41 @@ def test_an_unsaved_related_row_is_refused_as_save_refuses_it(cast):
     with pytest.raises(ValueError, match="unsaved related object 'event'"), transaction.atomic():
         rows.insert(unsaved_mail())
     assert OutgoingMail.objects.count() == mails_before
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("at", {"at": MOMENT}),
+        ("at", {"at": MOMENT.replace(microsecond=0)}),  # no fraction, as str() writes it
+        ("data", {"data": {"to": "zoë@example.com", "n": [1, 2.5, None, True]}}),
+        ("data", {"data": [{"a": "€"}]}),
+    ],
+    ids=["moment", "whole-second", "json-object", "json-list"],
+)
+def test_moments_and_json_are_stored_in_the_very_text_save_stores(cast, column, values):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    fields = {"case": case, "kind": EventKind.NOTE, "at": MOMENT} | values
+    saved = Event(**fields)
+    saved.save()
+
+    inserted = rows.insert(rows.new(Event, **fields))
+
+    assert _raw(Event, inserted.pk, column) == _raw(Event, saved.pk, column)
+
+
+def test_a_model_with_init_listeners_is_built_through_its_constructor(cast):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Event)
+    try:
+        built = rows.new(Event, kind=EventKind.NOTE, at=MOMENT)
+    finally:
+        post_init.disconnect(listener, sender=Event)
+
+    assert seen == [built]

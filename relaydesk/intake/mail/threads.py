@@ -25,7 +25,7 @@ REPLY_LOCAL = re.compile(r"^[^+@]+\+rd(\d{1,12})\.([0-9a-f]{16})$")
 
 def reply_key(case: Case) -> str:
     message = f"reply:{case.pk}:{case.status_token}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(settings.SECRET_KEY.encode(), message, hashlib.sha256).hex()[:16]
 
 
 def reply_address(case: Case) -> str:
