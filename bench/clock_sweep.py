@@ -220,7 +220,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench import database
-    from bench.database import analyze, bench_database
+    from bench.database import analyze, bench_database, flush_sqlite
 
     if "BENCH_DB_NAME" not in os.environ:
         database.BENCH_DB_NAME = "relaydesk_bench_clock"  # not the core benchmarks' database
@@ -259,17 +259,7 @@ def main() -> None:
             # The seed (synchronous=OFF) or the copy left a gigabyte of dirty pages: flush them
             # now, or the sweep's first checkpoint fsync pays for writing the whole file.
             started = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            for name in (
-                connection.settings_dict["NAME"],
-                f"{connection.settings_dict['NAME']}-wal",
-            ):
-                descriptor = os.open(name, os.O_RDONLY)
-                try:
-                    os.fsync(descriptor)
-                finally:
-                    os.close(descriptor)
+            flush_sqlite()
             print(f"[clock] flushed the database to disk in {time.perf_counter() - started:.0f} s")
         batch = args.batch or sweep.escalation_batch_size()
         with pinned(moment):

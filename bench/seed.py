@@ -477,9 +477,10 @@ def seed(
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = NORMAL")  # back to the product's setting
-    from bench.database import analyze
+    from bench.database import analyze, flush_sqlite
 
     analyze()
+    flush_sqlite()
     org.cases = Case.objects.count()
     org.timings["seed_seconds"] = time.perf_counter() - started
     return org
