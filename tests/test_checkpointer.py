@@ -4,6 +4,7 @@ Real SQLite files in WAL mode throughout: the test database (as the product open
 small databases made here with the driver.
 """
 
+import os
 import shutil
 import sqlite3
 import threading
@@ -38,7 +39,7 @@ def test_the_products_connections_leave_checkpoints_to_the_thread():
     assert driver.execute("PRAGMA journal_size_limit").fetchone()[0] == (
         checkpointer.WAL_SIZE_LIMIT
     )
-    path = str(connection.settings_dict["NAME"])
+    path = os.path.abspath(connection.settings_dict["NAME"])
     assert checkpointer._threads[path].is_alive()
 
 
