@@ -43,6 +43,15 @@ def test_the_products_connections_leave_checkpoints_to_the_thread():
     assert checkpointer._threads[path].is_alive()
 
 
+@pytest.mark.django_db
+def test_the_products_connections_read_the_database_through_a_memory_map():
+    connection.ensure_connection()
+
+    mapped = connection.connection.execute("PRAGMA mmap_size").fetchone()[0]
+
+    assert mapped == 1024 * 1024 * 1024  # RELAYDESK_SQLITE_MMAP_MB's default
+
+
 def test_a_pass_copies_the_committed_pages_into_the_database_file(tmp_path):
     path = str(tmp_path / "desk.sqlite3")
     db = wal_database(path)
