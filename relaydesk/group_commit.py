@@ -11,7 +11,8 @@ work and the work of every writer that queued meanwhile, each in a savepoint of 
 commits once, and wakes them. The next leader is the first writer that queued while that
 commit ran, so nobody waits longer than the batch ahead of them. open_case, the staff intake
 page and /contact call `grouped`; the staff actions on a case (take, pass, note, solve,
-reopen, close) are decorated with `grouping`.
+reopen, close) are decorated with `grouping`. `exclusive(work)` takes a turn in the same queue
+but runs alone and outside a transaction (the WAL checkpointer's last pages).
 
 For the caller, `grouped(work)` keeps the meaning of `with transaction.atomic(): work()`:
 - it returns only after its rows are committed, with work's result, or raises work's

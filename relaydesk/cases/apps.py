@@ -8,8 +8,8 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Every case is written through SQLite's WAL (or PostgreSQL): its checkpoints run in
-        # a background thread rather than inside a writer's commit.
+        # On SQLite the WAL's checkpoints run in a background thread of each process rather
+        # than inside a writer's commit (relaydesk/checkpointer.py).
         from relaydesk.checkpointer import on_connection_created
 
         connection_created.connect(on_connection_created, dispatch_uid="relaydesk.checkpointer")
