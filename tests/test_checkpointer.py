@@ -4,6 +4,7 @@ Real SQLite files in WAL mode throughout: the test database (as the product open
 small databases made here with the driver.
 """
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -26,6 +27,11 @@ def wal_database(path) -> sqlite3.Connection:
     db.execute("PRAGMA wal_autocheckpoint=0")
     db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)")
     return db
+
+
+def rows_of(path, count_sql: str) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute(count_sql).fetchone()[0]
 
 
 @pytest.mark.django_db
@@ -63,11 +69,10 @@ def test_a_pass_copies_the_committed_pages_into_the_database_file(tmp_path):
 
     assert frames == copied > 100
     shutil.copy(path, tmp_path / "after.sqlite3")
-    count = "SELECT count(*) FROM sqlite_master WHERE name = 'note'"
-    assert sqlite3.connect(tmp_path / "before.sqlite3").execute(count).fetchone()[0] == 0
-    after = sqlite3.connect(tmp_path / "after.sqlite3")
-    assert after.execute("SELECT count(*) FROM note").fetchone()[0] == 500
     db.close()
+    tables = "SELECT count(*) FROM sqlite_master WHERE name = 'note'"
+    assert rows_of(tmp_path / "before.sqlite3", tables) == 0
+    assert rows_of(tmp_path / "after.sqlite3", "SELECT count(*) FROM note") == 500
 
 
 def test_a_database_file_that_is_gone_is_left_alone_and_not_created(tmp_path):
@@ -82,7 +87,7 @@ def test_under_a_steady_stream_of_writes_the_wal_still_starts_again():
     """A writer that never pauses never begins while the whole WAL is copied, so the WAL
     would grow for as long as the stream lasts; the catch-up pass makes the writers wait for
     the last pages once it is long, and the next writer starts the WAL afresh."""
-    path = str(connection.settings_dict["NAME"])
+    path = os.path.abspath(connection.settings_dict["NAME"])
     stop = threading.Event()
     written = []
 
