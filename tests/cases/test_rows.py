@@ -41,11 +41,24 @@ def test_an_inserted_event_reads_back_like_a_saved_one(cast):
     with CaptureQueriesContext(connection) as queries:
         inserted = rows.insert(Event(**fields))
 
-    assert len(queries) == 1, "one INSERT … RETURNING, nothing else"
+    assert len(queries) == 1, "one INSERT, nothing else"
     assert inserted.pk is not None and inserted.pk != saved.pk
     assert not inserted._state.adding
     assert _stored(Event, inserted.pk) == _stored(Event, saved.pk)
     assert Event.objects.get(pk=inserted.pk).at == MOMENT
+
+
+def test_an_inserted_row_gets_the_id_the_database_gave_it(cast):
+    # Unwatched, SQLite's rows go through its driver (the id from lastrowid); watched, through
+    # Django's cursor. Either way the instance holds the row's own id.
+    case = make_case(category=cast.billing, acting=cast.fran)
+    unwatched = rows.insert(rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT, body="a"))
+    with CaptureQueriesContext(connection):
+        watched = rows.insert(rows.new(Event, case=case, kind=EventKind.NOTE, at=MOMENT, body="b"))
+
+    assert Event.objects.get(pk=unwatched.pk).body == "a"
+    assert Event.objects.get(pk=watched.pk).body == "b"
+    assert watched.pk == unwatched.pk + 1
 
 
 def test_field_defaults_are_applied_as_save_applies_them(cast):
@@ -127,6 +140,8 @@ def test_new_refuses_what_the_keyword_form_refuses(cast):
         rows.new(Event, kind=EventKind.NOTE, colour="red")
     with pytest.raises(ValueError, match='"Event.case" must be a "Case" instance'):
         rows.new(Event, case=cast.fran, kind=EventKind.NOTE)
+    with pytest.raises(TypeError, match="both case_id and its related object"):
+        rows.new(Event, case=None, case_id=1, kind=EventKind.NOTE)
 
 
 def _mail_about(event: Event, name: str) -> OutgoingMail:
