@@ -6,6 +6,9 @@ from django.db import connection
 from relaydesk import rows
 from relaydesk.org.models import Company
 
+# Both engines quote names with double quotes.
+TIME_ZONE = f'SELECT "time_zone" FROM "{Company._meta.db_table}" ORDER BY "id" LIMIT 1'  # noqa: S608 (names from the model)
+
 
 def company_time_zone() -> str:
     """The company's time zone name (the settings' zone before a company exists).
@@ -14,11 +17,5 @@ def company_time_zone() -> str:
     by a fixed statement: the ORM would compile the same query each time for ten times the
     cost of running it. Not cached: a change in the admin shows on the next request.
     """
-    quote = connection.ops.quote_name
-    found = rows.fetch(
-        connection,
-        f"SELECT {quote('time_zone')} FROM {quote(Company._meta.db_table)} "  # noqa: S608
-        f"ORDER BY {quote('id')} LIMIT 1",
-        [],
-    )
+    found = rows.fetch(connection, TIME_ZONE, [])
     return found[0][0] if found else settings.TIME_ZONE
