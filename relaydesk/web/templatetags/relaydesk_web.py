@@ -3,10 +3,13 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from relaydesk.clock import now
 from relaydesk.web.header import header_facts
 from relaydesk.web.middleware import display_zone
+from relaydesk.web.queries import SOON
 
 register = template.Library()
 
@@ -50,25 +53,6 @@ def ago(moment: datetime | None) -> str:
 
 
 @register.filter
-def time_left(deadline: datetime | None) -> str:
-    """'3 h 20 min left' or '25 min overdue'."""
-    if deadline is None:
-        return ""
-    delta = (deadline - now()).total_seconds()
-    return f"{_span(delta)} left" if delta >= 0 else f"{_span(delta)} overdue"
-
-
-@register.filter
-def overdue(deadline: datetime | None) -> bool:
-    return deadline is not None and deadline < now()
-
-
-@register.filter
-def due_within(deadline: datetime | None, hours: int) -> bool:
-    return deadline is not None and deadline - now() <= timedelta(hours=int(hours))
-
-
-@register.filter
 def iso(moment: datetime | None) -> str:
     return moment.astimezone(display_zone()).isoformat() if moment else ""
 
@@ -91,3 +75,33 @@ def when(moment: datetime | None, style: str = "long") -> str:
     if style == "day":
         return f"{local.day} {local:%b %Y}"
     return f"{day} {local.year}, {local:%H:%M}"
+
+
+@register.simple_tag
+def countdown(deadline: datetime | None, classes: str = "") -> SafeString | str:
+    """A deadline's time left, coloured overdue or soon (due within 4 h), kept counting by
+    base.html's script: <span class="soon" data-countdown="…">3 h 20 min left</span>.
+
+    One tag rather than four filters: every row of every list shows one, and each filter
+    call costs the template engine more than the arithmetic."""
+    if deadline is None:
+        return ""
+    left = deadline - now()
+    state = "overdue" if left < timedelta(0) else "soon" if left <= SOON else ""
+    text = f"{_span(left.total_seconds())} {'overdue' if state == 'overdue' else 'left'}"
+    return format_html(
+        '<span class="{}" data-countdown="{}">{}</span>',
+        " ".join(c for c in (classes, state) if c),
+        iso(deadline),
+        text,
+    )
+
+
+@register.simple_tag
+def moment_ago(moment: datetime | None) -> SafeString | str:
+    """<time datetime="…" title="Mon 23 Nov 2026, 14:05">5 min ago</time>."""
+    if moment is None:
+        return ""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', iso(moment), when(moment), ago(moment)
+    )
