@@ -84,7 +84,7 @@ def countdown(deadline: datetime | None, classes: str = "") -> SafeString | str:
 
     One tag rather than four filters: every row of every list shows one, and each filter
     call costs the template engine more than the arithmetic."""
-    if deadline is None:
+    if not deadline:  # None, or a variable the template does not have
         return ""
     left = deadline - now()
     state = "overdue" if left < timedelta(0) else "soon" if left <= SOON else ""
@@ -100,7 +100,7 @@ def countdown(deadline: datetime | None, classes: str = "") -> SafeString | str:
 @register.simple_tag
 def moment_ago(moment: datetime | None) -> SafeString | str:
     """<time datetime="…" title="Mon 23 Nov 2026, 14:05">5 min ago</time>."""
-    if moment is None:
+    if not moment:
         return ""
     return format_html(
         '<time datetime="{}" title="{}">{}</time>', iso(moment), when(moment), ago(moment)
