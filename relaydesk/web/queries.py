@@ -132,19 +132,28 @@ def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
     number = min(number, MAX_QUEUE_PAGE)
     want = number * PAGE_SIZE + 1
     keys: list[tuple] = []
-    for tier in tiers:
-        cases = Case.objects.filter(tier=tier, status=Status.OPEN).exclude(owner=user)
-        keys.extend(cases.order_by(*URGENT).values_list("deadline", "realtime", "id")[:want])
-    keys.sort(key=lambda key: (key[0], not key[1], key[2]))
+    for tier in tiers:  # a fixed statement: the ORM took five times as long to compile each
+        keys.extend(rows.fetch(connection, QUEUE_KEYS, [tier.pk, Status.OPEN.value, user.pk, want]))
+    keys.sort(key=lambda key: (key[0], not key[1], key[2]))  # URGENT, as stored (one engine)
     start = (number - 1) * PAGE_SIZE
     window = [key[2] for key in keys[start : start + PAGE_SIZE + 1]]
     ids = window[:PAGE_SIZE]
-    rows = {case.pk: case for case in _case_rows(Case.objects.filter(pk__in=ids))} if ids else {}
+    loaded = {case.pk: case for case in _case_rows(Case.objects.filter(pk__in=ids))} if ids else {}
     return Page(
-        items=[rows[pk] for pk in ids if pk in rows],
+        items=[loaded[pk] for pk in ids if pk in loaded],
         number=number,
         has_next=len(window) > PAGE_SIZE,
     )
+
+
+# One tier's open cases that are not the person's, most urgent first (URGENT): a range of
+# case_tier_queue_idx (tier, status, deadline). Open cases always have an owner.
+QUEUE_KEYS = """
+    SELECT deadline, realtime, id FROM cases_case
+    WHERE tier_id = %s AND status = %s AND owner_id <> %s
+    ORDER BY deadline, realtime DESC, id
+    LIMIT %s
+"""
 
 
 def people_by_tier() -> list[tuple[Tier, list[Staff]]]:

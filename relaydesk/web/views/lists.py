@@ -30,5 +30,9 @@ def queue(request):
         "page": queries.tier_queue(request.user, [chosen] if chosen else tiers, number=number),
         "tiers": tiers,
         "chosen": chosen,
+        # The row partial asks for these after a take; given here, the 50 rows of a page do
+        # not each look them up and miss (a miss costs the template engine an exception).
+        "taken": False,
+        "error": "",
     }
     return render(request, "web/queue.html", context)
