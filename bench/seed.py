@@ -474,10 +474,11 @@ def seed(
         _reset_sequences([Customer, Case, Event, OutgoingMail])
     if progress:
         print(file=sys.stderr)
-    from bench.database import analyze, flush_sqlite
+    from bench.database import analyze, flush_postgresql, flush_sqlite
 
     analyze()
     flush_sqlite()
+    flush_postgresql()
     if connection.vendor == "sqlite":
         # Back to the product's connection (synchronous, the page cache): what is measured
         # next must not run with the bulk load's settings.

