@@ -14,12 +14,11 @@ Event's override only refuses changes, and an insert is not a change).
 """
 
 import json
-import operator
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import compress
-from operator import is_not
+from operator import attrgetter, is_not, itemgetter, methodcaller
 
 from django.conf import settings
 from django.db import connections, models
@@ -161,7 +160,7 @@ class _Statement:
         ]
         self.positions = range(len(fields))
         attnames = [attname for _, attname, _ in self.columns]
-        getter = operator.itemgetter(*attnames)
+        getter = itemgetter(*attnames)
         self.read = getter if len(attnames) > 1 else lambda stored: (getter(stored),)
         self.settled = [
             plain if plain in (str, int, bool) and not (f.is_relation and plain is str) else _NEVER
@@ -270,8 +269,8 @@ def fetch(connection, sql: str, params) -> list[tuple]:
     return _run(connection, sql, params, _ALL_ROWS)
 
 
-_ALL_ROWS = operator.methodcaller("fetchall")
-_LAST_ROW_ID = operator.attrgetter("lastrowid")
+_ALL_ROWS = methodcaller("fetchall")
+_LAST_ROW_ID = attrgetter("lastrowid")
 
 
 def _run(connection, sql: str, params, result: Callable):
