@@ -122,3 +122,20 @@ def test_the_queue_merges_tiers_most_urgent_first_and_pages(signed_in, cast):
     assert "Next page" in first
     second = client.get("/queue/?page=2").content.decode()
     assert [ref for ref in expected if f'id="row-{ref}"' in second] == expected[50:]
+
+
+def test_ties_on_deadline_put_the_realtime_case_first_across_tiers(signed_in, cast):
+    # The tiers' sort keys are merged in Python from the database's own values (SQLite's 0/1
+    # for realtime, PostgreSQL's booleans): the realtime case must still come first.
+    cast.fran.staff.realtime_handler = True
+    cast.fran.staff.save()
+    moment = now()
+    with time_machine.travel(moment, tick=False):
+        plain = _at_specialist(cast, subject="Plain")
+    with time_machine.travel(moment + timedelta(hours=19), tick=False):
+        realtime = factories.make_case(
+            category=cast.billing, acting=cast.fran, realtime_triggers=["travel_today"]
+        )
+    assert realtime.deadline == plain.deadline and realtime.tier != plain.tier
+    html = signed_in(cast.eve).get("/queue/").content.decode()
+    assert html.index(f'id="row-{realtime.ref}"') < html.index(f'id="row-{plain.ref}"')
