@@ -72,8 +72,8 @@ def claim_plan() -> str:
     """The plan of the claim query exactly as the sweep runs it on this engine."""
     from django.db import connection, transaction
 
-    from relaydesk.clock import now
     from relaydesk.clock.sweep import SQLITE_DUE, escalation_due
+    from relaydesk.timekeeping import now
 
     moment = now()
     with transaction.atomic():
@@ -230,8 +230,9 @@ def main() -> None:
 
         from bench.seed import seed
         from relaydesk.cases.models import Event, EventKind
-        from relaydesk.clock import now, pinned, sweep
+        from relaydesk.clock import sweep
         from relaydesk.outbox.models import OutgoingMail
+        from relaydesk.timekeeping import now, pinned
 
         print(f"[clock] {engine}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         cache = SeedCache(args.open, args.due) if args.seed_cache else None

@@ -48,9 +48,8 @@ def message(number: int, *, attachment: bytes = b"") -> EmailMessage:
 def seed() -> None:
     from django.contrib.auth.models import User
 
-    from relaydesk.clock import now
-    from relaydesk.intake.models import Category
-    from relaydesk.org.models import Company, Staff, Tier
+    from relaydesk.org.models import Category, Company, Staff, Tier
+    from relaydesk.timekeeping import now
 
     Company.objects.create(name="Bench Rail", time_zone="Europe/Amsterdam")
     Category.objects.create(slug="billing", name="Billing")

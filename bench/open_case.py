@@ -40,7 +40,7 @@ THREADS = 8  # `relaydesk serve` runs 8 request threads by default
 
 def _customers(n: int, tag: str):
     from relaydesk.cases.models import Customer
-    from relaydesk.clock import now
+    from relaydesk.timekeeping import now
 
     moment = now()
     return Customer.objects.bulk_create(
@@ -237,7 +237,7 @@ def measure(*, count: int = DEFAULT_COUNT, engine: str = "", repeat: int = 1) ->
     from bench.report import heading
     from bench.seed import _reset_sequences
     from relaydesk.cases.models import Case, Event
-    from relaydesk.intake.models import Category
+    from relaydesk.org.models import Category
     from relaydesk.outbox.models import OutgoingMail
 
     existing = Case.objects.count()

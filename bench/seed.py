@@ -75,8 +75,7 @@ def make_org() -> Org:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
 
-    from relaydesk.intake.models import Category, IntakeField
-    from relaydesk.org.models import Company, ExecutiveRota, Staff, Tier
+    from relaydesk.org.models import Category, Company, ExecutiveRota, IntakeField, Staff, Tier
 
     if not Company.objects.exists():
         Company.objects.create(name="Bench Rail", time_zone="Europe/Amsterdam")
@@ -211,8 +210,8 @@ def seed(
     from django.db import connection, transaction
 
     from relaydesk.cases.models import Case, Customer, Event
-    from relaydesk.clock import now
     from relaydesk.outbox.models import OutgoingMail
+    from relaydesk.timekeeping import now
 
     started = time.perf_counter()
     org = make_org()

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "relaydesk.privacy",
     "relaydesk.api",
     "relaydesk.web",
+    "relaydesk.setup",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("relaydesk.portal.urls")),
-    path("", include("relaydesk.intake.urls")),
-    path("", include("relaydesk.clock.urls")),
     path("", include("relaydesk.web.urls")),
 ]

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
-from relaydesk.intake.models import Category
-from relaydesk.org.models import Company, Tier
+from relaydesk.org.models import Category, Company, Tier
 from tests import factories
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with Playwright's sync API

@@ -4,9 +4,8 @@ from django.contrib.auth.models import User
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case, Customer
-from relaydesk.clock import now
-from relaydesk.intake.models import Category, IntakeField, RealtimeTrigger
-from relaydesk.org.models import Company, Staff, Tier
+from relaydesk.org.models import Category, Company, IntakeField, RealtimeTrigger, Staff, Tier
+from relaydesk.timekeeping import now
 
 TIERS = [
     ("frontline", "Frontline"),

@@ -15,7 +15,7 @@ from django.db import connection, connections
 
 from relaydesk import checkpointer, group_commit
 from relaydesk.cases.models import Customer
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 
 pytestmark = pytest.mark.sqlite
 

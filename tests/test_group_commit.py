@@ -16,12 +16,12 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 
 from relaydesk import group_commit
 from relaydesk.cases import actions
+from relaydesk.cases.acknowledgement import _context as acknowledgement_context
+from relaydesk.cases.acknowledgement import ack_context
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Customer, Event, EventKind
-from relaydesk.clock import now, pinned
-from relaydesk.intake.acknowledgement import _context as acknowledgement_context
-from relaydesk.intake.acknowledgement import ack_context
-from relaydesk.intake.models import Category
+from relaydesk.org.models import Category
+from relaydesk.timekeeping import now, pinned
 from tests.factories import make_case, make_customer, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -26,11 +26,10 @@ from relaydesk.api.schemas import (
     SolveIn,
 )
 from relaydesk.cases import actions
+from relaydesk.cases.acknowledgement import status_url
 from relaydesk.cases.errors import Incomplete
 from relaydesk.cases.models import Case, Event, id_from_ref
-from relaydesk.intake.acknowledgement import status_url
-from relaydesk.intake.models import Category
-from relaydesk.org.models import Tier
+from relaydesk.org.models import Category, Tier
 from relaydesk.problems.models import Problem
 
 router = Router(tags=["cases"])

@@ -5,8 +5,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from relaydesk.api.schemas import CategoryOut, TierOut
-from relaydesk.intake.models import Category, IntakeField, RealtimeTrigger
-from relaydesk.org.models import Tier
+from relaydesk.org.models import Category, IntakeField, RealtimeTrigger, Tier
 
 router = Router(tags=["catalog"])
 

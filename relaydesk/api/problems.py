@@ -6,8 +6,8 @@ from ninja import Query, Router, Status
 
 from relaydesk.api.auth import acting_user
 from relaydesk.api.schemas import ErrorOut, ProblemIn, ProblemOut, ProblemQuery
-from relaydesk.clock import now
 from relaydesk.problems.models import Problem
+from relaydesk.timekeeping import now
 
 router = Router(tags=["problems"])
 

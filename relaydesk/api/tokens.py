@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 
 from relaydesk.api.models import ApiToken
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 
 # The public start of every token (not a secret): makes a leaked token easy to recognise.
 SECRET_PREFIX = "rdk_"  # noqa: S105

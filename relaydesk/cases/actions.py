@@ -11,6 +11,9 @@ from django.db.models import prefetch_related_objects
 
 from relaydesk import rows
 from relaydesk.cases import routing
+from relaydesk.cases.acknowledgement import acknowledge
+from relaydesk.cases.deadlines import deadline_for, next_tickle_after
+from relaydesk.cases.details import clean_details, missing_required
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import (
     Case,
@@ -22,14 +25,10 @@ from relaydesk.cases.models import (
     Status,
 )
 from relaydesk.cases.notify import notify
-from relaydesk.clock import now
-from relaydesk.clock.deadlines import deadline_for, next_tickle_after
 from relaydesk.group_commit import grouped, grouping
-from relaydesk.intake.acknowledgement import acknowledge
-from relaydesk.intake.details import clean_details, missing_required
-from relaydesk.intake.models import Category
-from relaydesk.org.models import Staff, Tier
+from relaydesk.org.models import Category, Staff, Tier
 from relaydesk.problems.models import Problem
+from relaydesk.timekeeping import now
 
 MAX_NOTE = 20_000
 CHANNELS = frozenset(Channel.values)  # Channel.values builds a new list on every call

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from relaydesk.intake.models import Category
-from relaydesk.org.models import Tier
+from relaydesk.org.models import Category, Tier
 from relaydesk.problems.models import Problem
 
 REF_PREFIX = "RD-"
@@ -314,3 +313,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Attachment(models.Model):
+    """A file that came with a message, kept under a generated name; served only as a download."""
+
+    raw_message = models.ForeignKey(
+        "intake.RawMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField()
+    stored_name = models.CharField(max_length=100, unique=True)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "intake_attachment"  # the table kept its name when attachments moved here
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -10,8 +10,7 @@ from django.db import connection
 from relaydesk import rows
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Status
-from relaydesk.intake.models import Category
-from relaydesk.org.models import Staff, Tier
+from relaydesk.org.models import Category, Staff, Tier
 
 # The load is a person's open cases, counted on case_owner_queue_idx (owner, status,
 # deadline) with COUNT(*) so PostgreSQL answers from the index alone; not a join over every

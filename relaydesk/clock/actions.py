@@ -14,12 +14,13 @@ from django.db.models import Case as Choose
 from django.db.models import DateTimeField, Value, When
 
 from relaydesk.cases.actions import _event, _locked, name_of
+from relaydesk.cases.deadlines import next_tickle_after
 from relaydesk.cases.models import Case, Event, EventKind, Notification, Status, ref_for
 from relaydesk.cases.notify import LINE_LIMIT, notify, shorten
-from relaydesk.clock import bulk, now, rota
-from relaydesk.clock.deadlines import next_tickle_after
+from relaydesk.clock import bulk, rota
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.queue import make_message_id
+from relaydesk.timekeeping import now
 
 
 def escalate(case: Case, *, acting: User | None = None, on_duty=None) -> Event | None:

@@ -23,8 +23,9 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 
 from relaydesk.cases.models import Case, Status
-from relaydesk.clock import actions, now, rota
+from relaydesk.clock import actions, rota
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.timekeeping import now
 
 log = logging.getLogger("relaydesk.clock")
 

@@ -1,85 +1,9 @@
-"""What the company handles: categories, their intake fields and realtime triggers."""
+"""What came in by mail and the contact form: raw deliveries, mail rules, quarantine."""
 
 from django.db import models
 
-from relaydesk.clock.deadlines import DEFAULT_SOLVE_WINDOW_MINUTES, DEFAULT_TICKLE_AFTER_MINUTES
 from relaydesk.intake.mail import rawfiles
-
-
-class Category(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100)
-    solve_window_minutes = models.PositiveIntegerField(default=DEFAULT_SOLVE_WINDOW_MINUTES)
-    tickle_after_minutes = models.PositiveIntegerField(default=DEFAULT_TICKLE_AFTER_MINUTES)
-    active = models.BooleanField(default=True)
-    position = models.PositiveIntegerField(default=0)
-    mail_address = models.EmailField(
-        max_length=320,
-        blank=True,
-        help_text="Mail sent to this address (e.g. billing@acme.example) opens cases here.",
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name_plural = "categories"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class FieldType(models.TextChoices):
-    SHORT_TEXT = "short_text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
-    NUMBER = "number", "Number"
-    DATE = "date", "Date"
-    CHOICE = "choice", "Choice"
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    FILE = "file", "File"
-
-
-class IntakeField(models.Model):
-    """One fact the frontline gathers for a category (domain rule 2: required ones block a pass)."""
-
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="fields")
-    key = models.SlugField(max_length=50)
-    label = models.CharField(max_length=200)
-    help_text = models.CharField(max_length=300, blank=True)
-    type = models.CharField(max_length=20, choices=FieldType.choices, default=FieldType.SHORT_TEXT)
-    required = models.BooleanField(default=False)
-    choices = models.JSONField(default=list, blank=True)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["category", "key"], name="intake_field_key_per_category"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category.slug}.{self.key}"
-
-
-class RealtimeTrigger(models.Model):
-    """A yes/no question; any yes puts the case in the one-hour realtime lane."""
-
-    category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, related_name="realtime_triggers"
-    )
-    key = models.SlugField(max_length=50)
-    question = models.CharField(max_length=300)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["category", "key"], name="trigger_key_per_category")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category.slug}.{self.key}"
+from relaydesk.org.models import Category
 
 
 class MailRule(models.Model):
@@ -190,26 +114,6 @@ class RawMessage(models.Model):
         if self.raw_file:
             return rawfiles.read(self.raw_file)
         return bytes(self.raw)
-
-
-class Attachment(models.Model):
-    """A file that came with a message, kept under a generated name; served only as a download."""
-
-    raw_message = models.ForeignKey(
-        RawMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
-    )
-    case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
-    )
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=255, default="application/octet-stream")
-    size = models.PositiveBigIntegerField()
-    stored_name = models.CharField(max_length=100, unique=True)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Quarantine(models.Model):

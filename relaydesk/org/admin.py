@@ -1,17 +1,21 @@
-"""The admin for the company itself: tiers, staff, rotas. Everything the company file sets."""
+"""The admin for the company itself: tiers, staff, rotas, categories. Everything the company
+file sets."""
 
 from django.contrib import admin
 
-from relaydesk.clock import now
 from relaydesk.org.models import (
+    Category,
     Company,
     ExecutiveRota,
+    IntakeField,
+    RealtimeTrigger,
     Staff,
     Tier,
     TierHistory,
     WeeklyRotation,
     WeeklyRotationSlot,
 )
+from relaydesk.timekeeping import now
 
 
 @admin.register(Company)
@@ -81,3 +85,49 @@ class WeeklyRotationSlotInline(admin.TabularInline):
 class WeeklyRotationAdmin(admin.ModelAdmin):
     list_display = ["starts_on"]
     inlines = [WeeklyRotationSlotInline]
+
+
+# Categories: what the company handles, with their intake fields and realtime triggers.
+def minutes_in_words(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
+    return "".join(parts) or "0m"
+
+
+class IntakeFieldInline(admin.TabularInline):
+    model = IntakeField
+    fields = ["position", "key", "label", "type", "required", "choices", "help_text"]
+    extra = 0
+
+
+class RealtimeTriggerInline(admin.TabularInline):
+    model = RealtimeTrigger
+    fields = ["position", "key", "question"]
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "solve_window", "tickle_after", "active", "position"]
+    list_editable = ["active", "position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        "name",
+        "slug",
+        "solve_window_minutes",
+        "tickle_after_minutes",
+        "active",
+        "position",
+        "mail_address",  # mail to it opens cases here
+    ]
+    inlines = [IntakeFieldInline, RealtimeTriggerInline]
+
+    @admin.display(description="Solve window", ordering="solve_window_minutes")
+    def solve_window(self, category: Category) -> str:
+        return minutes_in_words(category.solve_window_minutes)
+
+    @admin.display(description="Tickle after", ordering="tickle_after_minutes")
+    def tickle_after(self, category: Category) -> str:
+        return minutes_in_words(category.tickle_after_minutes)

@@ -2,8 +2,8 @@
 
 from django.contrib import admin, messages
 
-from relaydesk.clock import now
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.timekeeping import now
 
 
 @admin.register(OutgoingMail)

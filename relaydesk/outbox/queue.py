@@ -5,8 +5,8 @@ import secrets
 from django.conf import settings
 
 from relaydesk import rows
-from relaydesk.clock import now
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.timekeeping import now
 
 
 def make_message_id() -> str:

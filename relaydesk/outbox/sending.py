@@ -28,8 +28,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 
-from relaydesk.clock import now, sweep
+from relaydesk.clock import sweep
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.timekeeping import now
 
 log = logging.getLogger("relaydesk.outbox")
 

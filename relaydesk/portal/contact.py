@@ -15,15 +15,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from relaydesk.cases import actions
+from relaydesk.cases.details import clean_details
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import Case, Channel
-from relaydesk.clock import now
-from relaydesk.clock.words import promise_words
+from relaydesk.cases.uploads import UploadBatch, limit_words, link, posted_files
+from relaydesk.cases.words import promise_words
 from relaydesk.group_commit import grouped
-from relaydesk.intake.details import clean_details
-from relaydesk.intake.models import Category, ContactAttempt, FieldType
-from relaydesk.intake.uploads import UploadBatch, limit_words, link, posted_files
+from relaydesk.intake.models import ContactAttempt
 from relaydesk.org.company import company_time_zone
+from relaydesk.org.models import Category, FieldType
+from relaydesk.timekeeping import now
 
 SIGNING_SALT = "relaydesk.portal.contact"
 MAX_MESSAGE = 20_000

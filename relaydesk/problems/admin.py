@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from relaydesk.clock import now
 from relaydesk.problems.models import Problem
+from relaydesk.timekeeping import now
 
 
 @admin.register(Problem)

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from relaydesk.intake.details import uploaded_file
-from relaydesk.intake.models import FieldType, IntakeField
-from relaydesk.intake.uploads import limit_words, posted_files
+from relaydesk.cases.details import uploaded_file
+from relaydesk.cases.uploads import limit_words, posted_files
+from relaydesk.org.models import FieldType, IntakeField
 
 __all__ = ["DetailRow", "detail_rows", "posted_details", "posted_files", "NUL_MESSAGE"]
 

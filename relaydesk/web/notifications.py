@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 
 from relaydesk.cases.models import Notification
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 
 PAGE = 50
 

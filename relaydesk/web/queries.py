@@ -10,8 +10,8 @@ from django.db.models.expressions import RawSQL
 
 from relaydesk import rows
 from relaydesk.cases.models import Case, Event, Status
-from relaydesk.clock import now
 from relaydesk.org.models import Staff, Tier
+from relaydesk.timekeeping import now
 
 PAGE_SIZE = 50
 URGENT = ("deadline", "-realtime", "id")  # most urgent first: deadline, then realtime

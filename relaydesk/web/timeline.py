@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from relaydesk.cases.details import uploaded_file
 from relaydesk.cases.models import Event, EventKind, PassReason
-from relaydesk.intake.details import uploaded_file
 from relaydesk.problems.models import Problem
 
 

@@ -1,9 +1,9 @@
-"""The staff pages. Other rooms add their own (due soon, quarantine) and extend web/base.html."""
+"""The staff pages, every one of them (the customer's pages are in relaydesk.portal)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relaydesk.web.views import case, intake, lists, notifications, people
+from relaydesk.web.views import case, due_soon, intake, lists, notifications, people, quarantine
 
 login_view = auth_views.LoginView.as_view(
     template_name="web/login.html", redirect_authenticated_user=True
@@ -30,4 +30,12 @@ urlpatterns = [
     path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.person, name="person"),
     path("notifications/", notifications.notification_list, name="notifications"),
+    path("due-soon/", due_soon.due_soon_page, name="due-soon"),
+    path("mail/quarantine/", quarantine.quarantine_page, name="mail-quarantine"),
+    path("mail/quarantine/<int:entry_id>/", quarantine.quarantine_act, name="mail-quarantine-act"),
+    path(
+        "mail/attachments/<int:attachment_id>/",
+        quarantine.attachment_download,
+        name="mail-attachment",
+    ),
 ]

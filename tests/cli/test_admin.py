@@ -14,7 +14,7 @@ def opened(cast):
 
 
 def test_a_category_shows_its_intake_fields_and_realtime_triggers_inline(admin_client, cast):
-    page = admin_client.get(f"/admin/intake/category/{cast.billing.pk}/change/")
+    page = admin_client.get(f"/admin/org/category/{cast.billing.pk}/change/")
 
     assert page.status_code == 200
     text = page.content.decode()

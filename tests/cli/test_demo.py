@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from relaydesk.cases.models import Case, Event, EventKind, Status
-from relaydesk.org.demo import DEMO_LOGINS, build_demo
 from relaydesk.org.models import Company
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.setup.demo import DEMO_LOGINS, build_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_every_demo_case_has_a_history_written_by_the_actions(demo):
 
 
 def test_demo_cases_are_spread_over_the_last_sixty_days(demo):
-    from relaydesk.clock import now
+    from relaydesk.timekeeping import now
 
     oldest = Case.objects.order_by("opened_at").first().opened_at
     newest = Case.objects.order_by("-opened_at").first().opened_at
@@ -94,9 +94,9 @@ def test_running_the_demo_twice_changes_nothing(demo):
 def test_the_same_seed_tells_the_same_story():
     import random
 
-    from relaydesk.clock import now
-    from relaydesk.org.company_apply import apply_company_file
-    from relaydesk.org.demo import DEMO_FILE, Builder
+    from relaydesk.setup.company_apply import apply_company_file
+    from relaydesk.setup.demo import DEMO_FILE, Builder
+    from relaydesk.timekeeping import now
 
     apply_company_file(DEMO_FILE)
     until = now()

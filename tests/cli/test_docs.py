@@ -4,7 +4,7 @@ import re
 
 from tests.cli.processes import REPO
 
-SOURCES = [REPO / "relaydesk" / "settings.py", REPO / "relaydesk" / "org" / "demo.py"]
+SOURCES = [REPO / "relaydesk" / "settings.py", REPO / "relaydesk" / "setup" / "demo.py"]
 ENV_CALL = re.compile(r"""env_\w+\(\s*"(RELAYDESK_\w+)"|environ\.get\(\s*"(RELAYDESK_\w+)\"""")
 
 

@@ -7,9 +7,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from relaydesk.intake.models import Category, IntakeField, RealtimeTrigger
-from relaydesk.org.company_file import parse_duration
-from relaydesk.org.models import Company, ExecutiveRota, Staff, Tier, TierHistory
+from relaydesk.org.models import (
+    Category,
+    Company,
+    ExecutiveRota,
+    IntakeField,
+    RealtimeTrigger,
+    Staff,
+    Tier,
+    TierHistory,
+)
+from relaydesk.setup.company_file import parse_duration
 
 pytestmark = pytest.mark.django_db
 
@@ -272,7 +280,7 @@ def test_dry_run_checks_the_file_and_writes_nothing(tmp_path):
 
 
 def test_the_demo_company_file_is_valid_and_has_one_demo_login_per_tier(tmp_path):
-    from relaydesk.org.demo import DEMO_FILE
+    from relaydesk.setup.demo import DEMO_FILE
 
     init(DEMO_FILE)
 

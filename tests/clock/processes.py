@@ -11,9 +11,9 @@ from pathlib import Path
 from django.db import connection
 
 from relaydesk.cases.models import Case, Customer, Event, EventKind, Status
-from relaydesk.clock import now
 from relaydesk.org.models import ExecutiveRota
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.timekeeping import now
 
 REPO = Path(__file__).resolve().parents[2]
 

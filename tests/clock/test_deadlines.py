@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from relaydesk.cases import actions
-from relaydesk.clock.deadlines import deadline_for, next_tickle_after
+from relaydesk.cases.deadlines import deadline_for, next_tickle_after
 from tests import factories
 from tests.clock.helpers import MONDAY_9, fresh, hours
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 SETUP = """
 from datetime import timedelta
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 from relaydesk.org.models import ExecutiveRota
 from tests import factories
 
@@ -39,8 +39,8 @@ ExecutiveRota.objects.create(
 OPEN_CASE = """
 from datetime import timedelta
 from django.contrib.auth.models import User
-from relaydesk.clock import now, pinned
-from relaydesk.intake.models import Category
+from relaydesk.timekeeping import now, pinned
+from relaydesk.org.models import Category
 from tests import factories
 
 with pinned(now() - timedelta(seconds=30)):

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case, EventKind, Status
-from relaydesk.clock import now
-from relaydesk.clock.words import promise_words
+from relaydesk.cases.words import promise_words
+from relaydesk.timekeeping import now
 from tests import factories
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from relaydesk.cases.models import Case
-from relaydesk.intake.models import Attachment
+from relaydesk.cases.models import Attachment, Case
 from tests import factories
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from relaydesk.cases.acknowledgement import recent_acknowledgements
 from relaydesk.cases.models import EventKind
-from relaydesk.intake.acknowledgement import recent_acknowledgements
 from tests.factories import make_case, make_customer
 
 NINE = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client
 
-from relaydesk.cases.models import Case, Customer, EventKind
-from relaydesk.intake.models import Attachment, ContactAttempt
+from relaydesk.cases.models import Attachment, Case, Customer, EventKind
+from relaydesk.intake.models import ContactAttempt
 from relaydesk.org.models import Staff
 from tests.intake.test_contact_form import form
 

@@ -10,7 +10,7 @@ def test_an_admin_sets_a_categorys_mail_address_and_reads_raw_mail(client, cast)
     client.force_login(admin)
     receive(b"From: carla@example.com\r\nSubject: Hi\r\n\r\nHello\r\n", source="test")
 
-    category_page = client.get(f"/admin/intake/category/{cast.billing.pk}/change/")
+    category_page = client.get(f"/admin/org/category/{cast.billing.pk}/change/")
     raw_list = client.get("/admin/intake/rawmessage/")
     rules = client.get("/admin/intake/mailrule/")
 

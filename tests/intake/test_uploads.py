@@ -9,11 +9,10 @@ from django.db import transaction
 from django.test import Client
 
 from relaydesk.api.tokens import create_token
+from relaydesk.cases.details import StoredFile, clean_details
 from relaydesk.cases.errors import DomainError, Incomplete
-from relaydesk.cases.models import Case, id_from_ref
-from relaydesk.intake.details import StoredFile, clean_details
-from relaydesk.intake.models import Attachment
-from relaydesk.intake.uploads import UploadBatch, link
+from relaydesk.cases.models import Attachment, Case, id_from_ref
+from relaydesk.cases.uploads import UploadBatch, link
 from tests import factories
 
 

@@ -3,9 +3,9 @@
 import pytest
 
 from relaydesk.api.tokens import create_token
-from relaydesk.cases.models import Case, EventKind
+from relaydesk.cases.models import Attachment, Case, EventKind
 from relaydesk.intake.mail.receive import receive
-from relaydesk.intake.models import Attachment, Quarantine, QuarantineAudit, RawMessage
+from relaydesk.intake.models import Quarantine, QuarantineAudit, RawMessage
 from relaydesk.org.models import Staff
 from tests import factories
 from tests.api.conftest import Api

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from relaydesk.cases.models import Case, EventKind
-from relaydesk.intake.models import Attachment, Quarantine, RawMessage
+from relaydesk.cases.models import Attachment, Case, EventKind
+from relaydesk.intake.models import Quarantine, RawMessage
 from relaydesk.outbox.models import OutgoingMail
 from tests.mail.conftest import SUPPORT, mail, send
 
@@ -391,7 +391,7 @@ def test_the_configured_default_category_takes_mail_nothing_else_maps(mailin, ma
 
 
 def test_mail_with_no_active_category_is_quarantined_with_the_reason(mailin, mail_cast):
-    from relaydesk.intake.models import Category
+    from relaydesk.org.models import Category
 
     Category.objects.update(active=False)
 

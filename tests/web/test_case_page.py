@@ -6,8 +6,8 @@ import time_machine
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case, Event, EventKind, Status
-from relaydesk.clock import now
 from relaydesk.problems.models import Problem
+from relaydesk.timekeeping import now
 from tests import factories
 from tests.web.conftest import HTMX
 

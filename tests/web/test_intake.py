@@ -3,10 +3,9 @@
 import pytest
 
 from relaydesk.cases.models import Case, Customer, EventKind
-from relaydesk.clock import now
-from relaydesk.clock.words import promise_words
-from relaydesk.intake.models import IntakeField
-from relaydesk.org.models import Company
+from relaydesk.cases.words import promise_words
+from relaydesk.org.models import Company, IntakeField
+from relaydesk.timekeeping import now
 from tests import factories
 from tests.web.conftest import HTMX
 

@@ -7,9 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from relaydesk.cases import actions
-from relaydesk.cases.models import Case, EventKind
-from relaydesk.intake.details import missing_required
-from relaydesk.intake.models import Attachment
+from relaydesk.cases.details import missing_required
+from relaydesk.cases.models import Attachment, Case, EventKind
 from tests import factories
 from tests.web.conftest import HTMX
 

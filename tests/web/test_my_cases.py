@@ -5,7 +5,7 @@ from datetime import timedelta
 import time_machine
 
 from relaydesk.cases import actions
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 from tests import factories
 
 

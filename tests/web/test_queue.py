@@ -6,7 +6,7 @@ import time_machine
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case, EventKind
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 from tests import factories
 from tests.web.conftest import HTMX
 

@@ -10,16 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from relaydesk.clock import now
+from relaydesk.cases.models import Attachment
+from relaydesk.cases.uploads import attachments_dir
 from relaydesk.intake.mail.parse import Part
 from relaydesk.intake.mail.text import clean
-from relaydesk.intake.models import Attachment, RawMessage
-
-
-def attachments_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "attachments"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from relaydesk.intake.models import RawMessage
+from relaydesk.timekeeping import now
 
 
 def path_of(attachment: Attachment) -> Path:

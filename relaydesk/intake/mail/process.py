@@ -19,17 +19,18 @@ from django.conf import settings
 from django.db import transaction
 
 from relaydesk.cases import actions
+from relaydesk.cases.acknowledgement import ack_context
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Channel
-from relaydesk.clock import now
-from relaydesk.intake.acknowledgement import ack_context
 from relaydesk.intake.mail import attachments as attachment_store
 from relaydesk.intake.mail import queries
 from relaydesk.intake.mail.loops import automatic_reason, looks_like_bounce, only_suppresses_replies
 from relaydesk.intake.mail.parse import Parsed, parse
 from relaydesk.intake.mail.threads import NotThreaded, Thread, find_thread
-from relaydesk.intake.models import Category, MailRule, Quarantine, RawMessage
+from relaydesk.intake.models import MailRule, Quarantine, RawMessage
+from relaydesk.org.models import Category
 from relaydesk.outbox.models import OutgoingMail
+from relaydesk.timekeeping import now
 
 log = logging.getLogger("relaydesk.mail")
 

@@ -10,12 +10,12 @@ from django.db import transaction
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import Case
-from relaydesk.clock import now
 from relaydesk.intake.mail import attachments as attachment_store
 from relaydesk.intake.mail.parse import parse
 from relaydesk.intake.mail.process import Result, process
 from relaydesk.intake.models import Quarantine, QuarantineAudit, RawMessage
 from relaydesk.org.permissions import is_lead
+from relaydesk.timekeeping import now
 
 
 def held() -> "list[Quarantine]":

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from django.db import connection
 
-from relaydesk.intake.models import Category, RawMessage
+from relaydesk.intake.models import RawMessage
+from relaydesk.org.models import Category
 
 # relaydesk.intake.mail.process._decide: what this delivery may duplicate, oldest first.
 # Uses raw_message_key_idx and raw_fingerprint_idx (an OR of two index searches).

@@ -25,11 +25,11 @@ from django.db import (
 )
 
 from relaydesk import rows
-from relaydesk.clock import now
 from relaydesk.intake.mail import rawfiles
 from relaydesk.intake.mail.parse import message_key, read_message_id
 from relaydesk.intake.mail.process import Result, process, quarantine
 from relaydesk.intake.models import RawMessage
+from relaydesk.timekeeping import now
 
 log = logging.getLogger("relaydesk.mail")
 

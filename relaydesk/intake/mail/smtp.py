@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections
 
 from relaydesk.intake.mail.receive import ready_connection, receive
-from relaydesk.intake.models import Category
+from relaydesk.org.models import Category
 
 log = logging.getLogger("relaydesk.mail")
 

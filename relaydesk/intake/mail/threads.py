@@ -7,13 +7,13 @@ new case instead of speaking as the customer. Headers only we set (X-Relaydesk-R
 never read from inbound mail.
 """
 
-import hashlib
 import hmac
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from relaydesk.cases.mail_threads import reply_key
 from relaydesk.cases.models import REF_OFFSET, Case
 from relaydesk.intake.mail.parse import Parsed
 from relaydesk.intake.models import RawMessage
@@ -21,17 +21,6 @@ from relaydesk.outbox.models import OutgoingMail
 
 SUBJECT_TAG = re.compile(r"\[RD-(\d{1,12})\]", re.IGNORECASE)
 REPLY_LOCAL = re.compile(r"^[^+@]+\+rd(\d{1,12})\.([0-9a-f]{16})$")
-
-
-def reply_key(case: Case) -> str:
-    message = f"reply:{case.pk}:{case.status_token}".encode()
-    return hmac.digest(settings.SECRET_KEY.encode(), message, hashlib.sha256).hex()[:16]
-
-
-def reply_address(case: Case) -> str:
-    """The per-case address that threads back: support+rd1042.<key>@mail-domain."""
-    local = settings.DEFAULT_FROM_EMAIL.partition("@")[0] or "support"
-    return f"{local}+rd{case.pk + REF_OFFSET}.{reply_key(case)}@{settings.MAIL_DOMAIN}"
 
 
 def case_for_reply_address(address: str) -> Case | None:
@@ -45,34 +34,6 @@ def case_for_reply_address(address: str) -> Case | None:
     if case is None or not hmac.compare_digest(reply_key(case), match.group(2)):
         return None
     return case
-
-
-def outgoing_headers(
-    case: Case, *, in_reply_to: str = "", references: list[str] = (), first: bool = False
-) -> dict:
-    """Headers for any mail we send about `case` (acknowledgement, replies): threading back.
-
-    `first`: the case's first mail to the customer (no earlier ones to refer to)."""
-    headers = {"Reply-To": reply_address(case), "X-Relaydesk-Ref": case.ref}
-    earlier = (
-        []
-        if first
-        else list(
-            OutgoingMail.objects.filter(case=case, to=case.customer.email)
-            .order_by("-id")
-            .values_list("message_id", flat=True)[:5]
-        )
-    )
-    chain = [*references, *reversed(earlier)]
-    if in_reply_to:
-        headers["In-Reply-To"] = in_reply_to
-        if in_reply_to not in chain:
-            chain.append(in_reply_to)
-    elif earlier:
-        headers["In-Reply-To"] = earlier[0]
-    if chain:
-        headers["References"] = " ".join(dict.fromkeys(chain))[:2000]
-    return headers
 
 
 @dataclass

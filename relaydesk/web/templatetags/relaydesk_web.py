@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from relaydesk.clock import now
+from relaydesk.timekeeping import now
 from relaydesk.web.header import header_facts
 from relaydesk.web.middleware import display_zone
 from relaydesk.web.queries import SOON

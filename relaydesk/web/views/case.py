@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from relaydesk.cases import actions
+from relaydesk.cases.details import uploaded_file
 from relaydesk.cases.errors import DomainError
-from relaydesk.intake.details import uploaded_file
-from relaydesk.intake.uploads import UploadBatch
+from relaydesk.cases.uploads import UploadBatch
 from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
 from relaydesk.web import queries

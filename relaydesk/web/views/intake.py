@@ -10,16 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from relaydesk.cases import actions
+from relaydesk.cases.deadlines import deadline_for
+from relaydesk.cases.details import clean_details, missing_required
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Channel, Customer
-from relaydesk.clock import now
-from relaydesk.clock.deadlines import deadline_for
-from relaydesk.clock.words import promise_words
+from relaydesk.cases.uploads import UploadBatch, link
+from relaydesk.cases.words import promise_words
 from relaydesk.group_commit import grouped
-from relaydesk.intake.details import clean_details, missing_required
-from relaydesk.intake.models import Category
-from relaydesk.intake.uploads import UploadBatch, link
-from relaydesk.org.models import DEFAULT_REASSURANCE, Company
+from relaydesk.org.models import DEFAULT_REASSURANCE, Category, Company
+from relaydesk.timekeeping import now
 from relaydesk.web.access import get_case_for, staff_required, text_param
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
 from relaydesk.web.forms import CustomerForm

@@ -97,8 +97,9 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def load_demo(self) -> None:
-        from relaydesk.org.demo import DemoRefused
-        from relaydesk.org.management.commands.demo import print_logins, run_demo
+        from relaydesk.setup.management.commands.demo import print_logins, run_demo
+
+        from relaydesk.setup.demo import DemoRefused
 
         try:
             result = run_demo(stdout=self.stdout)

@@ -2,7 +2,7 @@
 
 Reading happens in two passes so that nothing is half applied: `read_company_file` checks the
 whole file against itself and the database and collects every problem with its line number;
-only a file without problems reaches relaydesk.org.company_apply, which writes it in one
+only a file without problems reaches relaydesk.setup.company_apply, which writes it in one
 transaction. Running the same file twice changes nothing: everything is matched by slug or
 username.
 """
@@ -20,9 +20,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 
-from relaydesk.intake.models import Category, FieldType
-from relaydesk.org.models import Staff, Tier
-from relaydesk.org.toml_source import SourceMap
+from relaydesk.org.models import Category, FieldType, Staff, Tier
+from relaydesk.setup.toml_source import SourceMap
 
 SECTIONS = {"company", "tiers", "staff", "categories", "executive_rota"}
 COMPANY_KEYS = {"name", "time_zone", "reassurance_script"}

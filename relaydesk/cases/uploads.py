@@ -3,10 +3,10 @@
 They are kept exactly like mail attachments (relaydesk.intake.mail.attachments): in
 MEDIA_ROOT/attachments under a generated name (`u<random hex>`), never the uploader's name, which
 is only a label; within the same size limit (RELAYDESK_MAIL_MAX_ATTACHMENT_BYTES); served only
-to staff, as downloads, by relaydesk.intake.views.attachment_download.
+to staff, as downloads, by relaydesk.web.views.quarantine.attachment_download.
 
 The file field's value in the case's details records the upload as
-{"attachment": <id>, "name": <original name>} (see relaydesk.intake.details.StoredFile), so a
+{"attachment": <id>, "name": <original name>} (see relaydesk.cases.details.StoredFile), so a
 required file field counts as present (domain rule 2).
 
 Files are written inside the caller's transaction. The caller wraps that transaction in an
@@ -17,16 +17,23 @@ between writing a file and the commit can still leave an unreferenced file on di
 
 import hashlib
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from relaydesk.clock import now
-from relaydesk.intake.details import StoredFile
-from relaydesk.intake.mail.attachments import attachments_dir
-from relaydesk.intake.models import Attachment, FieldType, IntakeField
+from relaydesk.cases.details import StoredFile
+from relaydesk.cases.models import Attachment
+from relaydesk.org.models import FieldType, IntakeField
+from relaydesk.timekeeping import now
 
 CHUNK = 1024 * 1024
+
+
+def attachments_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def limit_words(limit: int) -> str:

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from relaydesk.cases.errors import DomainError
-from relaydesk.cases.models import Case, id_from_ref
+from relaydesk.cases.models import Attachment, Case, id_from_ref
 from relaydesk.intake.mail import quarantine as quarantine_actions
 from relaydesk.intake.mail.attachments import path_of
-from relaydesk.intake.models import Attachment, Quarantine
+from relaydesk.intake.models import Quarantine
 from relaydesk.org.permissions import is_lead, staff_or_none
 
 PAGE_SIZE = 100
@@ -46,7 +46,7 @@ def may_download(user) -> bool:
 def quarantine_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
     entries = list(quarantine_actions.held()[:PAGE_SIZE])
     return render(
-        request, "intake/quarantine.html", {"entries": entries, "error": error}, status=status
+        request, "web/quarantine.html", {"entries": entries, "error": error}, status=status
     )
 
 

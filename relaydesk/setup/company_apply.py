@@ -1,6 +1,6 @@
 """Writing a checked company file: create or update, in one transaction, only what differs.
 
-relaydesk.org.company_file reads and checks the file; this module applies the result.
+relaydesk.setup.company_file reads and checks the file; this module applies the result.
 Everything is matched by slug or username, so applying the same file twice changes nothing.
 """
 
@@ -15,10 +15,18 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from relaydesk.clock import now
-from relaydesk.intake.models import Category, IntakeField, RealtimeTrigger
-from relaydesk.org.company_file import CategorySpec, CompanySpec, StaffSpec, read_company_file
-from relaydesk.org.models import Company, ExecutiveRota, Staff, Tier, TierHistory
+from relaydesk.org.models import (
+    Category,
+    Company,
+    ExecutiveRota,
+    IntakeField,
+    RealtimeTrigger,
+    Staff,
+    Tier,
+    TierHistory,
+)
+from relaydesk.setup.company_file import CategorySpec, CompanySpec, StaffSpec, read_company_file
+from relaydesk.timekeeping import now
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relaydesk.org.company_apply import apply_spec
-from relaydesk.org.company_file import CompanyFileError, read_company_file
-from relaydesk.org.management.database import ensure_migrated
+from relaydesk.setup.company_apply import apply_spec
+from relaydesk.setup.company_file import CompanyFileError, read_company_file
+from relaydesk.setup.database import ensure_migrated
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from relaydesk.cases.errors import Incomplete
-from relaydesk.intake.models import Category, FieldType, IntakeField
+from relaydesk.org.models import Category, FieldType, IntakeField
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
 MAX_TEXT = 10_000
@@ -17,7 +17,7 @@ MAX_TEXT = 10_000
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A file this server stored for a file field (relaydesk.intake.uploads makes these).
+    """A file this server stored for a file field (relaydesk.cases.uploads makes these).
 
     Only server code can hand one to clean_details: JSON input gives str, int, dict…, never
     this class, so an API request cannot claim an attachment (a dict there is refused).

@@ -1,6 +1,6 @@
 """The words of the demo: what Northline Rail's customers ask and what its staff write back.
 
-Plain data for relaydesk.org.demo; each category of examples/demo-company.toml has its own
+Plain data for relaydesk.setup.demo; each category of examples/demo-company.toml has its own
 subjects, resolutions and root-cause problems, so the demo reads like a real desk.
 """
 

@@ -16,12 +16,12 @@ from django.conf import settings
 from django.db import connection
 
 from relaydesk import rows
+from relaydesk.cases.mail_threads import outgoing_headers
 from relaydesk.cases.models import Case, Event, EventKind
-from relaydesk.clock import now
-from relaydesk.clock.words import promise_words
-from relaydesk.intake.mail.threads import outgoing_headers
+from relaydesk.cases.words import promise_words
 from relaydesk.org.company import company_time_zone
 from relaydesk.outbox.queue import queue_mail
+from relaydesk.timekeeping import now
 
 
 @dataclass

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from relaydesk.org.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, build_demo
-from relaydesk.org.management.database import ensure_migrated
+from relaydesk.setup.database import ensure_migrated
+from relaydesk.setup.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, build_demo
 
 
 def print_logins(write) -> None:

@@ -3,8 +3,6 @@
 from datetime import datetime, timedelta
 
 REALTIME_WINDOW = timedelta(hours=1)
-DEFAULT_SOLVE_WINDOW_MINUTES = 20 * 60
-DEFAULT_TICKLE_AFTER_MINUTES = 4 * 60
 
 
 def deadline_for(category, opened_at: datetime, *, realtime: bool) -> datetime:

@@ -3,10 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from relaydesk.clock import now
 from relaydesk.clock.due_soon import WINDOW, due_soon
 from relaydesk.org.company import company_time_zone
 from relaydesk.org.permissions import is_lead
+from relaydesk.timekeeping import now
 
 
 @login_required
@@ -14,7 +14,7 @@ def due_soon_page(request):
     if not is_lead(request.user):
         return render(
             request,
-            "clock/not_a_lead.html",
+            "web/not_a_lead.html",
             {"reason": "The due-soon list is for leads, executives and admins."},
             status=403,
         )
@@ -27,4 +27,4 @@ def due_soon_page(request):
         "window_hours": int(WINDOW.total_seconds() // 3600),
         "time_zone": company_time_zone(),
     }
-    return render(request, "clock/due_soon.html", context)
+    return render(request, "web/due_soon.html", context)

@@ -31,15 +31,15 @@ from django.utils import timezone
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Channel, Notification, PassReason, Status
-from relaydesk.clock import pinned, sweep
-from relaydesk.intake.models import Category, FieldType, IntakeField
-from relaydesk.org import demo_stories as words
-from relaydesk.org.company_apply import apply_company_file
-from relaydesk.org.company_file import read_company_file
-from relaydesk.org.models import Company, Staff, Tier
+from relaydesk.clock import sweep
+from relaydesk.org.models import Category, Company, FieldType, IntakeField, Staff, Tier
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.problems.models import Problem
 from relaydesk.settings import env_int
+from relaydesk.setup import demo_stories as words
+from relaydesk.setup.company_apply import apply_company_file
+from relaydesk.setup.company_file import read_company_file
+from relaydesk.timekeeping import pinned
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "examples" / "demo-company.toml"
 DEMO_LOGINS = ("frontline", "specialist", "expert", "manager", "executive")
