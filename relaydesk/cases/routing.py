@@ -1,40 +1,31 @@
-"""Picks the next owner: the least-loaded on-duty, active person who covers the category.
+"""Picks the next owner: the least-loaded on-duty, active person who covers the category."""
 
-Every case that arrives by email, web or API is routed, so the choice is one fixed statement
-(`PICK`): built through the ORM it cost about 3 ms of CPU to compile each time, several
-times what SQLite then needs to run it (bench/open_case.py, "routed").
-"""
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from django.db import connection
-
-from relaydesk import rows
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Status
 from relaydesk.org.models import Category, Staff, Tier
 
-# The load is a person's open cases, counted on case_owner_queue_idx (owner, status,
-# deadline) with COUNT(*) so PostgreSQL answers from the index alone; not a join over every
-# case a person ever owned. Only the people at the lowest tier that has anyone qualified are
-# counted (ordering everyone by tier and load counted the whole company's open cases for each
-# routed case). No skills listed means the person covers every category; two EXISTS tests
-# instead of a join on the skills table, so no DISTINCT is needed.
-PICK = """
-    WITH qualified AS (
-        SELECT s.id, s.user_id, t.rank FROM {staff} AS s
-        JOIN {user} AS u ON u.id = s.user_id
-        JOIN {tier} AS t ON t.id = s.tier_id
-        WHERE s.on_duty = %s AND s.active = %s AND u.is_active = %s
-          AND (EXISTS (SELECT 1 FROM {skills} AS k
-                       WHERE k.staff_id = s.id AND k.category_id = %s)
-               OR NOT EXISTS (SELECT 1 FROM {skills} AS k WHERE k.staff_id = s.id))
-          {narrower}
+Skill = Staff.skills.through
+
+
+def _qualified(
+    category: Category, *, tier: Tier | None, realtime_handlers: bool, exclude_user_id: int | None
+) -> QuerySet[Staff]:
+    """On duty, active, with an active login, and covering the category: a skill for it, or
+    no skills at all (two EXISTS tests rather than a join, so nobody is listed twice)."""
+    staff = Staff.objects.filter(on_duty=True, active=True, user__is_active=True).filter(
+        Exists(Skill.objects.filter(staff=OuterRef("pk"), category=category))
+        | ~Exists(Skill.objects.filter(staff=OuterRef("pk")))
     )
-    SELECT q.id FROM qualified AS q
-    WHERE q.rank = (SELECT MIN(rank) FROM qualified)
-    ORDER BY (SELECT COUNT(*) FROM {case} AS c WHERE c.owner_id = q.user_id AND c.status = %s),
-             q.id
-    LIMIT 1
-"""
+    if tier is not None:
+        staff = staff.filter(tier=tier)
+    if realtime_handlers:
+        staff = staff.filter(realtime_handler=True)
+    if exclude_user_id is not None:
+        staff = staff.exclude(user_id=exclude_user_id)
+    return staff
 
 
 def _pick(
@@ -44,30 +35,30 @@ def _pick(
     realtime_handlers: bool = False,
     exclude_user_id: int | None = None,
 ) -> Staff | None:
-    """The qualified person at the lowest tier that has one (or at `tier`), least loaded."""
-    narrower, extra = [], []
-    if tier is not None:
-        narrower.append("AND s.tier_id = %s")
-        extra.append(tier.pk)
-    if realtime_handlers:
-        narrower.append("AND s.realtime_handler = %s")
-        extra.append(True)
-    if exclude_user_id is not None:
-        narrower.append("AND s.user_id <> %s")
-        extra.append(exclude_user_id)
-    sql = PICK.format(
-        staff=Staff._meta.db_table,
-        user=Staff._meta.get_field("user").related_model._meta.db_table,
-        tier=Tier._meta.db_table,
-        skills=Staff.skills.through._meta.db_table,
-        case=Case._meta.db_table,
-        narrower=" ".join(narrower),
+    """The qualified person at the lowest tier that has one (or at `tier`), least loaded,
+    a tie going to the earlier staff row."""
+    qualified = _qualified(
+        category, tier=tier, realtime_handlers=realtime_handlers, exclude_user_id=exclude_user_id
     )
-    params = [True, True, True, category.pk, *extra, Status.OPEN]
-    found = rows.fetch(connection, sql, params)
-    if not found:
-        return None
-    return Staff.objects.select_related("user", "tier").get(pk=found[0][0])
+    lowest_rank = qualified.order_by("tier__rank").values("tier__rank")[:1]
+    # The load is a correlated count of the person's open cases, a range of
+    # case_owner_queue_idx (owner, status, deadline); not a join over every case they ever
+    # owned. Only the lowest tier's people are counted: ordering everyone by tier and load
+    # would count the whole company's open cases for each routed case.
+    open_cases = (
+        Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN)
+        .order_by()
+        .values("owner")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return (
+        qualified.filter(tier__rank=Subquery(lowest_rank))
+        .annotate(load=Coalesce(Subquery(open_cases), 0))
+        .select_related("user", "tier")
+        .order_by("load", "pk")
+        .first()
+    )
 
 
 def least_loaded(tier: Tier, category: Category, *, exclude_user_id: int | None = None) -> Staff:

@@ -92,10 +92,38 @@ def test_only_leads_see_due_soon_and_quarantine_in_the_header(signed_in, cast):
     assert 'href="/mail/quarantine/"' in mia_html
 
 
-def test_the_header_agrees_with_the_lead_rule_for_everyone(cast):
+def _leads_among(users):
+    return {user.username for user in users if is_lead(user)}
+
+
+def test_leads_executives_and_admins_are_leads_and_the_header_says_so(cast):
     admin = User.objects.create_superuser("root", password="pw")
-    for user in (cast.fran, cast.fiona, cast.sam, cast.eve, cast.mia, cast.ed, admin):
-        assert header_facts(user).is_lead == is_lead(user), user.username
+    everyone = [cast.fran, cast.fiona, cast.sam, cast.eve, cast.mia, cast.ed, admin]
+    assert _leads_among(everyone) == {"mia", "ed", "root"}  # a team, the top tier, an admin
+    assert {user.username for user in everyone if header_facts(user).is_lead} == {
+        "mia",
+        "ed",
+        "root",
+    }
+
+
+def test_leading_anyone_makes_a_lead_and_an_inactive_lead_is_none(cast):
+    cast.fiona.staff.lead = cast.fran.staff
+    cast.fiona.staff.save()
+    cast.mia.staff.active = False
+    cast.mia.staff.save()
+    cast.ed.staff.active = False
+    cast.ed.staff.save()
+    assert _leads_among([cast.fran, cast.fiona, cast.mia, cast.ed]) == {"fran"}
+    assert header_facts(cast.fran).is_lead
+    assert not header_facts(cast.mia).is_lead
+
+
+def test_the_top_tier_is_whichever_ranks_highest(cast):
+    from relaydesk.org.models import Tier
+
+    Tier.objects.create(slug="board", name="Board", rank=cast.tiers["executive"].rank + 1)
+    assert not is_lead(cast.ed)  # no longer the top tier, and leads nobody
 
 
 def test_the_header_costs_one_query(cast, django_assert_num_queries):
