@@ -12,7 +12,7 @@ COMMANDS = {"serve", "worker", "mailin", "demo", "init", "report", "token"}
 USAGE = """usage: relaydesk COMMAND [options]
 
   serve [--demo] [--host H] [--port P] [--no-worker]   the staff UI, portal and API
-  worker                                                the clock and the outbox
+  worker [--once]                                       the clock, digests and the outbox
   mailin [--host H] [--port P]                          the SMTP server for inbound mail
   demo                                                  load the demo company
   init FILE                                             create or update the company from FILE

@@ -284,9 +284,10 @@ class Event(models.Model):
 
     @property
     def actor_label(self) -> str:
-        if self.actor_id is None:
+        actor = self.actor  # no query when there is no actor
+        if actor is None:
             return "system"
-        return self.actor.get_full_name() or self.actor.username
+        return actor.get_full_name() or actor.username
 
 
 class Notification(models.Model):
@@ -300,6 +301,17 @@ class Notification(models.Model):
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for the person's next digest mail (relaydesk.cases.notify); `mail` is the
+    # digest that carried the line.
+    mail_pending = models.BooleanField(default=False)
+    mail = models.ForeignKey(
+        "outbox.OutgoingMail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # never looked up by mail
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -308,7 +320,13 @@ class Notification(models.Model):
                 fields=["user", "created_at"],
                 condition=Q(read_at__isnull=True),
                 name="notification_unread_idx",
-            )
+            ),
+            # relaydesk.cases.notify's digest step: pending lines, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(mail_pending=True),
+                name="notification_mail_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,9 +2,10 @@
 
 One mail, at most one successful hand-over to the mail server, as far as a database allows:
 
-1. Claim: in a short committed transaction, take due QUEUED rows (PostgreSQL: FOR UPDATE
-   SKIP LOCKED; SQLite: under the IMMEDIATE write lock), count the attempt and push
-   `next_attempt_at` one lease ahead. Other workers now skip the rows until the lease ends.
+1. Claim: in a short committed transaction, take due QUEUED rows through outbox_due_idx
+   (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: under the IMMEDIATE write lock), count the
+   attempt and push `next_attempt_at` one lease ahead. Other workers now skip the rows
+   until the lease ends.
 2. Send each mail outside any transaction (no lock is held while talking to SMTP).
 3. Right after the server accepts, mark the row SENT in its own committed transaction
    (a conditional UPDATE on the claimed attempt number, so a stale claim cannot overwrite).
@@ -21,14 +22,13 @@ import contextlib
 import logging
 import smtplib
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, QuerySet
 
-from relaydesk.clock import sweep
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.timekeeping import now
 
@@ -75,18 +75,21 @@ def as_email(mail: OutgoingMail) -> EmailMessage:
     )
 
 
+def due_mail(moment: datetime) -> QuerySet[OutgoingMail]:
+    """Queued mail whose time has come (outbox_due_idx)."""
+    return OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=moment
+    )
+
+
 def claim(limit: int) -> list[OutgoingMail]:
+    """Due mail, oldest first, leased to this worker (see the module's step 1)."""
     with transaction.atomic():
         moment = now()
-        if connection.vendor == "sqlite":
-            # Under the IMMEDIATE write lock; through outbox_due_idx (see clock.sweep).
-            ids = sweep.sqlite_due_ids("mail", moment, limit)
-            mails = list(OutgoingMail.objects.filter(pk__in=ids).order_by("next_attempt_at"))
-        else:
-            due = OutgoingMail.objects.filter(
-                status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=moment
-            ).select_for_update(skip_locked=True)
-            mails = list(due.order_by("next_attempt_at")[:limit])
+        # PostgreSQL: SKIP LOCKED, so workers claim disjoint mail; SQLite: Django leaves FOR
+        # UPDATE out, and the claim runs under the IMMEDIATE transaction's write lock.
+        due = due_mail(moment).select_for_update(skip_locked=True)
+        mails = list(due.order_by("next_attempt_at")[:limit])
         if mails:
             OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
                 next_attempt_at=moment + lease(), attempts=F("attempts") + 1
@@ -94,6 +97,16 @@ def claim(limit: int) -> list[OutgoingMail]:
             for mail in mails:
                 mail.attempts += 1
     return mails
+
+
+def next_mail_at() -> datetime | None:
+    """When the next queued mail is due (for the worker's sleep), or None with none queued."""
+    return (
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
 
 
 def _permanent(error: Exception) -> bool:

@@ -144,6 +144,7 @@ def build_demo(
         Notification.objects.filter(
             created_at__lt=until - timedelta(days=1), read_at__isnull=True
         ).update(read_at=F("created_at"))
+        Notification.objects.filter(mail_pending=True).update(mail_pending=False)
     by_status = {status: Case.objects.filter(status=status).count() for status in Status.values}
     return DemoResult(
         built=True, cases=cases, seconds=time.monotonic() - started, by_status=by_status

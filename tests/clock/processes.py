@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from relaydesk.cases.models import Case, Customer, Event, EventKind, Status
+from relaydesk.cases.models import Case, Customer, Event, EventKind, Notification, Status
 from relaydesk.org.models import ExecutiveRota
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.timekeeping import now
@@ -37,9 +37,11 @@ def worker_env(home: Path, **extra: str) -> dict[str, str]:
         RELAYDESK_SECRET_KEY="test-secret-key-not-for-production",
         RELAYDESK_DATABASE_URL=database_url(),
         RELAYDESK_DB_CONN_MAX_AGE="0",
+        # Digests at every round: the tests wait for all mail, not for a five-minute window.
+        RELAYDESK_DIGEST_MINUTES="0",
         PYTHONPATH=str(REPO),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -96,6 +98,7 @@ def escalation_events() -> int:
 def all_done() -> bool:
     return (
         not Case.objects.filter(status=Status.OPEN, escalated=False).exists()
+        and not Notification.objects.filter(mail_pending=True).exists()
         and not OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED).exists()
     )
 

@@ -3,13 +3,11 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import transaction
 
 from relaydesk.cases import actions
 from relaydesk.cases.models import EventKind, Notification
-from relaydesk.cases.notify import notify
+from relaydesk.cases.notify import handle_one_digest
 from relaydesk.clock import actions as clock_actions
-from relaydesk.clock import bulk
 from relaydesk.clock.sweep import handle_one_escalation_batch
 from relaydesk.outbox.models import OutgoingMail
 from tests import factories
@@ -49,14 +47,24 @@ def test_at_its_deadline_the_case_goes_to_the_executive_on_duty(cast, monday):
     assert event.data["rota"] == "rota"
 
 
-def test_the_executive_is_told_in_the_bell_and_by_email(cast, monday):
+def test_the_executive_is_told_in_the_bell_at_once_and_by_email_in_the_next_digest(
+    cast, monday, settings
+):
+    settings.DIGEST_MINUTES = 5
     case = factories.make_case(category=cast.billing, acting=cast.fran)
     monday.move_to(case.deadline, tick=False)
     handle_one_escalation_batch()
     [note] = Notification.objects.filter(user=cast.ed, case=case)
-    assert "passed its deadline" in note.text
+    assert note.text == f"{case.ref} passed its deadline and is yours now"
+    assert note.mail_pending
+    assert not OutgoingMail.objects.filter(to="ed@acme.example").exists()
+    monday.shift(timedelta(minutes=5))
+    assert handle_one_digest() is True
     [mail] = OutgoingMail.objects.filter(to="ed@acme.example", case=case)
-    assert mail.subject.startswith(f"[{case.ref}]")
+    assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
+    assert mail.body.startswith(f"{case.ref} passed its deadline and is yours now\n\n")
+    assert f"/cases/{case.ref}" in mail.body
+    assert mail.automatic
     assert mail.event == escalations(case)[0]
 
 
@@ -69,7 +77,7 @@ def test_a_case_is_escalated_once_however_often_the_sweep_runs(cast, monday):
     monday.shift(hours(30))
     assert handle_one_escalation_batch() is False
     assert len(escalations(case)) == 1
-    assert OutgoingMail.objects.filter(to="ed@acme.example").count() == 1
+    assert Notification.objects.filter(user=cast.ed, case=case).count() == 1
 
 
 def test_a_solved_case_is_not_escalated(cast, monday):
@@ -160,30 +168,27 @@ def test_a_batch_escalates_the_most_overdue_cases_first(cast, monday):
     assert escalations(later)
 
 
-@pytest.mark.parametrize("count", [1, 40])
-def test_an_escalation_batch_costs_the_same_queries_for_one_case_or_forty(
-    cast, monday, django_assert_max_num_queries, count
+def test_an_escalation_batch_costs_a_fixed_number_of_queries_per_case(
+    cast, monday, django_assert_max_num_queries
 ):
-    for _ in range(count):
+    for _ in range(10):
         factories.make_case(category=cast.billing, acting=cast.fran)
     monday.shift(hours(21))
-    # claim, lock-and-read, rota (company, range), update, events, bell lines, mails,
-    # and the savepoints the test's own transaction adds.
-    with django_assert_max_num_queries(12):
+    # Per case: its savepoint pair, lock, read, update, event, bell line. Per batch: the
+    # claim, the rota (company, range) and the test transaction's savepoint pair.
+    with django_assert_max_num_queries(10 * 7 + 5):
         assert handle_one_escalation_batch() is True
-    assert Notification.objects.filter(user=cast.ed).count() == count
+    assert Notification.objects.filter(user=cast.ed).count() == 10
 
 
-def test_one_escalation_writes_the_same_bell_line_and_mail_as_notify(cast, monday):
+def test_escalate_is_an_action_of_its_own(cast, monday):
     case = factories.make_case(category=cast.billing, acting=cast.fran)
     monday.move_to(case.deadline, tick=False)
     event = clock_actions.escalate(case)
-    [mail] = OutgoingMail.objects.filter(event=event)
-    assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
-    assert mail.body.startswith(f"{case.ref} passed its deadline and is yours now\n\n")
-    assert f"/cases/{case.ref}" in mail.body
-    assert mail.automatic
-    assert mail.message_id.startswith("<rd.")
+    assert event == escalations(case)[0]
+    assert fresh(case).owner == cast.ed
+    [line] = Notification.objects.filter(event=event)
+    assert (line.user, line.case, line.created_at) == (cast.ed, case, case.deadline)
 
 
 def test_an_idle_escalation_sweep_is_one_query(cast, monday, django_assert_num_queries):
@@ -192,48 +197,6 @@ def test_an_idle_escalation_sweep_is_one_query(cast, monday, django_assert_num_q
     with django_assert_num_queries(3) as context:
         assert handle_one_escalation_batch() is False
     assert [q["sql"].split()[0] for q in context.captured_queries].count("SELECT") == 1
-
-
-def test_the_bulk_escalation_writes_exactly_what_notify_writes(cast, monday):
-    # The sweep builds its bell lines and mails itself (clock.actions.escalation_texts), so
-    # hold it to notify()'s own text, subject and body, also for a subject at the limit.
-    long_subject = "Charged twice for my season ticket " + "and again " * 40
-    case = factories.make_case(category=cast.billing, acting=cast.fran, subject=long_subject[:300])
-    monday.move_to(case.deadline, tick=False)
-    event = clock_actions.escalate(case)
-    [line] = Notification.objects.filter(event=event)
-    [mail] = OutgoingMail.objects.filter(event=event)
-    case = fresh(case)
-    with transaction.atomic():
-        told = notify(
-            cast.ed, case=case, event=event, text=f"{case.ref} passed its deadline and is yours now"
-        )
-    [told_mail] = OutgoingMail.objects.filter(event=event).exclude(pk=mail.pk)
-    assert (line.text, line.user, line.case, line.created_at, line.read_at) == (
-        told.text,
-        told.user,
-        told.case,
-        told.created_at,
-        told.read_at,
-    )
-    same = [
-        "to",
-        "subject",
-        "body",
-        "headers",
-        "automatic",
-        "case",
-        "event",
-        "status",
-        "created_at",
-        "next_attempt_at",
-        "attempts",
-        "sent_at",
-        "last_error",
-    ]
-    assert {f: getattr(mail, f) for f in same} == {f: getattr(told_mail, f) for f in same}
-    assert mail.message_id != told_mail.message_id
-    assert mail.message_id.split("@")[1] == told_mail.message_id.split("@")[1]
 
 
 def test_escalated_cases_get_their_own_category_tickle_interval(cast, monday):
@@ -260,26 +223,32 @@ def test_escalated_cases_get_their_own_category_tickle_interval(cast, monday):
         )
 
 
-def test_a_batch_larger_than_one_statement_escalates_every_case_once(cast, monday, monkeypatch):
-    # bulk.Insert splits rows by the engine's parameter limit: force several statements.
-    monkeypatch.setattr(bulk, "_max_params", lambda connection: 40)
-    cases = [factories.make_case(category=cast.billing, acting=cast.fran) for _ in range(12)]
+def test_a_storm_of_escalations_gives_the_executive_one_digest_and_a_bell_line_each(
+    cast, monday, settings
+):
+    settings.DIGEST_MINUTES = 5
+    cases = [factories.make_case(category=cast.billing, acting=cast.fran) for _ in range(30)]
     monday.shift(hours(21))
-    assert handle_one_escalation_batch() is True
+    while handle_one_escalation_batch(limit=7):
+        pass
+    assert Notification.objects.filter(user=cast.ed).count() == 30
+    assert handle_one_digest() is False  # the window is still open
+    monday.shift(timedelta(minutes=5))
+    assert handle_one_digest() is True
+    assert handle_one_digest() is False
+    [digest] = OutgoingMail.objects.filter(to="ed@acme.example")
+    assert digest.subject.startswith("30 updates for you")
     for case in cases:
-        [event] = escalations(case)
-        [line] = Notification.objects.filter(event=event)
-        [mail] = OutgoingMail.objects.filter(event=event)
-        assert line.case_id == mail.case_id == case.pk
-        assert mail.subject == f"[{case.ref}] {case.ref} passed its deadline and is yours now"
-        assert event.data["deadline"] == case.deadline.isoformat()
+        assert f"{case.ref} passed its deadline and is yours now" in digest.body
+    assert set(Notification.objects.filter(user=cast.ed).values_list("mail", flat=True)) == {
+        digest.pk
+    }
 
 
 def test_escalate_refuses_a_case_whose_deadline_is_still_ahead(cast, monday):
     case = factories.make_case(category=cast.billing, acting=cast.fran)
     monday.move_to(case.deadline - timedelta(seconds=1), tick=False)
     assert clock_actions.escalate(case) is None
-    assert clock_actions.escalate_many([case.pk]) == []
     assert escalations(case) == []
     assert not fresh(case).escalated
     assert not Notification.objects.filter(case=case).exists()

@@ -1,19 +1,30 @@
-"""`relaydesk worker`: run the clock and the outbox until SIGTERM or SIGINT."""
+"""`relaydesk worker`: run the clock, the digest and the outbox until SIGTERM or SIGINT.
+
+`--once` does everything due now, step by step, and exits 0 (cron, scripts, tests).
+"""
 
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from relaydesk.clock import sweep
-from relaydesk.clock.worker import run_worker
+from relaydesk.clock.worker import run_due_work, run_worker
 from relaydesk.outbox import sending
 
 
 class Command(BaseCommand):
-    help = "Escalate cases at their deadline, send tickles and send queued mail, in a loop."
+    help = (
+        "Escalate cases at their deadline, send tickles, staff digests and queued mail, "
+        "in a loop (or once with --once)."
+    )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Do every step until nothing is due now, print what was done, and exit.",
+        )
         parser.add_argument(
             "--batch-size",
             type=int,
@@ -27,13 +38,17 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, batch_size=None, **options):
+    def handle(self, *args, once=False, batch_size=None, **options):
         if batch_size is not None:
             if batch_size < 1:
-                self.stderr.write("--batch-size must be at least 1")
-                raise SystemExit(2)
+                raise CommandError("--batch-size must be at least 1")
             sweep.BATCH_SIZE = batch_size
             sending.BATCH_SIZE = batch_size
+        if once:
+            done = run_due_work()
+            summary = ", ".join(f"{name} {times}" for name, times in done.items())
+            self.stdout.write(f"Done everything due (rounds with work: {summary}).")
+            return
         stop = threading.Event()
 
         def request_stop(signum, frame):
