@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from relaydesk.cases.models import Case, Event, Status
@@ -137,24 +138,21 @@ def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
 
 def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
     """Every active staff member with their open-case count, grouped by tier: one query."""
-    # A capped, correlated count per person: at most OPEN_COUNT_CAP entries of the open range
-    # of case_owner_queue_idx (owner, status, …) are read; a join with a filtered COUNT would
-    # read every case each person ever owned. The sliced inner query is the person's (the
-    # outer query's) first open cases; the middle one counts them.
-    first_open = Case.objects.filter(
-        owner=OuterRef(OuterRef("user_id")), status=Status.OPEN
-    ).values("pk")[:OPEN_COUNT_CAP]
-    capped_open = (
-        Case.objects.filter(pk__in=first_open)
-        .order_by()
-        .values("owner")
-        .annotate(count=Count("*"))
-        .values("count")
+    # Each person's open cases are a range of case_owner_queue_idx (owner, status, …); a join
+    # with a filtered COUNT would read every case each person ever owned. "999+" needs no
+    # count: whether a person has an OPEN_COUNT_CAP-th open case is one OFFSET step along that
+    # range, and only the people below the cap are counted: a person costs at most twice
+    # OPEN_COUNT_CAP index entries, however long their backlog.
+    open_cases = Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN).order_by()
+    at_cap = Exists(open_cases[OPEN_COUNT_CAP - 1 :])
+    count = open_cases.values("owner").annotate(count=Count("*")).values("count")
+    capped_open = models.Case(
+        models.When(at_cap, then=Value(OPEN_COUNT_CAP)), default=Coalesce(Subquery(count), 0)
     )
     staff = (
         Staff.objects.filter(active=True, user__is_active=True)
         .select_related("user", "tier")
-        .annotate(open_cases=Coalesce(Subquery(capped_open), 0))
+        .annotate(open_cases=capped_open)
         .order_by("tier__rank", "user__first_name", "user__last_name", "user__username")
     )
     groups: dict[int, tuple[Tier, list[Staff]]] = {}
