@@ -24,8 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class EventInline(admin.TabularInline):
     model = Event
-    fields = ["at", "kind", "actor", "from_owner", "to_owner", "reason", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "kind", "actor", "from_owner", "to_owner", "reason", "body")
     extra = 0
     can_delete = False
     show_change_link = True

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -52,45 +54,73 @@ def clean_value(field: IntakeField, value):
     if field.type == FieldType.FILE and isinstance(value, dict | list | tuple):
         # Uploads arrive as StoredFile from the web forms; anything else names a file in text.
         raise ValueError("Upload the file on the web form, or give a link or its name as text.")
-    if field.type in (FieldType.SHORT_TEXT, FieldType.LONG_TEXT, FieldType.FILE):
-        text = str(value).strip()
-        limit = 300 if field.type == FieldType.SHORT_TEXT else MAX_TEXT
-        if len(text) > limit:
-            raise ValueError(f"Keep it under {limit} characters.")
-        return text
-    if field.type == FieldType.NUMBER:
-        if isinstance(value, bool):
-            raise ValueError("Enter a number.")
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError("Enter a number.") from None
-        if not number.is_finite():
-            raise ValueError("Enter a number.")
-        return int(number) if number == number.to_integral_value() else float(number)
-    if field.type == FieldType.DATE:
-        try:
-            return datetime.date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError:
-            raise ValueError("Enter a date as YYYY-MM-DD.") from None
-    if field.type == FieldType.CHOICE:
-        text = str(value).strip()
-        if text not in field.choices:
-            raise ValueError(f"Choose one of: {', '.join(field.choices)}.")
-        return text
-    if field.type == FieldType.EMAIL:
-        text = str(value).strip()
-        try:
-            validate_email(text)
-        except ValidationError:
-            raise ValueError("Enter a valid email address.") from None
-        return text
-    if field.type == FieldType.PHONE:
-        text = str(value).strip()
-        if not PHONE_RE.match(text):
-            raise ValueError("Enter a phone number (digits, spaces, + and -).")
-        return text
-    raise ValueError(f"Unknown field type {field.type}.")
+    clean = _CLEANERS.get(field.type)
+    if clean is None:
+        raise ValueError(f"Unknown field type {field.type}.")
+    return clean(field, value)
+
+
+def _text(field: IntakeField, value) -> str:
+    text = str(value).strip()
+    limit = 300 if field.type == FieldType.SHORT_TEXT else MAX_TEXT
+    if len(text) > limit:
+        raise ValueError(f"Keep it under {limit} characters.")
+    return text
+
+
+def _number(field: IntakeField, value) -> int | float:
+    if isinstance(value, bool):
+        raise ValueError("Enter a number.")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("Enter a number.") from None
+    if not number.is_finite():
+        raise ValueError("Enter a number.")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _date(field: IntakeField, value) -> str:
+    try:
+        return datetime.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ValueError("Enter a date as YYYY-MM-DD.") from None
+
+
+def _choice(field: IntakeField, value) -> str:
+    text = str(value).strip()
+    if text not in field.choices:
+        raise ValueError(f"Choose one of: {', '.join(field.choices)}.")
+    return text
+
+
+def _email(field: IntakeField, value) -> str:
+    text = str(value).strip()
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise ValueError("Enter a valid email address.") from None
+    return text
+
+
+def _phone(field: IntakeField, value) -> str:
+    text = str(value).strip()
+    if not PHONE_RE.match(text):
+        raise ValueError("Enter a phone number (digits, spaces, + and -).")
+    return text
+
+
+# A file field given as text (a link, a name) is kept as text.
+_CLEANERS: dict[str, Callable[[IntakeField, Any], object]] = {
+    FieldType.SHORT_TEXT: _text,
+    FieldType.LONG_TEXT: _text,
+    FieldType.FILE: _text,
+    FieldType.NUMBER: _number,
+    FieldType.DATE: _date,
+    FieldType.CHOICE: _choice,
+    FieldType.EMAIL: _email,
+    FieldType.PHONE: _phone,
+}
 
 
 def clean_details(category: Category, details: dict) -> dict:

@@ -4,6 +4,7 @@ relaydesk.intake.mail.threads reads them back from inbound mail."""
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 from django.conf import settings
 
@@ -23,7 +24,7 @@ def reply_address(case: Case) -> str:
 
 
 def outgoing_headers(
-    case: Case, *, in_reply_to: str = "", references: list[str] = (), first: bool = False
+    case: Case, *, in_reply_to: str = "", references: Sequence[str] = (), first: bool = False
 ) -> dict:
     """Headers for any mail we send about `case` (acknowledgement, replies): threading back.
 

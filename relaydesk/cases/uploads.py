@@ -96,9 +96,9 @@ class UploadBatch:
     def __enter__(self) -> "UploadBatch":
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> None:
         if not self.stored_names:
-            return False
+            return
         if exc_type is not None:
             kept: set[str] = set()
         else:
@@ -111,7 +111,6 @@ class UploadBatch:
         for name in self.stored_names:
             if name not in kept:
                 (attachments_dir() / name).unlink(missing_ok=True)
-        return False
 
     def save(self, upload: UploadedFile, *, case=None) -> StoredFile:
         """Write the file under a generated name and record it; checked by `problem_with` first."""

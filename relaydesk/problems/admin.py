@@ -25,4 +25,4 @@ class ProblemAdmin(admin.ModelAdmin):
 
     @admin.display(description="Cases", ordering="case_count")
     def case_count(self, problem: Problem) -> int:
-        return problem.case_count
+        return problem.case_count  # type: ignore[attr-defined]  # annotated by get_queryset

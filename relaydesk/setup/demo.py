@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -106,8 +107,9 @@ def default_case_count() -> int:
 
 
 def demo_company_name() -> str:
-    spec = read_company_file(DEMO_FILE)
-    return spec.company["name"]
+    company = read_company_file(DEMO_FILE).company
+    assert company is not None, f"{DEMO_FILE} has a [company] table"
+    return company.name
 
 
 def build_demo(
@@ -170,7 +172,9 @@ class Builder:
         self.rng = rng
         self.until = until
         self.progress = progress
-        self.zone = ZoneInfo(Company.current().time_zone)
+        company = Company.current()
+        assert company is not None, "build_demo loads the company file before the cases"
+        self.zone = ZoneInfo(company.time_zone)
         self.categories = list(
             Category.objects.filter(active=True).prefetch_related("fields", "realtime_triggers")
         )
@@ -399,6 +403,7 @@ class Builder:
         if story.case is not None and story.seen_sweeps == self.sweeps:
             case = story.case
         else:
+            assert story.case_id is not None, "every story's first step opens its case"
             case = Case.objects.select_related("owner", "tier", "category").get(pk=story.case_id)
         if case.is_open and case.escalated and step.kind in ("details", "pass_up", "take"):
             step = Step("solve", step.after)  # the executive who received it deals with it
@@ -479,6 +484,7 @@ class Builder:
     def _act(self, case: Case, step: Step) -> Case | None:  # noqa: C901 - one branch per step kind
         rng = self.rng
         owner = case.owner
+        assert owner is not None, "the demo's cases are opened to someone and never unowned"
         if step.kind == "note":
             if case.is_open:
                 actions.add_note(case, acting=owner, body=rng.choice(words.NOTES))
@@ -522,7 +528,7 @@ class Builder:
                 return actions.take(case, acting=taker.user)
         elif step.kind == "solve":
             if case.is_open:
-                return self._solve(case)
+                return self._solve(case, owner)
         elif step.kind == "reopen":
             if not case.is_open:
                 return actions.reopen(
@@ -544,7 +550,7 @@ class Builder:
         ]
         return self.rng.choice(pool) if pool else None
 
-    def _solve(self, case: Case) -> Case:
+    def _solve(self, case: Case, owner: User) -> Case:
         titles = words.PROBLEMS.get(case.category.slug, [])
         decision: dict = {"one_off_reason": self.rng.choice(words.ONE_OFF_REASONS)}
         if titles and self.rng.random() < 0.35:
@@ -555,10 +561,11 @@ class Builder:
                 decision = {"new_problem_title": title}
         solved = actions.solve(
             case,
-            acting=case.owner,
+            acting=owner,
             resolution=words.RESOLUTIONS.get(case.category.slug, "Solved with the customer."),
             **decision,
         )
         if "new_problem_title" in decision:
+            assert solved.problem is not None, "solving with a new problem links it"
             self.problems[decision["new_problem_title"]] = solved.problem
         return solved

@@ -46,7 +46,9 @@ def fetch_raw(mailbox, uid: str) -> bytes:
     """The message exactly as the server holds it, without setting \\Seen."""
     status, data = mailbox.client.uid("fetch", uid, "(BODY.PEEK[])")
     if status != "OK" or not data or data[0] is None:
-        raise MailboxFetchError(f"could not fetch message {uid}: {status}")
+        # imap_tools' error takes the command's result and the status expected (given a single
+        # message, it failed to build and a TypeError went up instead).
+        raise MailboxFetchError((status, data), "OK")
     raw, _, _ = MailMessage._get_message_data_parts(data)  # noqa: SLF001 - bytes as sent
     return raw
 

@@ -4,7 +4,7 @@ RFC 3834 (Auto-Submitted), the old Precedence header, vendor auto-reply headers,
 status notifications and mailing lists. `automatic_reason` names the first sign found.
 """
 
-from relaydesk.intake.mail.parse import Parsed
+from relaydesk.intake.mail.parse import Parsed, content_param_of, content_type_of
 
 AUTOREPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder")
 LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "List-Help", "X-Mailing-List")
@@ -13,6 +13,16 @@ DAEMON_SENDERS = ("mailer-daemon", "postmaster", "mail-daemon")
 
 def automatic_reason(parsed: Parsed, *, envelope_from: str | None = None) -> str | None:
     """Why this message is automatic (so it gets no acknowledgement), or None for a person."""
+    return (
+        _declared_automatic(parsed)
+        or _delivery_report(parsed)
+        or _sent_by_software(parsed, envelope_from)
+        or _list_or_suppressed(parsed)
+    )
+
+
+def _declared_automatic(parsed: Parsed) -> str | None:
+    """The message says so itself: Auto-Submitted, Precedence or a vendor auto-reply header."""
     auto = parsed.header("Auto-Submitted").strip().lower()
     if auto and not auto.startswith("no"):
         return f"Auto-Submitted: {auto[:60]}"
@@ -22,20 +32,28 @@ def automatic_reason(parsed: Parsed, *, envelope_from: str | None = None) -> str
     for name in AUTOREPLY_HEADERS:
         if parsed.has_header(name):
             return f"{name} header"
+    return None
+
+
+def _delivery_report(parsed: Parsed) -> str | None:
     if parsed.bounce is not None:
         return "a delivery status notification"
-    try:
-        ctype = parsed.message.get_content_type()
-        report_type = (parsed.message.get_param("report-type") or "").lower()
-    except Exception:  # noqa: BLE001
-        ctype, report_type = "", ""
-    if ctype == "multipart/report":
+    if content_type_of(parsed.message) == "multipart/report":
+        report_type = content_param_of(parsed.message, "report-type")
         return f"an automatic report ({report_type or 'unknown type'})"
+    return None
+
+
+def _sent_by_software(parsed: Parsed, envelope_from: str | None) -> str | None:
     local = parsed.sender.partition("@")[0]
     if local in DAEMON_SENDERS:
         return f"sent by {local}"
     if (envelope_from or "").strip() == "<>":  # the SMTP null reverse-path
         return "an empty return path (a delivery notification)"
+    return None
+
+
+def _list_or_suppressed(parsed: Parsed) -> str | None:
     for name in LIST_HEADERS:
         if parsed.has_header(name):
             return f"a mailing list ({name})"

@@ -303,7 +303,8 @@ def decoded_payload(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> bytes 
         payload = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001 - undecodable transfer encoding: fall back to the raw payload
         payload = None
-    return hoisted.restore(payload) if payload is not None else None
+    # decode=True gives the bytes of a leaf part and None for a multipart one.
+    return hoisted.restore(payload) if isinstance(payload, bytes) else None
 
 
 def part_text(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> str:
@@ -336,6 +337,7 @@ def part_bytes(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> bytes:
 
 
 def filename_of(part: Message) -> str:
+    name: str | tuple[str | None, str | None, str] | None
     try:
         name = part.get_filename()
     except Exception:  # noqa: BLE001
@@ -362,6 +364,15 @@ def disposition_of(part: Message) -> str:
         return (part.get_content_disposition() or "").lower()
     except Exception:  # noqa: BLE001
         return ""
+
+
+def content_param_of(part: Message, name: str) -> str:
+    """A Content-Type parameter, lowercased; "" when absent, unreadable or RFC 2231-encoded."""
+    try:
+        value = part.get_param(name)
+    except Exception:  # noqa: BLE001
+        return ""
+    return value.lower() if isinstance(value, str) else ""
 
 
 class _Walker:
@@ -500,30 +511,13 @@ REPORT_FIELDS = {
 
 def read_report(message: Message) -> Bounce | None:
     """A delivery status notification (RFC 3464): whom it failed for, why, about which mail."""
-    try:
-        report_type = (message.get_param("report-type") or "").lower()
-    except Exception:  # noqa: BLE001
-        report_type = ""
-    if report_type != "delivery-status":
+    if content_param_of(message, "report-type") != "delivery-status":
         return None
     bounce = Bounce()
     for part in message.walk():
         ctype = content_type_of(part)
         if ctype == "message/delivery-status":
-            payload = part.get_payload()
-            blocks = payload if isinstance(payload, list) else []
-            for block in blocks:
-                if not isinstance(block, Message):
-                    continue
-                for key, attribute in REPORT_FIELDS.items():
-                    if not getattr(bounce, attribute):
-                        setattr(bounce, attribute, header_text(block.get(key)))
-            if not blocks:
-                text = part_text(part)
-                for key, attribute in REPORT_FIELDS.items():
-                    match = re.search(rf"(?im)^{key}:\s*(.+)$", text)
-                    if match and not getattr(bounce, attribute):
-                        setattr(bounce, attribute, match.group(1).strip())
+            _read_status_fields(part, bounce)
         elif ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
             text = part_bytes(part).decode("latin-1")
             match = re.search(r"(?im)^message-id:\s*(<[^>]+>)", text)
@@ -532,3 +526,22 @@ def read_report(message: Message) -> Bounce | None:
     bounce.recipient = bounce.recipient.split(";")[-1].strip()[:320]
     bounce.diagnostic = bounce.diagnostic[:1000]
     return bounce
+
+
+def _read_status_fields(part: Message, bounce: Bounce) -> None:
+    """Fill `bounce` from a message/delivery-status part: parsed header blocks when the parser
+    split them, else the part's text line by line. The first value of each field wins."""
+    payload = part.get_payload()
+    blocks = payload if isinstance(payload, list) else []
+    for block in blocks:
+        if not isinstance(block, Message):
+            continue
+        for key, attribute in REPORT_FIELDS.items():
+            if not getattr(bounce, attribute):
+                setattr(bounce, attribute, header_text(block.get(key)))
+    if not blocks:
+        text = part_text(part)
+        for key, attribute in REPORT_FIELDS.items():
+            match = re.search(rf"(?im)^{key}:\s*(.+)$", text)
+            if match and not getattr(bounce, attribute):
+                setattr(bounce, attribute, match.group(1).strip())

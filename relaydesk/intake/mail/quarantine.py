@@ -6,6 +6,7 @@ customer's words on the case's timeline as a `mail_attached` event.
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError, Incomplete
@@ -18,7 +19,7 @@ from relaydesk.org.permissions import is_lead
 from relaydesk.timekeeping import now
 
 
-def held() -> "list[Quarantine]":
+def held() -> QuerySet[Quarantine]:
     return Quarantine.objects.filter(status=Quarantine.Status.HELD).order_by("-received_at", "-id")
 
 

@@ -46,7 +46,8 @@ class LenientSMTP(SMTP):
     async def smtp_DATA(self, arg: str) -> None:
         if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
             return
-        if not self.envelope.rcpt_tos:
+        envelope = self.envelope
+        if envelope is None or not envelope.rcpt_tos:
             await self.push("503 Error: need RCPT command")
             return
         if arg:
@@ -82,7 +83,7 @@ class LenientSMTP(SMTP):
             await self.push(refusal)
             self._set_post_data_state()
             return
-        self.envelope.content = self.envelope.original_content = content
+        envelope.content = envelope.original_content = content
         status = await self._call_handler_hook("DATA")
         self._set_post_data_state()
         await self.push("250 OK" if status is MISSING else status)
@@ -114,7 +115,7 @@ class IntakeHandler:
             received = await loop.run_in_executor(
                 self.executor, self._receive, data, envelope.mail_from or "<>", envelope.rcpt_tos
             )
-        except Exception:  # noqa: BLE001 - not stored: the sender must keep it and retry
+        except Exception:  # not stored: the sender must keep it and retry
             log.exception("could not store an inbound message")
             return "451 4.3.0 Could not store the message; please try again later"
         return f"250 2.0.0 Stored as message {received.raw_id}"

@@ -60,7 +60,7 @@ def find_thread(parsed: Parsed, recipients: list[str]) -> Thread | NotThreaded:
             .order_by("-id")
             .first()
         )
-        if sent is not None:
+        if sent is not None and sent.case is not None:
             return Thread(sent.case, "message_id")
         earlier = (
             RawMessage.objects.filter(message_id__in=referenced, case__isnull=False)
@@ -68,7 +68,7 @@ def find_thread(parsed: Parsed, recipients: list[str]) -> Thread | NotThreaded:
             .order_by("-id")
             .first()
         )
-        if earlier is not None and earlier.sender == parsed.sender:
+        if earlier is not None and earlier.case is not None and earlier.sender == parsed.sender:
             return Thread(earlier.case, "message_id")
     match = SUBJECT_TAG.search(parsed.subject)
     if match:

@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,9 +19,13 @@ from relaydesk.org.permissions import is_lead, staff_or_none
 PAGE_SIZE = 100
 
 
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User  # behind login_required: never the anonymous user
+
+
 def lead_required(view):
     @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs):
         if not is_lead(request.user):
             return render(
                 request,
@@ -43,7 +48,9 @@ def may_download(user) -> bool:
 
 
 @lead_required
-def quarantine_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+def quarantine_page(
+    request: AuthenticatedHttpRequest, error: str = "", status: int = 200
+) -> HttpResponse:
     entries = list(quarantine_actions.held()[:PAGE_SIZE])
     return render(
         request, "web/quarantine.html", {"entries": entries, "error": error}, status=status
@@ -52,7 +59,7 @@ def quarantine_page(request: HttpRequest, error: str = "", status: int = 200) ->
 
 @require_POST
 @lead_required
-def quarantine_act(request: HttpRequest, entry_id: int) -> HttpResponse:
+def quarantine_act(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(Quarantine, pk=entry_id)
     action = request.POST.get("action", "")
     try:
@@ -83,7 +90,9 @@ def quarantine_act(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, attachment_id: int
+) -> HttpResponse | FileResponse:
     if not may_download(request.user):
         return render(
             request,

@@ -97,9 +97,8 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def load_demo(self) -> None:
-        from relaydesk.setup.management.commands.demo import print_logins, run_demo
-
         from relaydesk.setup.demo import DemoRefused
+        from relaydesk.setup.management.commands.demo import print_logins, run_demo
 
         try:
             result = run_demo(stdout=self.stdout)
