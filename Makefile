@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-pg lint format migrations-check bench ci
+.PHONY: install run test test-pg lint typecheck format migrations-check bench ci
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,17 @@ test:
 test-pg:
 	RELAYDESK_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
+# ruff (rules and reasons in pyproject.toml), the rooms' one-way doors (import-linter, same
+# file), and no function in relaydesk/ over 80 lines.
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/python scripts/check_function_length.py
+
+# mypy with django-stubs over relaydesk/ and scripts/ ([tool.mypy] in pyproject.toml).
+typecheck:
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format .
