@@ -10,10 +10,11 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 
 from relaydesk.org.models import (
     Category,
@@ -25,7 +26,15 @@ from relaydesk.org.models import (
     Tier,
     TierHistory,
 )
-from relaydesk.setup.company_file import CategorySpec, CompanySpec, StaffSpec, read_company_file
+from relaydesk.setup.company_file import (
+    CategoryEntry,
+    CompanyFile,
+    CompanySection,
+    RotaEntry,
+    StaffEntry,
+    TierEntry,
+    read_company_file,
+)
 from relaydesk.timekeeping import now
 
 
@@ -54,11 +63,10 @@ class Summary:
 
 def apply_company_file(path: str | Path) -> Summary:
     """Check the whole file, then create or update the company in one transaction."""
-    spec = read_company_file(path)
-    return apply_spec(spec)
+    return apply_spec(read_company_file(path))
 
 
-def apply_spec(spec: CompanySpec) -> Summary:
+def apply_spec(spec: CompanyFile) -> Summary:
     summary = Summary()
     with transaction.atomic():
         if spec.company is not None:
@@ -68,12 +76,12 @@ def apply_spec(spec: CompanySpec) -> Summary:
         for category in spec.categories:
             _apply_category(category, summary)
         _apply_staff(spec.staff, summary)
-        if spec.rota is not None:
-            _apply_rota(spec.rota, summary)
+        if spec.executive_rota is not None:
+            _apply_rota(spec.executive_rota, summary)
     return summary
 
 
-def _update(instance, values: dict) -> bool:
+def _update(instance: models.Model, values: dict[str, Any]) -> bool:
     """Set the values that differ; save only if something did. True when it changed."""
     changed = [key for key, value in values.items() if getattr(instance, key) != value]
     for key in changed:
@@ -83,7 +91,8 @@ def _update(instance, values: dict) -> bool:
     return bool(changed)
 
 
-def _apply_company(values: dict, summary: Summary) -> None:
+def _apply_company(section: CompanySection, summary: Summary) -> None:
+    values = section.model_dump(exclude_none=True)  # no script in the file: keep the one there is
     company = Company.current()
     if company is None:
         Company.objects.create(**values)
@@ -92,9 +101,9 @@ def _apply_company(values: dict, summary: Summary) -> None:
         summary.count("company", created=False, changed=_update(company, values))
 
 
-def _apply_tiers(tiers: list[tuple[str, str]], summary: Summary) -> None:
+def _apply_tiers(tiers: list[TierEntry], summary: Summary) -> None:
     existing = {tier.slug: tier for tier in Tier.objects.all()}
-    wanted = {slug: (rank, name) for rank, (slug, name) in enumerate(tiers)}
+    wanted = {entry.slug: (rank, entry.name) for rank, entry in enumerate(tiers)}
     moving = [
         tier for slug, tier in existing.items() if slug in wanted and tier.rank != wanted[slug][0]
     ]
@@ -104,63 +113,55 @@ def _apply_tiers(tiers: list[tuple[str, str]], summary: Summary) -> None:
         tier.rank = top + offset
         tier.save(update_fields=["rank"])
     for slug, (rank, name) in wanted.items():
-        tier = existing.get(slug)
-        if tier is None:
+        found = existing.get(slug)
+        if found is None:
             Tier.objects.create(slug=slug, name=name, rank=rank)
             summary.count("tiers", created=True)
         else:
-            changed = _update(tier, {"name": name, "rank": rank}) or tier in moving
+            changed = _update(found, {"name": name, "rank": rank}) or found in moving
             summary.count("tiers", created=False, changed=changed)
 
 
-def _apply_category(spec: CategorySpec, summary: Summary) -> None:
+def _apply_category(entry: CategoryEntry, summary: Summary) -> None:
     values = {
-        "name": spec.name,
-        "solve_window_minutes": spec.solve_window_minutes,
-        "tickle_after_minutes": spec.tickle_after_minutes,
-        "active": spec.active,
+        "name": entry.name,
+        "solve_window_minutes": entry.solve_window,
+        "tickle_after_minutes": entry.tickle_after,
+        "active": entry.active,
     }
-    category = Category.objects.filter(slug=spec.slug).first()
+    category = Category.objects.filter(slug=entry.slug).first()
     created = category is None
-    if created:
+    if category is None:
         position = Category.objects.count()
-        category = Category.objects.create(slug=spec.slug, position=position, **values)
-    changed = created or _update(category, values)
-
-    fields = {f.key: f for f in category.fields.all()}
-    for position, field_spec in enumerate(spec.fields):
-        field_values = {
-            "label": field_spec.label,
-            "type": field_spec.type,
-            "required": field_spec.required,
-            "choices": field_spec.choices,
-            "help_text": field_spec.help_text,
-            "position": position,
-        }
-        existing = fields.pop(field_spec.key, None)
-        if existing is None:
-            IntakeField.objects.create(category=category, key=field_spec.key, **field_values)
-            changed = True
-        else:
-            changed = _update(existing, field_values) or changed
-    if fields:  # the file is the whole list of a category's fields
-        IntakeField.objects.filter(pk__in=[f.pk for f in fields.values()]).delete()
-        changed = True
-
-    triggers = {t.key: t for t in category.realtime_triggers.all()}
-    for position, (key, question) in enumerate(spec.triggers):
-        existing = triggers.pop(key, None)
-        if existing is None:
-            RealtimeTrigger.objects.create(
-                category=category, key=key, question=question, position=position
-            )
-            changed = True
-        else:
-            changed = _update(existing, {"question": question, "position": position}) or changed
-    if triggers:
-        RealtimeTrigger.objects.filter(pk__in=[t.pk for t in triggers.values()]).delete()
-        changed = True
+        category = Category.objects.create(slug=entry.slug, position=position, **values)
+    changed = _update(category, values)
+    # The file is the whole list of a category's fields and of its triggers.
+    fields = {f.key: f.model_dump(exclude={"key"}) for f in entry.fields}
+    triggers = {t.key: {"question": t.question} for t in entry.realtime_triggers}
+    changed = _apply_list(category, IntakeField, fields) or changed
+    changed = _apply_list(category, RealtimeTrigger, triggers) or changed
     summary.count("categories", created=created, changed=changed)
+
+
+def _apply_list(
+    category: Category,
+    model: type[IntakeField | RealtimeTrigger],
+    wanted: dict[str, dict[str, Any]],
+) -> bool:
+    """Make the category's rows (matched by key) exactly `wanted`, in its order; True if changed."""
+    existing = {row.key: row for row in model.objects.filter(category=category)}
+    changed = False
+    for position, (key, values) in enumerate(wanted.items()):
+        row = existing.pop(key, None)
+        if row is None:
+            model.objects.create(category=category, key=key, position=position, **values)
+            changed = True
+        else:
+            changed = _update(row, {**values, "position": position}) or changed
+    if existing:
+        model.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+        changed = True
+    return changed
 
 
 @functools.cache
@@ -169,94 +170,113 @@ def _hashed(password: str) -> str:
     return make_password(password)
 
 
-def _apply_staff(specs: list[StaffSpec], summary: Summary) -> None:
+def _apply_user(entry: StaffEntry) -> tuple[User, bool, bool]:
+    """The person's login, with whether it was created and whether it changed."""
+    values = {
+        "first_name": entry.first_name,
+        "last_name": entry.last_name,
+        "email": entry.email,
+        "is_active": entry.active,
+    }
+    user = User.objects.filter(username=entry.username).first()
+    if user is None:
+        user = User(username=entry.username, **values)
+        if entry.password:
+            user.password = _hashed(entry.password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        return user, True, True
+    changed = _update(user, values)
+    if entry.password and not user.has_usable_password():
+        # A password in the file is a starting password: it never overwrites one the person
+        # has chosen since.
+        user.password = _hashed(entry.password)
+        user.save(update_fields=["password"])
+        changed = True
+    return user, False, changed
+
+
+def _apply_person(
+    entry: StaffEntry,
+    user: User,
+    tiers: dict[str, Tier],
+    categories: dict[str, Category],
+    moment: datetime.datetime,
+) -> tuple[Staff, bool]:
+    """The staff row of a login, its tier history and skills; True when any changed."""
+    tier = tiers[entry.tier]
+    values = {
+        "tier": tier,
+        "on_duty": entry.on_duty,
+        "active": entry.active,
+        "realtime_handler": entry.realtime_handler,
+    }
+    staff = Staff.objects.filter(user=user).first()
+    if staff is None:
+        staff = Staff.objects.create(user=user, **values)
+        TierHistory.objects.create(staff=staff, tier=tier, since=moment)
+        changed = True
+    else:
+        previous_tier_id = staff.tier_id
+        changed = _update(staff, values)
+        if previous_tier_id != tier.pk:
+            TierHistory.objects.create(staff=staff, tier=tier, since=moment)
+    wanted_skills = {categories[slug].pk for slug in entry.skills}
+    if set(staff.skills.values_list("pk", flat=True)) != wanted_skills:
+        staff.skills.set(wanted_skills)
+        changed = True
+    return staff, changed
+
+
+def _apply_staff(entries: list[StaffEntry], summary: Summary) -> None:
     tiers = {tier.slug: tier for tier in Tier.objects.all()}
     categories = {category.slug: category for category in Category.objects.all()}
     moment = now()
     people: dict[str, Staff] = {}
-    changed_people: set[str] = set()
     created_people: set[str] = set()
-    for spec in specs:
-        user = User.objects.filter(username=spec.username).first()
-        user_values = {
-            "first_name": spec.first_name,
-            "last_name": spec.last_name,
-            "email": spec.email,
-            "is_active": spec.active,
-        }
-        created = user is None
+    changed_people: set[str] = set()
+    for entry in entries:
+        user, created, user_changed = _apply_user(entry)
+        staff, staff_changed = _apply_person(entry, user, tiers, categories, moment)
+        people[entry.username] = staff
         if created:
-            user = User(username=spec.username, **user_values)
-            if spec.password:
-                user.password = _hashed(spec.password)
-            else:
-                user.set_unusable_password()
-            user.save()
-        else:
-            if _update(user, user_values):
-                changed_people.add(spec.username)
-            if spec.password and not user.has_usable_password():
-                # A password in the file is a starting password: it never overwrites one the
-                # person has chosen since.
-                user.password = _hashed(spec.password)
-                user.save(update_fields=["password"])
-                changed_people.add(spec.username)
-        tier = tiers[spec.tier]
-        staff = Staff.objects.filter(user=user).first()
-        staff_values = {
-            "tier": tier,
-            "on_duty": spec.on_duty,
-            "active": spec.active,
-            "realtime_handler": spec.realtime_handler,
-        }
-        if staff is None:
-            staff = Staff.objects.create(user=user, **staff_values)
-            TierHistory.objects.create(staff=staff, tier=tier, since=moment)
-            if not created:
-                changed_people.add(spec.username)
-        else:
-            previous_tier_id = staff.tier_id
-            if _update(staff, staff_values):
-                changed_people.add(spec.username)
-            if previous_tier_id != tier.pk:
-                TierHistory.objects.create(staff=staff, tier=tier, since=moment)
-        wanted_skills = {categories[slug].pk for slug in spec.skills}
-        if set(staff.skills.values_list("pk", flat=True)) != wanted_skills:
-            staff.skills.set(wanted_skills)
-            changed_people.add(spec.username)
-        people[spec.username] = staff
-        if created:
-            created_people.add(spec.username)
-            summary.count("staff", created=True)
+            created_people.add(entry.username)
+        elif user_changed or staff_changed:
+            changed_people.add(entry.username)
 
-    for spec in specs:  # leads last: a lead may come later in the file than their team
-        staff = people[spec.username]
+    for entry in entries:  # leads last: a lead may come later in the file than their team
+        staff = people[entry.username]
         lead = None
-        if spec.lead is not None:
-            lead = people.get(spec.lead) or Staff.objects.get(user__username=spec.lead)
+        if entry.lead is not None:
+            lead = people.get(entry.lead) or Staff.objects.get(user__username=entry.lead)
         if staff.lead_id != (lead.pk if lead else None):
             staff.lead = lead
             staff.save(update_fields=["lead"])
-            changed_people.add(spec.username)
+            changed_people.add(entry.username)
 
+    for _ in created_people:
+        summary.count("staff", created=True)
     for _ in changed_people - created_people:
         summary.count("staff", created=False)
 
 
-def _apply_rota(rota: list[tuple[str, datetime.date, datetime.date]], summary: Summary) -> None:
+def _apply_rota(rota: list[RotaEntry], summary: Summary) -> None:
     """The file's rota is the whole rota: entries not in the file are removed."""
     staff_by_username = {
         staff.user.username: staff
         for staff in Staff.objects.filter(
-            user__username__in={u for u, _, _ in rota}
+            user__username__in={entry.username for entry in rota}
         ).select_related("user")
     }
     keep = set()
-    for username, starts_on, ends_on in rota:
-        entry, created = ExecutiveRota.objects.get_or_create(
-            staff=staff_by_username[username], starts_on=starts_on, ends_on=ends_on
+    for entry in rota:
+        row, created = ExecutiveRota.objects.get_or_create(
+            staff=staff_by_username[entry.username],
+            starts_on=entry.starts_on,
+            ends_on=entry.ends_on,
         )
-        keep.add(entry.pk)
+        keep.add(row.pk)
         if created:
             summary.count("rota entries", created=True)
     stale = ExecutiveRota.objects.exclude(pk__in=keep)

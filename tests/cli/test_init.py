@@ -17,7 +17,7 @@ from relaydesk.org.models import (
     Tier,
     TierHistory,
 )
-from relaydesk.setup.company_file import parse_duration
+from relaydesk.setup.company_values import parse_duration
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ def test_an_unknown_key_is_reported_with_its_line_and_nothing_is_written(tmp_pat
     with pytest.raises(CommandError) as error:
         init(path)
 
-    assert f"company.toml:{line}: unknown key 'colour'" in str(error.value)
+    assert f'company.toml, line {line}: staff[2]: unknown key "colour"' in str(error.value)
     assert "nothing was changed" in str(error.value)
     assert snapshot() == dict.fromkeys(snapshot(), 0)
 
@@ -241,9 +241,9 @@ def test_bad_values_are_all_reported_at_once_with_their_lines_and_nothing_is_wri
     boss = lines.index('tier = "boss"') + 1
     window = lines.index('solve_window = "20x"') + 1
     lead = lines.index('lead = "nobody"') + 1
-    assert f":{boss}: ed: unknown tier 'boss'" in message
-    assert f":{window}: solve_window: '20x' is not" in message
-    assert f":{lead}: fran: the lead 'nobody'" in message
+    assert f', line {boss}: staff[3].tier: no tier "boss"' in message
+    assert f', line {window}: categories[1].solve_window: "20x" is not a duration' in message
+    assert f', line {lead}: staff[1].lead: no staff member "nobody"' in message
     assert "3 problems" in message
     assert snapshot() == dict.fromkeys(snapshot(), 0)
 
@@ -255,7 +255,9 @@ def test_a_bad_file_changes_nothing_in_an_existing_company(tmp_path):
         'type = "number"', 'type = "money"'
     )
 
-    with pytest.raises(CommandError, match="unknown type 'money'"):
+    with pytest.raises(
+        CommandError, match=r'line 47: categories\[1\]\.fields\[2\]\.type: unknown type "money"'
+    ):
         init(write(tmp_path, broken))
 
     assert snapshot() == before
@@ -265,7 +267,7 @@ def test_a_bad_file_changes_nothing_in_an_existing_company(tmp_path):
 def test_a_toml_syntax_error_names_its_line(tmp_path):
     path = write(tmp_path, '[company]\nname = "Acme\n')
 
-    with pytest.raises(CommandError, match=r"company.toml:2: not valid TOML"):
+    with pytest.raises(CommandError, match=r"company.toml, line 2: not valid TOML"):
         init(path)
 
 
@@ -306,3 +308,247 @@ def test_durations_read_like_people_write_them(text, minutes):
 def test_durations_that_are_not_durations_are_refused(text):
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+# ---------------------------------------------------------------- problems, each at its line
+
+
+def problems_in(tmp_path: Path, text: str) -> list[str]:
+    """What init says about a file it refuses, one problem a line, without the file's path."""
+    with pytest.raises(CommandError) as error:
+        init(write(tmp_path, text))
+    header, *lines = str(error.value).splitlines()
+    assert header.endswith("nothing was changed.")
+    return [line.split("company.toml, ", 1)[1] for line in lines]
+
+
+def line_of(text: str, needle: str, after: str = "") -> int:
+    """The number of the first line holding `needle` that comes after the line holding `after`."""
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if after in line) if after else 0
+    return next(n for n, line in enumerate(lines) if n >= start and needle in line) + 1
+
+
+@pytest.mark.parametrize(
+    ("anchor", "where"),
+    [
+        ('time_zone = "Europe/Amsterdam"', "company"),
+        ('slug = "manager"', "tiers[2]"),
+        ("realtime_handler = false", "staff[3]"),
+        ('slug = "lost"', "categories[2]"),
+        ("to = 2026-12-31", "executive_rota[1]"),
+    ],
+)
+def test_an_unknown_key_in_any_table_is_reported_at_its_line(tmp_path, anchor, where):
+    text = GOOD.replace(anchor, f"{anchor}\nshoe_size = 42", 1)
+
+    found = problems_in(tmp_path, text)
+
+    line = line_of(text, "shoe_size")
+    assert found == [f'line {line}: {where}: unknown key "shoe_size" (known keys: {KEYS[where]})']
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+
+
+KEYS = {
+    "company": "name, reassurance_script, time_zone",
+    "tiers[2]": "name, slug",
+    "staff[3]": "active, email, lead, name, on_duty, password, realtime_handler, skills, "
+    "tier, username",
+    "categories[2]": "active, fields, name, realtime_triggers, slug, solve_window, tickle_after",
+    "executive_rota[1]": "from, to, username",
+}
+
+
+def test_an_unknown_key_in_a_field_or_trigger_is_reported_at_that_fields_line(tmp_path):
+    text = GOOD.replace(
+        '{ key = "method", label', '{ key = "method", colour = "red", label'
+    ).replace('question = "Is', 'asked = "yes", question = "Is')
+
+    found = problems_in(tmp_path, text)
+
+    method, travel = line_of(text, 'key = "method"'), line_of(text, 'key = "travel_today"')
+    assert found == [
+        f'line {method}: categories[1].fields[3]: unknown key "colour" '
+        "(known keys: choices, help_text, key, label, required, type)",
+        f'line {travel}: categories[1].realtime_triggers[1]: unknown key "asked" '
+        "(known keys: key, question)",
+    ]
+
+
+def test_an_unknown_section_and_a_misspelt_key_get_a_hint(tmp_path):
+    text = GOOD.replace('password = "start', 'pasword = "start') + "\n[holidays]\nxmas = true\n"
+
+    found = problems_in(tmp_path, text)
+
+    assert found == [
+        f'line {line_of(text, "pasword")}: staff[2]: unknown key "pasword"; '
+        'did you mean "password"?',
+        f'line {line_of(text, "[holidays]")}: unknown section "holidays" '
+        "(known sections: categories, company, executive_rota, staff, tiers)",
+    ]
+
+
+def test_several_problems_of_different_kinds_are_reported_together_in_line_order(tmp_path):
+    text = (
+        GOOD.replace('time_zone = "Europe/Amsterdam"', 'time_zone = "Mars/Olympus"')
+        .replace('email = "fran@acme.example"', 'email = "fran at acme"')
+        .replace("on_duty = true", 'on_duty = "yes"')
+        .replace('tickle_after = "90m"', 'tickle_after = "soon"')
+        .replace('choices = ["card", "cash"]', "choices = []")
+        .replace("from = 2026-11-01", 'from = "2026-11-01"')
+    )
+
+    found = problems_in(tmp_path, text)
+
+    assert found == [
+        f'line {line_of(text, "Mars")}: company.time_zone: unknown time zone "Mars/Olympus"; '
+        'use a name like "Europe/Amsterdam"',
+        f'line {line_of(text, "fran at")}: staff[1].email: "fran at acme" is not an email address',
+        f'line {line_of(text, "on_duty")}: staff[1].on_duty: must be true or false, not "yes"',
+        f'line {line_of(text, "soon")}: categories[1].tickle_after: "soon" is not a duration; '
+        'write it like "20h", "90m" or "2d"',
+        f'line {line_of(text, "method")}: categories[1].fields[3]: field "method" is a choice: '
+        "list its choices",
+        f"line {line_of(text, 'from =')}: executive_rota[1].from: must be a date like 2026-11-01 "
+        '(no quotes), not "2026-11-01"',
+    ]
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+
+
+@pytest.mark.parametrize("duration", ['"20x"', '"0h"', '"h"', "20", '"-5m"', '""'])
+def test_a_bad_duration_is_reported_at_its_line(tmp_path, duration):
+    text = GOOD.replace('solve_window = "2d"', f"solve_window = {duration}")
+
+    (found,) = problems_in(tmp_path, text)
+
+    assert found.startswith(f"line {line_of(text, 'solve_window = ', after='lost')}: ")
+    assert "categories[2].solve_window: " in found
+    assert "duration" in found
+
+
+@pytest.mark.parametrize(
+    ("change", "at", "problem"),
+    [
+        (
+            ('skills = ["billing"]', 'skills = ["billing", "trains"]'),
+            ("trains", ""),
+            'staff[1].skills: no category "trains" (categories: billing, lost)',
+        ),
+        (
+            ('lead = "mia"', 'lead = "fran"'),
+            ('lead = "fran"', ""),
+            "staff[1].lead: a person cannot",
+        ),
+        (
+            ('username = "ed"\nfrom', 'username = "mia"\nfrom'),
+            ('username = "mia"', "[[executive_rota]]"),
+            'executive_rota[1].username: "mia" is in tier "manager", not in the executive tier '
+            '"executive"',
+        ),
+        (
+            ('username = "ed"\nfrom', 'username = "zed"\nfrom'),
+            ('username = "zed"', ""),
+            'executive_rota[1].username: "zed" is not a staff member',
+        ),
+        (
+            ("from = 2026-11-01\nto = 2026-12-31", "from = 2026-11-01\nto = 2026-10-31"),
+            ("to = 2026-10-31", ""),
+            "executive_rota[1].to: the entry ends (2026-10-31) before it starts (2026-11-01)",
+        ),
+    ],
+)
+def test_a_bad_cross_reference_is_reported_at_its_line(tmp_path, change, at, problem):
+    text = GOOD.replace(*change)
+
+    (found,) = problems_in(tmp_path, text)
+
+    line = line_of(text, *at)
+    assert found.startswith(f"line {line}: {problem}")
+
+
+def test_a_slug_or_username_given_twice_is_reported_at_each_entry(tmp_path):
+    text = GOOD.replace('username = "ed"\nname', 'username = "mia"\nname').replace(
+        'slug = "lost"', 'slug = "billing"'
+    )
+    lines = text.splitlines()
+    mia = [n + 1 for n, line in enumerate(lines) if line == 'username = "mia"']
+    billing = [n + 1 for n, line in enumerate(lines) if line == 'slug = "billing"']
+
+    found = problems_in(tmp_path, text)
+
+    assert found == [
+        f'line {mia[0]}: staff[2].username: another [[staff]] has the username "mia" too',
+        f'line {mia[1]}: staff[3].username: another [[staff]] has the username "mia" too',
+        f'line {billing[0]}: categories[1].slug: another [[categories]] has the slug "billing" too',
+        f'line {billing[1]}: categories[2].slug: another [[categories]] has the slug "billing" too',
+        f"line {line_of(text, 'username = ', after='[[executive_rota]]')}: executive_rota[1]."
+        'username: "ed" is not a staff member',
+    ]
+
+
+def test_staff_may_refer_to_tiers_and_categories_already_in_the_database(tmp_path):
+    init(write(tmp_path, GOOD))
+    newcomer = """\
+        [[staff]]
+        username = "noor"
+        tier = "manager"
+        lead = "ed"
+        skills = ["lost"]
+    """
+
+    output = init(write(tmp_path, newcomer, "newcomer.toml"))
+
+    noor = Staff.objects.get(user__username="noor")
+    assert (noor.tier.slug, noor.lead.user.username) == ("manager", "ed")
+    assert "created 1 staff" in output
+
+
+def test_a_tier_in_the_database_that_the_file_leaves_out_is_refused(tmp_path):
+    init(write(tmp_path, GOOD))
+    text = GOOD.replace('[[tiers]]\nslug = "manager"\nname = "Manager"\n\n', "").replace(
+        'tier = "manager"', 'tier = "frontline"'
+    )
+
+    found = problems_in(tmp_path, text)
+
+    assert found == [
+        f'line {line_of(text, "[[tiers]]")}: tiers: the database has the tier "manager": list it '
+        "too (init never deletes a tier)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        ('lead = "mia"', 'lead = "nobody"'),
+        ('name = "Lost property"', 'name = "Lost property"\nsize = 3'),
+        ('solve_window = "2d"', 'solve_window = "2 days"'),
+        ("to = 2026-12-31", "to = 2025-12-31"),
+    ],
+)
+def test_nothing_is_applied_when_the_file_has_any_problem(tmp_path, broken):
+    init(write(tmp_path, GOOD))
+    before = snapshot()
+    renamed = GOOD.replace('name = "Acme Rail"', 'name = "Acme Trains"').replace(
+        'name = "Fran Okafor"', 'name = "Fran Other"'
+    )
+
+    with pytest.raises(CommandError, match="nothing was changed"):
+        init(write(tmp_path, renamed.replace(*broken)))
+
+    assert snapshot() == before
+    assert Company.current().name == "Acme Rail"
+    assert User.objects.get(username="fran").last_name == "Okafor"
+
+
+def test_brackets_inside_text_do_not_throw_the_line_of_a_later_field_off(tmp_path):
+    text = GOOD.replace(
+        '  { key = "amount", label = "Amount charged", type = "number", required = false },\n',
+        '  { key = "amount", label = "Amount {in euros} [net]", type = "number" },\n'
+        '  { key = "note", label = "Note # not a comment", type = "long_text" },\n',
+    ).replace('{ key = "method", label = "Paid by"', '{ key = "method", label = 1')
+
+    found = problems_in(tmp_path, text)
+
+    method = line_of(text, 'key = "method"')
+    assert found == [f"line {method}: categories[1].fields[4].label: must be text in quotes, not 1"]

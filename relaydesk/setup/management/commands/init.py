@@ -1,5 +1,8 @@
 """`relaydesk init FILE`: create or update the company from its TOML file."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from relaydesk.setup.company_apply import apply_spec
@@ -13,7 +16,7 @@ class Command(BaseCommand):
         "company file. Safe to run again: it changes only what differs from the file."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the company file, e.g. examples/demo-company.toml")
         parser.add_argument(
             "--dry-run",
@@ -21,7 +24,7 @@ class Command(BaseCommand):
             help="only check the file and report its problems; change nothing",
         )
 
-    def handle(self, *args, file, dry_run=False, **options):
+    def handle(self, *args: Any, file: str, dry_run: bool = False, **options: Any) -> None:
         ensure_migrated()  # the file is checked against what the database already holds
         try:
             spec = read_company_file(file)

@@ -1,0 +1,79 @@
+"""The kinds of value a company file holds, as annotated types its pydantic models use.
+
+Each check refuses with a sentence that names the value the way the file writes it, so the
+person editing the file sees what to change (toml_source puts it at its line).
+"""
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email, validate_slug
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from relaydesk.org.models import FieldType
+from relaydesk.setup.toml_source import written
+
+DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
+
+
+def problem(sentence: str) -> PydanticCustomError:
+    """A refusal in plain words (as context, so braces in it are never read as a template)."""
+    return PydanticCustomError("company_file", "{sentence}", {"sentence": sentence})
+
+
+def parse_duration(text: object) -> int:
+    """Minutes in "20h", "90m", "2d" or combinations like "1d12h"; ValueError otherwise."""
+    if not isinstance(text, str):
+        raise ValueError(f'write a duration as text such as "20h", "90m" or "2d", not {text!r}')
+    match = DURATION_RE.match(text)
+    if not match or not any(match.groups()):
+        raise ValueError(f'{written(text)} is not a duration; write it like "20h", "90m" or "2d"')
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    if days * 24 * 60 + hours * 60 + minutes <= 0:
+        raise ValueError(f"{written(text)} is not a duration longer than zero")
+    return days * 24 * 60 + hours * 60 + minutes
+
+
+def _passes(validator: Callable[[str], object]) -> Callable[[str], bool]:
+    """A Django validator (or a constructor that raises) as a yes-or-no question."""
+
+    def passes(value: str) -> bool:
+        try:
+            validator(value)
+        except (ValidationError, LookupError, ValueError):
+            return False
+        return True
+
+    return passes
+
+
+def _check(is_fine: Callable[[str], bool], why: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not is_fine(value):
+            raise problem(why.format(value=written(value)))
+        return value
+
+    return AfterValidator(check)
+
+
+_an_email = _passes(validate_email)
+_USERNAME = "{value} is not a username: use letters, digits and @.+-_"
+_TIME_ZONE = 'unknown time zone {value}; use a name like "Europe/Amsterdam"'
+_FIELD_TYPE = f"unknown type {{value}} (types: {', '.join(FieldType.values)})"
+
+Duration = Annotated[int, BeforeValidator(parse_duration)]  # minutes
+Slug = Annotated[
+    str, _check(_passes(validate_slug), "{value} is not a slug: use letters, digits, - and _")
+]
+Username = Annotated[str, _check(_passes(UnicodeUsernameValidator()), _USERNAME)]
+EmailOrNothing = Annotated[
+    str, _check(lambda value: not value or _an_email(value), "{value} is not an email address")
+]
+Name = Annotated[str, _check(lambda value: bool(value.strip()), "must not be empty")]
+TimeZoneName = Annotated[str, _check(_passes(ZoneInfo), _TIME_ZONE)]
+FieldKind = Annotated[str, _check(FieldType.values.__contains__, _FIELD_TYPE)]
