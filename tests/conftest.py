@@ -28,7 +28,7 @@ def on_postgresql() -> bool:
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run in the PostgreSQL run of the suite, not in the SQLite one;
-    SQLite-only tests (what only SQLite does, such as group commit) the other way round."""
+    SQLite-only tests (what only SQLite does) the other way round."""
     other = "sqlite" if on_postgresql() else "pg"
     kept, deselected = [], []
     for item in items:
@@ -46,9 +46,6 @@ def pytest_unconfigure(config):
 
     home = getattr(settings, "THROWAWAY_HOME", None) if settings.configured else None
     if home and not hasattr(config, "workerinput"):
-        from relaydesk import checkpointer
-
-        checkpointer.stop_all()  # its thread would find the test database gone mid-pass
         shutil.rmtree(home, ignore_errors=True)
 
 

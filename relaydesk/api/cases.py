@@ -154,13 +154,11 @@ def detail(case: Case) -> dict:
     summary="Open a case (routed to an on-duty person)",
 )
 def open_case(request: HttpRequest, payload: CaseIn):
-    category = category_named(payload.category)
-    customer = actions.find_or_create_customer(
-        name=payload.customer.name, email=payload.customer.email, phone=payload.customer.phone
-    )
     case = actions.open_case(
-        customer=customer,
-        category=category,
+        customer_name=payload.customer.name,
+        customer_email=payload.customer.email,
+        customer_phone=payload.customer.phone,
+        category=category_named(payload.category),
         subject=payload.subject,
         details=payload.details,
         channel=payload.channel,

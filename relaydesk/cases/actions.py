@@ -5,11 +5,16 @@ queues its mail in one transaction, and raises DomainError with a plain sentence
 is broken (nothing is written then). `acting` is the person doing it; None means the system.
 """
 
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
-from relaydesk import rows
 from relaydesk.cases import routing
 from relaydesk.cases.acknowledgement import acknowledge
 from relaydesk.cases.deadlines import deadline_for, next_tickle_after
@@ -25,13 +30,16 @@ from relaydesk.cases.models import (
     Status,
 )
 from relaydesk.cases.notify import notify
-from relaydesk.group_commit import grouped, grouping
-from relaydesk.org.models import Category, Staff, Tier
+from relaydesk.cases.uploads import UploadBatch, link, problem_with
+from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.problems.models import Problem
 from relaydesk.timekeeping import now
 
 MAX_NOTE = 20_000
 CHANNELS = frozenset(Channel.values)  # Channel.values builds a new list on every call
+# Every line break str.splitlines() knows, with the spaces around it. A subject goes into mail
+# headers (the acknowledgement's, the owner's notification), where a line break is refused.
+LINE_BREAK = re.compile(r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
 
 def name_of(user: User | None) -> str:
@@ -40,12 +48,17 @@ def name_of(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
-def staff_of(user: User) -> Staff:
+def staff_of(user: User | None) -> Staff:
     """The acting person's staff profile; only active staff act on cases."""
     staff = getattr(user, "staff", None) if user is not None else None
-    if staff is None or not staff.active or not user.is_active:
+    if user is None or staff is None or not staff.active or not user.is_active:
         raise DomainError(f"{name_of(user)} is not active staff, so cannot act on cases.")
     return staff
+
+
+def one_line(text: str) -> str:
+    """`text` with each line break (and the spaces around it) made one space."""
+    return LINE_BREAK.sub(" ", text or "")
 
 
 def _locked(case: Case) -> Case:
@@ -61,6 +74,13 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_related("category", "customer", "tier", "owner").get(pk=case.pk)
 
 
+def _owner(case: Case) -> User:
+    """The owner of a case that has one (an open case always has: a database constraint)."""
+    if case.owner is None:
+        raise DomainError(f"{case.ref} has no owner.")
+    return case.owner
+
+
 def _text(value: str | None, what: str, *, field: str, limit: int = MAX_NOTE) -> str:
     text = (value or "").strip()
     if not text:
@@ -70,7 +90,7 @@ def _text(value: str | None, what: str, *, field: str, limit: int = MAX_NOTE) ->
     return text
 
 
-def _owner_acted(case: Case, moment) -> None:
+def _owner_acted(case: Case, moment: datetime) -> None:
     """The owner did something: the idle clock (tickles) starts again."""
     case.last_activity_at = moment
     case.owner_active_at = moment
@@ -78,14 +98,35 @@ def _owner_acted(case: Case, moment) -> None:
     case.tickle_count = 0
 
 
-def _new_owner(case: Case, staff: Staff, moment) -> None:
+def _new_owner(case: Case, staff: Staff, moment: datetime) -> None:
     case.owner = staff.user
     case.tier = staff.tier
     _owner_acted(case, moment)
 
 
-def _event(case: Case, kind: str, moment, acting: User | None, **fields) -> Event:
-    return rows.insert(rows.new(Event, case=case, kind=kind, at=moment, actor=acting, **fields))
+def _event(case: Case, kind: str, moment: datetime, acting: User | None, **fields: Any) -> Event:
+    return Event.objects.create(case=case, kind=kind, at=moment, actor=acting, **fields)
+
+
+def _customer_words(case: Case, moment: datetime, *, body: str, data: dict[str, Any]) -> Event:
+    """The customer's own words on the case's timeline; `data` says where they came from."""
+    return _event(
+        case,
+        EventKind.CUSTOMER_WROTE,
+        moment,
+        None,
+        body=(body or "").replace("\x00", "")[: MAX_NOTE * 5],
+        data={
+            "message_id": "",
+            "subject": "",
+            "from": "",
+            "via": "",
+            "attachments": [],
+            "notes": [],
+            "automatic": False,
+            **data,
+        },
+    )
 
 
 def find_or_create_customer(*, name: str, email: str = "", phone: str = "") -> Customer:
@@ -104,28 +145,24 @@ def find_or_create_customer(*, name: str, email: str = "", phone: str = "") -> C
     return Customer.objects.create(name=name[:200], email=email, phone=phone, created_at=now())
 
 
-def open_case(
-    *,
-    customer: Customer,
-    category: Category,
-    subject: str,
-    details: dict | None = None,
-    channel: str = Channel.PHONE,
-    realtime_triggers: list[str] | tuple[str, ...] = (),
-    real_need: str = "",
-    acting: User | None = None,
-) -> Case:
-    """Domain rule 1: staff intake owns its case; other channels route to an on-duty person."""
-    subject = _text(subject, "a subject", field="subject", limit=300)
-    if not category.active:
-        raise DomainError(f"{category.name} is no longer taking new cases.")
-    if channel not in CHANNELS:
-        raise Incomplete(f"Unknown channel {channel!r}.", fields={"channel": "Unknown."})
-    if "fields" not in getattr(category, "_prefetched_objects_cache", {}):
-        # Read once per Category instance: a caller opening many cases (the demo, mail)
-        # with one instance reads the fields once; a request reads them fresh.
-        prefetch_related_objects([category], "fields")
-    details = clean_details(category, details or {})
+# Opening a case ------------------------------------------------------------------------------
+
+
+class Lane(NamedTuple):
+    realtime: bool
+    deadline: datetime
+
+
+def lane_if_opened_now(category: Category, *, realtime_triggers: Iterable[str] = ()) -> Lane:
+    """The lane and deadline open_case would give a `category` case opened now with these
+    realtime answers (unknown ones count for nothing): the promise intake reads out before
+    the case exists. The opened case's own deadline is what open_case returns."""
+    known = {trigger.key for trigger in category.realtime_triggers.all()}
+    realtime = bool(set(realtime_triggers) & known)
+    return Lane(realtime, deadline_for(category, now(), realtime=realtime))
+
+
+def _checked_triggers(category: Category, realtime_triggers: Sequence[str]) -> list[str]:
     unknown = realtime_triggers and sorted(
         set(realtime_triggers) - {t.key for t in category.realtime_triggers.all()}
     )
@@ -134,34 +171,128 @@ def open_case(
             f"{category.name} has no realtime trigger {', '.join(unknown)}.",
             fields={"realtime_triggers": "Unknown trigger."},
         )
-    realtime = bool(realtime_triggers)
-    intake_staff = staff_of(acting) if acting is not None else None
+    return sorted(realtime_triggers)
 
-    def write() -> Case:
+
+def _checked_files(
+    category: Category, files: Mapping[str, UploadedFile] | None
+) -> dict[str, UploadedFile]:
+    """The uploads for `category`'s file fields, each one a file the upload rules keep."""
+    if not files:
+        return {}
+    file_fields = {field.key for field in category.fields.all() if field.type == FieldType.FILE}
+    errors = {
+        key: f"{category.name} has no file field {key!r}."
+        for key in files
+        if key not in file_fields
+    }
+    for key, upload in files.items():
+        errors.setdefault(key, problem_with(upload))
+    errors = {key: problem for key, problem in errors.items() if problem}
+    if errors:
+        summary = "; ".join(f"{key}: {problem}" for key, problem in errors.items())
+        raise Incomplete(f"Some files cannot be kept: {summary}", fields=errors)
+    return dict(files)
+
+
+def _intake_owner(category: Category, *, realtime: bool, intake_staff: Staff | None) -> Staff:
+    """Rule 1: the intake person keeps a case they open; other channels route it."""
+    if intake_staff is not None and not realtime:
+        return intake_staff
+    try:
+        return routing.intake_owner(category, realtime=realtime)
+    except DomainError:
+        if intake_staff is None:
+            raise
+        return intake_staff  # no realtime handler on duty: the intake person keeps it
+
+
+def _checked_opening(
+    category: Category,
+    *,
+    channel: str,
+    details: dict | None,
+    files: Mapping[str, UploadedFile] | None,
+    customer_given: bool,
+    contact_given: bool,
+) -> tuple[dict, dict[str, UploadedFile]]:
+    """open_case's checks that need no transaction: the cleaned details and the files."""
+    if customer_given and contact_given:
+        raise TypeError("open_case takes customer= or the customer's contact details, not both.")
+    if not category.active:
+        raise DomainError(f"{category.name} is no longer taking new cases.")
+    if channel not in CHANNELS:
+        raise Incomplete(f"Unknown channel {channel!r}.", fields={"channel": "Unknown."})
+    if "fields" not in getattr(category, "_prefetched_objects_cache", {}):
+        # Read once per Category instance: a caller opening many cases (the demo, mail)
+        # with one instance reads the fields once; a request reads them fresh.
+        prefetch_related_objects([category], "fields")
+    return clean_details(category, details or {}), _checked_files(category, files)
+
+
+def open_case(
+    *,
+    customer: Customer | None = None,
+    customer_name: str = "",
+    customer_email: str = "",
+    customer_phone: str = "",
+    category: Category,
+    subject: str,
+    details: dict | None = None,
+    files: Mapping[str, UploadedFile] | None = None,
+    channel: str = Channel.PHONE,
+    realtime_triggers: Sequence[str] = (),
+    real_need: str = "",
+    customer_message: str = "",
+    in_reply_to: str = "",
+    references: Sequence[str] = (),
+    acknowledgement_suppressed: str = "",
+    acting: User | None = None,
+) -> Case:
+    """Domain rule 1: staff intake owns its case; other channels route to an on-duty person.
+
+    Every channel opens its cases here, all in one transaction: the customer (`customer`, or
+    found or created from `customer_name`, `customer_email`, `customer_phone`), the uploaded
+    `files` of the category's file fields (by field key), the case and its opening event, the
+    customer's own words (`customer_message`), the acknowledgement and the owner's
+    notification. A refusal leaves no row and no file. Mail threads the acknowledgement under
+    the message the case came from (`in_reply_to`, `references`), or says why none may be sent
+    (`acknowledgement_suppressed`: the message was automatic).
+    """
+    subject = _text(one_line(subject), "a subject", field="subject", limit=300)
+    details, files = _checked_opening(
+        category,
+        channel=channel,
+        details=details,
+        files=files,
+        customer_given=customer is not None,
+        contact_given=bool(customer_name or customer_email or customer_phone),
+    )
+    triggers = _checked_triggers(category, realtime_triggers)
+    realtime = bool(triggers)
+    intake_staff = staff_of(acting) if acting is not None else None
+    with UploadBatch() as batch, transaction.atomic():
         moment = now()
-        if intake_staff is not None and not realtime:
-            owner = intake_staff
-        else:
-            try:
-                owner = routing.intake_owner(category, realtime=realtime)
-            except DomainError:
-                if intake_staff is None:
-                    raise
-                owner = intake_staff  # no realtime handler on duty: the intake person keeps it
-        case = rows.new(
-            Case,
+        owner = _intake_owner(category, realtime=realtime, intake_staff=intake_staff)
+        if customer is None:
+            customer = find_or_create_customer(
+                name=customer_name, email=customer_email, phone=customer_phone
+            )
+        stored = {key: batch.save(upload) for key, upload in files.items()}
+        case = Case(
             customer=customer,
             category=category,
             subject=subject,
             real_need=(real_need or "").strip(),
-            details=details,
+            details={**details, **{key: s.as_detail() for key, s in stored.items()}},
             channel=channel,
             realtime=realtime,
             opened_at=moment,
             deadline=deadline_for(category, moment, realtime=realtime),
         )
         _new_owner(case, owner, moment)
-        rows.insert(case)
+        case.save()
+        link(list(stored.values()), case)
         opened = _event(
             case,
             EventKind.OPENED,
@@ -173,21 +304,27 @@ def open_case(
             data={
                 "channel": channel,
                 "realtime": realtime,
-                "realtime_triggers": sorted(realtime_triggers),
+                "realtime_triggers": triggers,
                 "deadline": case.deadline.isoformat(),
             },
         )
-        acknowledge(case)
+        acknowledge(
+            case,
+            in_reply_to=in_reply_to,
+            references=references,
+            suppressed=acknowledgement_suppressed,
+        )
+        if customer_message:
+            where = {"subject": subject, "from": customer.email, "via": channel}
+            _customer_words(case, moment, body=customer_message, data=where)
         if owner.user != acting:
             notify(owner.user, case=case, event=opened, text=f"{case.ref} is yours: {subject}")
-        return case
-
-    # Cases arrive in bursts (intake pages, /contact and the API at once): on SQLite, those
-    # opened together share one commit (relaydesk/group_commit.py).
-    return grouped(write)
+    return case
 
 
-@grouping
+# Changing an open case -----------------------------------------------------------------------
+
+
 def take(case: Case, *, acting: User) -> Case:
     """Domain rule 4: anyone at the case's tier or above grabs it from the current owner."""
     taker = staff_of(acting)
@@ -205,7 +342,7 @@ def take(case: Case, *, acting: User) -> Case:
                 "cannot take it from above."
             )
         moment = now()
-        previous_owner, previous_tier = case.owner, case.tier
+        previous_owner, previous_tier = _owner(case), case.tier
         _new_owner(case, taker, moment)
         case.save()
         event = _event(
@@ -227,7 +364,32 @@ def take(case: Case, *, acting: User) -> Case:
     return case
 
 
-@grouping
+def _pass_receiver(
+    case: Case, *, acting: User, to_user: User | None, to_tier: Tier | None
+) -> Staff:
+    """The named person, or the least-loaded one of the tier; rule 2 before passing up."""
+    if to_user is not None:
+        if to_user.pk == acting.pk:
+            raise DomainError(f"{case.ref} is already yours; pass it to someone else.")
+        receiver = staff_of_receiver(to_user)
+    elif to_tier is not None:
+        receiver = routing.least_loaded(to_tier, case.category, exclude_user_id=acting.pk)
+    else:
+        raise Incomplete(
+            "Pass to a named person or to a tier (one of them).",
+            fields={"to": "Choose a person or a tier."},
+        )
+    if receiver.tier.rank > case.tier.rank:
+        missing = missing_required(case.category, case.details)
+        if missing:
+            labels = ", ".join(field.label for field in missing)
+            raise Incomplete(
+                f"Complete the required details before passing {case.ref} up: {labels}.",
+                fields={field.key: "Required before passing up." for field in missing},
+            )
+    return receiver
+
+
 def pass_case(
     case: Case,
     *,
@@ -260,20 +422,7 @@ def pass_case(
             raise DomainError(
                 f"Only the owner can pass {case.ref}; it is owned by {name_of(case.owner)}."
             )
-        if to_user is not None:
-            if to_user.pk == acting.pk:
-                raise DomainError(f"{case.ref} is already yours; pass it to someone else.")
-            receiver = staff_of_receiver(to_user)
-        else:
-            receiver = routing.least_loaded(to_tier, case.category, exclude_user_id=acting.pk)
-        if receiver.tier.rank > case.tier.rank:
-            missing = missing_required(case.category, case.details)
-            if missing:
-                labels = ", ".join(field.label for field in missing)
-                raise Incomplete(
-                    f"Complete the required details before passing {case.ref} up: {labels}.",
-                    fields={field.key: "Required before passing up." for field in missing},
-                )
+        receiver = _pass_receiver(case, acting=acting, to_user=to_user, to_tier=to_tier)
         moment = now()
         previous_tier = case.tier
         _new_owner(case, receiver, moment)
@@ -315,7 +464,6 @@ def _direction(from_tier: Tier, to_tier: Tier) -> str:
     return "same"
 
 
-@grouping
 def add_note(case: Case, *, acting: User, body: str) -> Event:
     """Any staff member may add a note; a note by the owner counts as the owner's activity."""
     staff_of(acting)
@@ -333,7 +481,6 @@ def add_note(case: Case, *, acting: User, body: str) -> Event:
         return _event(case, EventKind.NOTE, moment, acting, body=body)
 
 
-@grouping
 def solve(
     case: Case,
     *,
@@ -394,7 +541,6 @@ def solve(
     return case
 
 
-@grouping
 def reopen(case: Case, *, acting: User | None, why: str, by_customer: bool = False) -> Case:
     """Domain rule 8: back to whoever solved it when they are active, else routed; new deadline."""
     if acting is not None:
@@ -441,32 +587,53 @@ def reopen(case: Case, *, acting: User | None, why: str, by_customer: bool = Fal
     return case
 
 
+def _detail_changes(case: Case, details: dict | None, real_need: str | None) -> dict[str, dict]:
+    """Apply `details` and `real_need` to `case` (unsaved); each change as {"old", "new"}."""
+    changes: dict[str, dict] = {}
+    if details is not None:
+        cleaned = clean_details(case.category, details)
+        merged = dict(case.details)
+        for key in details:
+            new_value = cleaned.get(key)
+            if merged.get(key) != new_value:
+                changes[key] = {"old": merged.get(key), "new": new_value}
+                if new_value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = new_value
+        case.details = merged
+    if real_need is not None and real_need.strip() != case.real_need:
+        changes["real_need"] = {"old": case.real_need, "new": real_need.strip()}
+        case.real_need = real_need.strip()
+    return changes
+
+
 def update_details(
-    case: Case, *, acting: User, details: dict | None = None, real_need: str | None = None
+    case: Case,
+    *,
+    acting: User,
+    details: dict | None = None,
+    real_need: str | None = None,
+    files: Mapping[str, UploadedFile] | None = None,
 ) -> Event | None:
     """Complete or correct intake facts later (e.g. after asking the customer).
 
-    Each changed field is recorded with its old and new value; nothing changed, no event.
+    `files` are new uploads for the category's file fields (by field key), kept with the
+    change or not at all. Each changed field is recorded with its old and new value; nothing
+    changed, no event. A closed case's facts are final.
     """
     staff_of(acting)
-    with transaction.atomic():
+    files = _checked_files(case.category, files)
+    with UploadBatch() as batch, transaction.atomic():
         case = _locked(case)
-        changes: dict[str, dict] = {}
-        if details is not None:
-            cleaned = clean_details(case.category, details)
-            merged = dict(case.details)
-            for key in details:
-                new_value = cleaned.get(key)
-                if merged.get(key) != new_value:
-                    changes[key] = {"old": merged.get(key), "new": new_value}
-                    if new_value is None:
-                        merged.pop(key, None)
-                    else:
-                        merged[key] = new_value
-            case.details = merged
-        if real_need is not None and real_need.strip() != case.real_need:
-            changes["real_need"] = {"old": case.real_need, "new": real_need.strip()}
-            case.real_need = real_need.strip()
+        if case.status == Status.CLOSED:
+            raise DomainError(
+                f"{case.ref} is closed, so its details can no longer change; reopen it first."
+            )
+        if files:
+            stored = {key: batch.save(upload, case=case) for key, upload in files.items()}
+            details = {**(details or {}), **stored}
+        changes = _detail_changes(case, details, real_need)
         if not changes:
             return None
         moment = now()
@@ -484,7 +651,6 @@ def update_details(
         )
 
 
-@grouping
 def close(case: Case, *, acting: User | None, why: str = "") -> Case:
     """A solved case becomes closed (final, e.g. after a happy survey); closed cases can still
     be reopened by the customer or staff."""
@@ -502,6 +668,9 @@ def close(case: Case, *, acting: User | None, why: str = "") -> Case:
     return case
 
 
+# What arrives from outside -------------------------------------------------------------------
+
+
 def customer_wrote(
     case: Case,
     *,
@@ -510,8 +679,8 @@ def customer_wrote(
     subject: str = "",
     sender: str = "",
     via: str = "",
-    attachments: list[dict] | tuple = (),
-    notes: list[str] | tuple = (),
+    attachments: Sequence[dict] = (),
+    notes: Sequence[str] = (),
     automatic: bool = False,
     wake: bool = True,
 ) -> Event:
@@ -528,12 +697,10 @@ def customer_wrote(
             reopen(case, acting=None, why=why, by_customer=True)
             case = _locked(case)
         moment = now()
-        event = _event(
+        event = _customer_words(
             case,
-            EventKind.CUSTOMER_WROTE,
             moment,
-            None,
-            body=(body or "").replace("\x00", "")[: MAX_NOTE * 5],
+            body=body,
             data={
                 "message_id": message_id,
                 "subject": subject,
@@ -550,7 +717,7 @@ def customer_wrote(
         if wake and case.is_open:
             case.next_tickle_at = moment
             case.save(update_fields=["last_activity_at", "next_tickle_at"])
-            notify(case.owner, case=case, event=event, text=f"The customer wrote on {case.ref}")
+            notify(_owner(case), case=case, event=event, text=f"The customer wrote on {case.ref}")
         else:
             case.save(update_fields=["last_activity_at"])
     return event
@@ -578,7 +745,7 @@ def record_bounce(
         )
         if case.is_open:
             notify(
-                case.owner,
+                _owner(case),
                 case=case,
                 event=event,
                 text=f"Mail to the customer of {case.ref} bounced",
@@ -606,7 +773,7 @@ def attach_mail(
         case.save(update_fields=["last_activity_at"])
         if case.is_open and case.owner_id != acting.pk:
             notify(
-                case.owner,
+                _owner(case),
                 case=case,
                 event=event,
                 text=f"{name_of(acting)} attached a message from {sender or 'someone'}",

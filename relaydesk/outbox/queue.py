@@ -4,7 +4,6 @@ import secrets
 
 from django.conf import settings
 
-from relaydesk import rows
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.timekeeping import now
 
@@ -25,18 +24,15 @@ def queue_mail(
     automatic: bool = False,
 ) -> OutgoingMail:
     moment = now()
-    return rows.insert(
-        rows.new(
-            OutgoingMail,
-            message_id=make_message_id(),
-            to=to,
-            subject=subject,
-            body=body,
-            headers=headers or {},
-            automatic=automatic,
-            case=case,
-            event=event,
-            created_at=moment,
-            next_attempt_at=moment,
-        )
+    return OutgoingMail.objects.create(
+        message_id=make_message_id(),
+        to=to,
+        subject=subject,
+        body=body,
+        headers=headers or {},
+        automatic=automatic,
+        case=case,
+        event=event,
+        created_at=moment,
+        next_attempt_at=moment,
     )

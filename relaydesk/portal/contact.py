@@ -18,9 +18,8 @@ from relaydesk.cases import actions
 from relaydesk.cases.details import clean_details
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import Case, Channel
-from relaydesk.cases.uploads import UploadBatch, limit_words, link, posted_files
+from relaydesk.cases.uploads import limit_words, posted_files
 from relaydesk.cases.words import promise_words
-from relaydesk.group_commit import grouped
 from relaydesk.intake.models import ContactAttempt
 from relaydesk.org.company import company_time_zone
 from relaydesk.org.models import Category, FieldType
@@ -131,6 +130,52 @@ def _render(
     )
 
 
+def _message_errors(*, name: str, email: str, subject: str, message: str) -> dict[str, str]:
+    """A field error for each part of the sender's message that cannot be taken."""
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Tell us your name."
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Enter your email address, so we can answer you."
+    if not subject:
+        errors["subject"] = "Say in a few words what is wrong."
+    elif len(subject) > MAX_SUBJECT:
+        errors["subject"] = f"Keep it under {MAX_SUBJECT} characters."
+    if not message:
+        errors["message"] = "Tell us what happened."
+    elif len(message) > MAX_MESSAGE:
+        errors["message"] = f"Keep it under {MAX_MESSAGE} characters."
+    return errors
+
+
+def _checked_details(category: Category, data: dict, uploaded) -> tuple[dict, dict, dict]:
+    """The category's details as typed (cleaned), the files chosen, and their field errors
+    (under `detail_<key>`). The customer must give every required one here."""
+    errors: dict[str, str] = {}
+    fields = list(category.fields.all())
+    details = {
+        field.key: data.get(f"detail_{field.key}", "")
+        for field in fields
+        if field.type != FieldType.FILE  # files come from request.FILES only
+    }
+    try:
+        cleaned = clean_details(category, details)
+    except Incomplete as refusal:
+        errors.update({f"detail_{key}": text for key, text in refusal.fields.items()})
+        cleaned = {}
+    files, file_errors = posted_files(fields, uploaded)
+    errors.update({f"detail_{key}": text for key, text in file_errors.items()})
+    for field in fields:
+        given = field.key in cleaned or field.key in files
+        if field.required and not given and f"detail_{field.key}" not in errors:
+            errors[f"detail_{field.key}"] = (
+                "Please attach this file." if field.type == FieldType.FILE else "This is required."
+            )
+    return cleaned, files, errors
+
+
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(active=True).order_by("position", "name"))
@@ -156,44 +201,13 @@ def contact(request: HttpRequest) -> HttpResponse:
             status=status,
         )
 
-    errors: dict[str, str] = {}
     name = data.get("name", "")[:200]
     email = data.get("email", "").lower()[:320]
     subject = data.get("subject", "")
     message = data.get("message", "")
-    if not name:
-        errors["name"] = "Tell us your name."
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = "Enter your email address, so we can answer you."
-    if not subject:
-        errors["subject"] = "Say in a few words what is wrong."
-    elif len(subject) > MAX_SUBJECT:
-        errors["subject"] = f"Keep it under {MAX_SUBJECT} characters."
-    if not message:
-        errors["message"] = "Tell us what happened."
-    elif len(message) > MAX_MESSAGE:
-        errors["message"] = f"Keep it under {MAX_MESSAGE} characters."
-    fields = list(category.fields.all())
-    details = {
-        field.key: data.get(f"detail_{field.key}", "")
-        for field in fields
-        if field.type != FieldType.FILE  # files come from request.FILES only
-    }
-    try:
-        cleaned = clean_details(category, details)
-    except Incomplete as refusal:
-        errors.update({f"detail_{key}": text for key, text in refusal.fields.items()})
-        cleaned = {}
-    files, file_errors = posted_files(fields, request.FILES)
-    errors.update({f"detail_{key}": text for key, text in file_errors.items()})
-    for field in fields:
-        given = field.key in cleaned or field.key in files
-        if field.required and not given and f"detail_{field.key}" not in errors:
-            errors[f"detail_{field.key}"] = (
-                "Please attach this file." if field.type == FieldType.FILE else "This is required."
-            )
+    errors = _message_errors(name=name, email=email, subject=subject, message=message)
+    cleaned, files, detail_errors = _checked_details(category, data, request.FILES)
+    errors.update(detail_errors)
     known_triggers = {trigger.key for trigger in category.realtime_triggers.all()}
     if set(triggers) - known_triggers:
         errors["trigger"] = "Answer only the questions shown here."
@@ -211,43 +225,29 @@ def contact(request: HttpRequest) -> HttpResponse:
         )
 
     ip = client_ip(request)
-
-    def take_message() -> tuple[str, Case | None]:
-        """The attempt, the customer, the files' rows and the case, or a flood refusal."""
-        reason = flood_reason(email, ip)
-        if reason:
-            return reason, None
-        ContactAttempt.objects.create(email=email, ip=ip, at=now())
-        customer = actions.find_or_create_customer(name=name, email=email)
-        stored = {key: batch.save(upload) for key, upload in files.items()}
-        case = actions.open_case(
-            customer=customer,
-            category=category,
-            subject=subject,
-            details={**cleaned, **stored},
-            channel=Channel.WEB,
-            realtime_triggers=triggers,
-        )
-        link(list(stored.values()), case)
-        actions.customer_wrote(
-            case, body=message, subject=subject, sender=email, via="web", wake=False
-        )
-        return "", case
-
-    try:
-        # All of it commits together (with other requests' writes on SQLite) or not at all;
-        # when it does not commit, UploadBatch deletes the files.
-        with UploadBatch() as batch:
-            reason, case = grouped(take_message)
-    except DomainError as refusal:
-        status, notice = (
-            refusal.http_status,
-            f"We could not take your message just now: {refusal.message}",
-        )
-    else:
-        if not reason:
+    notice = flood_reason(email, ip)
+    status = 429
+    if not notice:
+        try:
+            case = actions.open_case(
+                customer_name=name,
+                customer_email=email,
+                category=category,
+                subject=subject,
+                details=cleaned,
+                files=files,
+                channel=Channel.WEB,
+                realtime_triggers=triggers,
+                customer_message=message,
+            )
+        except DomainError as refusal:
+            status = refusal.http_status
+            notice = f"We could not take your message just now: {refusal.message}"
+        else:
+            # Counted once the case is open, so a refused message does not count against the
+            # sender; a crash between the two leaves one message uncounted, nothing worse.
+            ContactAttempt.objects.create(email=email, ip=ip, at=now())
             return redirect("portal-contact-sent", token=signing.dumps(case.pk, salt=SIGNING_SALT))
-        status, notice = 429, reason
     return _render(
         request,
         categories=categories,

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import transaction
 
 from relaydesk.cases import actions
-from relaydesk.cases.acknowledgement import ack_context
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Channel
 from relaydesk.intake.mail import attachments as attachment_store
@@ -304,20 +303,18 @@ def _new_case(
 ) -> Result:
     category = category_for(recipients, parsed)
     try:
-        customer = actions.find_or_create_customer(
-            name=parsed.sender_name or parsed.sender, email=parsed.sender
-        )
-        with ack_context(
+        # Inside process()'s claim transaction: the case, its customer and the message's
+        # outcome commit together, so a message processed twice opens one case.
+        case = actions.open_case(
+            customer_name=parsed.sender_name or parsed.sender,
+            customer_email=parsed.sender,
+            category=category,
+            subject=case_subject(parsed.subject),
+            channel=Channel.EMAIL,
             in_reply_to=parsed.message_id,
             references=parsed.references,
-            suppress=automatic or "",
-        ):
-            case = actions.open_case(
-                customer=customer,
-                category=category,
-                subject=case_subject(parsed.subject),
-                channel=Channel.EMAIL,
-            )
+            acknowledgement_suppressed=automatic or "",
+        )
     except DomainError as refusal:
         raise Quarantined(f"Could not open a case: {refusal.message}") from refusal
     kept, refused = attachment_store.store(raw, parsed.attachments, case=case)

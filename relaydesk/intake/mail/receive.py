@@ -24,7 +24,6 @@ from django.db import (
     transaction,
 )
 
-from relaydesk import rows
 from relaydesk.intake.mail import rawfiles
 from relaydesk.intake.mail.parse import message_key, read_message_id
 from relaydesk.intake.mail.process import Result, process, quarantine
@@ -75,10 +74,10 @@ def store(
     }
     if not delivery_key:
         # One statement in autocommit mode: committed when it returns.
-        return rows.insert(RawMessage(**fields)), True
+        return RawMessage.objects.create(**fields), True
     try:
         with transaction.atomic():
-            return rows.insert(RawMessage(delivery_key=delivery_key, **fields)), True
+            return RawMessage.objects.create(delivery_key=delivery_key, **fields), True
     except IntegrityError:  # this delivery was stored before (fetched again after a crash)
         return RawMessage.objects.defer("raw").get(delivery_key=delivery_key), False
 
@@ -143,7 +142,7 @@ def process_with_retries(
                 return _record_failure(raw_id, error, quarantine_it=False)
             close_old_connections()
             time.sleep(PAUSE_SECONDS * attempt)  # outside any transaction
-        except Exception as error:  # noqa: BLE001 - a message must never take intake down
+        except Exception as error:  # a message must never take intake down (logged below)
             log.exception("mail %s could not be processed", raw_id)
             return _record_failure(raw_id, error, quarantine_it=True)
     raise AssertionError("unreachable")

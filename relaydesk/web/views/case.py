@@ -5,14 +5,12 @@ Each action view parses its form, calls the action and answers with the page aga
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from relaydesk.cases import actions
 from relaydesk.cases.details import uploaded_file
 from relaydesk.cases.errors import DomainError
-from relaydesk.cases.uploads import UploadBatch
 from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
 from relaydesk.web import queries
@@ -225,12 +223,9 @@ def update_details(request, ref):
             posted={**kept_files, **{k: v.replace("\x00", "") for k, v in details.items()}},
         )
     try:
-        # A new file and the field change commit together; a refusal deletes the file again.
-        with UploadBatch() as batch, transaction.atomic():
-            stored = {key: batch.save(upload, case=case) for key, upload in files.items()}
-            event = actions.update_details(
-                case, acting=request.user, details={**details, **stored}, real_need=real_need
-            )
+        event = actions.update_details(
+            case, acting=request.user, details=details, real_need=real_need, files=files
+        )
     except DomainError as error:
         return _render_case(
             request,

@@ -10,13 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from relaydesk.cases import actions
-from relaydesk.cases.deadlines import deadline_for
 from relaydesk.cases.details import clean_details, missing_required
 from relaydesk.cases.errors import DomainError
-from relaydesk.cases.models import Case, Channel, Customer
-from relaydesk.cases.uploads import UploadBatch, link
+from relaydesk.cases.models import Channel, Customer
 from relaydesk.cases.words import promise_words
-from relaydesk.group_commit import grouped
 from relaydesk.org.models import DEFAULT_REASSURANCE, Category, Company
 from relaydesk.timekeeping import now
 from relaydesk.web.access import get_case_for, staff_required, text_param
@@ -54,10 +51,13 @@ def _lane_context(category: Category | None, triggers: list[str]) -> dict:
     """The realtime notice and the promise the caller will hear, for the current answers."""
     if category is None:
         return {"realtime": False}
-    known = {trigger.key for trigger in category.realtime_triggers.all()}
-    realtime = bool(set(triggers) & known)
-    promise = _promise(deadline_for(category, now(), realtime=realtime))
-    return {"realtime": realtime, "promise": promise, "script": _script(REF_PLACEHOLDER, promise)}
+    lane = actions.lane_if_opened_now(category, realtime_triggers=triggers)
+    promise = _promise(lane.deadline)
+    return {
+        "realtime": lane.realtime,
+        "promise": promise,
+        "script": _script(REF_PLACEHOLDER, promise),
+    }
 
 
 def _form_context(category, *, values=None, errors=None, notes=None, triggers=()) -> dict:
@@ -87,26 +87,25 @@ def intake(request):
     return _open(request)
 
 
-def _open(request):
-    post = request.POST
-    errors: dict[str, str] = {}
-    category = _category(post.get("category"))
-    if category is None:
-        errors["category"] = "Choose the category."
+def _posted_words(post, errors: dict[str, str]) -> tuple[str, str]:
+    """The subject and the real need as typed; a field error for each that cannot be kept."""
     subject = post.get("subject", "").strip()
     if not subject:
         errors["subject"] = "Write what the customer asked for."
     elif len(subject) > 300:
         errors["subject"] = "Keep it under 300 characters."
     real_need = post.get("real_need", "").strip()
-    triggers = post.getlist("trigger")
     if "\x00" in subject:
         errors["subject"] = NUL_MESSAGE
         subject = subject.replace("\x00", "")
     if "\x00" in real_need:
         errors["real_need"] = NUL_MESSAGE
         real_need = real_need.replace("\x00", "")
+    return subject, real_need
 
+
+def _posted_customer(post, errors: dict[str, str]) -> tuple[Customer | None, CustomerForm]:
+    """The customer chosen by id, or None with the new customer's form."""
     customer = None
     customer_form = CustomerForm(post, prefix="customer")
     if post.get("customer_id"):
@@ -116,22 +115,48 @@ def _open(request):
             errors["customer"] = "That customer no longer exists; search again."
     elif not customer_form.is_valid():
         errors["customer"] = "Find the customer, or fill in the new customer's details."
+    return customer, customer_form
 
-    details: dict = {}
-    detail_errors: dict[str, str] = {}
-    files: dict = {}
+
+def _posted_details(category: Category, request) -> tuple[dict, dict, dict[str, str]]:
+    """The details typed, the files chosen, and a field error for each that cannot be kept
+    (the action checks them again; here every field's error shows at once)."""
+    fields = category.fields.all()
+    details = {k: v for k, v in posted_details(fields, request.POST).items() if v}
+    errors: dict[str, str] = {}
+    try:
+        clean_details(category, details)
+    except DomainError as error:
+        errors = error.fields
+    for key, value in list(details.items()):
+        if "\x00" in value:
+            errors[key] = NUL_MESSAGE
+            details[key] = value.replace("\x00", "")
+    files, file_errors = posted_files(fields, request.FILES)
+    errors.update(file_errors)
+    return details, files, errors
+
+
+def _contact_details(cleaned: dict) -> dict:
+    return {
+        "customer_name": cleaned.get("name") or "",
+        "customer_email": cleaned.get("email") or "",
+        "customer_phone": cleaned.get("phone") or "",
+    }
+
+
+def _open(request):
+    post = request.POST
+    errors: dict[str, str] = {}
+    category = _category(post.get("category"))
+    if category is None:
+        errors["category"] = "Choose the category."
+    subject, real_need = _posted_words(post, errors)
+    triggers = post.getlist("trigger")
+    customer, customer_form = _posted_customer(post, errors)
+    details, files, detail_errors = {}, {}, {}
     if category is not None:
-        details = {k: v for k, v in posted_details(category.fields.all(), post).items() if v}
-        try:
-            clean_details(category, details)
-        except DomainError as error:
-            detail_errors = error.fields
-        for key, value in list(details.items()):
-            if "\x00" in value:
-                detail_errors[key] = NUL_MESSAGE
-                details[key] = value.replace("\x00", "")
-        files, file_errors = posted_files(category.fields.all(), request.FILES)
-        detail_errors.update(file_errors)
+        details, files, detail_errors = _posted_details(category, request)
 
     # A browser cannot refill a file input: say so beside each good file when the form returns.
     notes = dict.fromkeys(files, CHOOSE_AGAIN)
@@ -150,27 +175,20 @@ def _open(request):
         return _render(request, status=422, **context)
     wanted_triggers = [t for t in triggers if t in {x.key for x in context["triggers"]}]
 
-    def open_it() -> Case:
-        who = customer or actions.find_or_create_customer(**customer_form.cleaned_data)
-        stored = {key: batch.save(upload) for key, upload in files.items()}
+    # A chosen customer, or the new customer's details (found or created by the action).
+    who = {"customer": customer} if customer else _contact_details(customer_form.cleaned_data)
+    try:
         case = actions.open_case(
-            customer=who,
+            **who,
             category=category,
             subject=subject,
-            details={**details, **stored},
+            details=details,
+            files=files,
             channel=Channel.PHONE,
             realtime_triggers=wanted_triggers,
             real_need=real_need,
             acting=request.user,
         )
-        link(list(stored.values()), case)
-        return case
-
-    try:
-        # The files, the customer and the case commit together (with other requests' writes
-        # on SQLite); a refusal deletes the files.
-        with UploadBatch() as batch:
-            case = grouped(open_it)
     except DomainError as error:
         context["error"] = error.message
         return _render(request, status=error.http_status, **context)
