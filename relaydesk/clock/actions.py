@@ -86,7 +86,10 @@ def tickle(case: Case) -> Event | None:
     with transaction.atomic():
         case = _locked(case)
         moment = now()
-        if not case.is_open or case.next_tickle_at is None or case.next_tickle_at > moment:
+        owner = case.owner  # an open case always has one (open_case_has_owner)
+        if not case.is_open or owner is None:
+            return None
+        if case.next_tickle_at is None or case.next_tickle_at > moment:
             return None
         interval = next_tickle_after(case.category, case.next_tickle_at) - case.next_tickle_at
         case.tickle_count += 1
@@ -101,7 +104,7 @@ def tickle(case: Case) -> Event | None:
             EventKind.TICKLED,
             moment,
             None,
-            to_owner=case.owner,
+            to_owner=owner,
             data={
                 "count": count,
                 "idle_since": case.owner_active_at.isoformat(),
@@ -110,20 +113,20 @@ def tickle(case: Case) -> Event | None:
         )
         idle_hours = (moment - case.owner_active_at).total_seconds() / 3600
         notify(
-            case.owner,
+            owner,
             case=case,
             event=event,
             text=f"Reminder {count}: {case.ref} has waited {idle_hours:.0f} h for you",
         )
-        owner_staff = getattr(case.owner, "staff", None)
+        owner_staff = getattr(owner, "staff", None)
         lead = owner_staff.lead if owner_staff is not None else None
-        if count >= 2 and lead is not None and lead.active and lead.user_id != case.owner_id:
+        if count >= 2 and lead is not None and lead.active and lead.user_id != owner.pk:
             notify(
                 lead.user,
                 case=case,
                 event=event,
                 text=(
-                    f"{case.ref} has waited {idle_hours:.0f} h for {name_of(case.owner)} "
+                    f"{case.ref} has waited {idle_hours:.0f} h for {name_of(owner)} "
                     f"(reminder {count})"
                 ),
             )
