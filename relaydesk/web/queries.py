@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from relaydesk.cases.models import Case, Event, Status
 from relaydesk.org.models import Staff, Tier
@@ -137,7 +137,8 @@ def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
 
 
 def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
-    """Every active staff member with their open-case count, grouped by tier: one query."""
+    """Every active staff member with their open cases (`open_label`: "12", or "999+" at the
+    cap), grouped by tier: one query."""
     # Each person's open cases are a range of case_owner_queue_idx (owner, status, …); a join
     # with a filtered COUNT would read every case each person ever owned. "999+" needs no
     # count: whether a person has an OPEN_COUNT_CAP-th open case is one OFFSET step along that
@@ -146,19 +147,18 @@ def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
     open_cases = Case.objects.filter(owner=OuterRef("user_id"), status=Status.OPEN).order_by()
     at_cap = Exists(open_cases[OPEN_COUNT_CAP - 1 :])
     count = open_cases.values("owner").annotate(count=Count("*")).values("count")
-    capped_open = models.Case(
-        models.When(at_cap, then=Value(OPEN_COUNT_CAP)), default=Coalesce(Subquery(count), 0)
+    open_label = models.Case(
+        models.When(at_cap, then=Value(f"{OPEN_COUNT_CAP - 1}+")),
+        default=Cast(Coalesce(Subquery(count), 0), models.CharField()),
     )
     staff = (
         Staff.objects.filter(active=True, user__is_active=True)
         .select_related("user", "tier")
-        .annotate(open_cases=capped_open)
+        .annotate(open_label=open_label)
         .order_by("tier__rank", "user__first_name", "user__last_name", "user__username")
     )
     groups: dict[int, tuple[Tier, list[Staff]]] = {}
     for person in staff:
-        capped = person.open_cases >= OPEN_COUNT_CAP
-        person.open_label = f"{OPEN_COUNT_CAP - 1}+" if capped else str(person.open_cases)
         groups.setdefault(person.tier_id, (person.tier, []))[1].append(person)
     return list(groups.values())
 
