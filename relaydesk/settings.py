@@ -125,7 +125,7 @@ TEMPLATES = [
 
 
 def _database_from_url(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=env_int("RELAYDESK_DB_CONN_MAX_AGE", 60))
+    config = dict(dj_database_url.parse(url, conn_max_age=env_int("RELAYDESK_DB_CONN_MAX_AGE", 60)))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = SQLITE_OPTIONS
     return config

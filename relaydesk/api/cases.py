@@ -169,7 +169,7 @@ def open_case(request: HttpRequest, payload: CaseIn):
         201,
         {
             "ref": case.ref,
-            "owner": case.owner.username,
+            "owner": username(case.owner),
             "tier": case.tier.slug,
             "deadline": case.deadline,
             "realtime": case.realtime,

@@ -67,7 +67,7 @@ def _not_sent(case: Case, why: str) -> Event:
     return Event.objects.create(
         case=case,
         kind=EventKind.WARNING,
-        at=now(),
+        at=case.opened_at,
         body=f"No acknowledgement was sent: {why}",
         data={"acknowledgement": "not_sent", "why": why},
     )
@@ -76,7 +76,8 @@ def _not_sent(case: Case, why: str) -> Event:
 def acknowledge(
     case: Case, *, in_reply_to: str = "", references: Sequence[str] = (), suppressed: str = ""
 ) -> Event | None:
-    """Queue the acknowledgement and record what was sent (inside open_case's transaction).
+    """Queue the acknowledgement and record what was sent, at the moment the case opened
+    (inside open_case's transaction).
 
     `in_reply_to` and `references` thread it under the message the case came from (mail);
     `suppressed` says why none may be sent (the message was automatic)."""
@@ -99,7 +100,7 @@ def acknowledge(
     event = Event.objects.create(
         case=case,
         kind=EventKind.ACKNOWLEDGED,
-        at=now(),
+        at=case.opened_at,
         body=body.replace(status_url(case), status_url_without_token()),
         data={"to": case.customer.email, "subject": subject, "headers": headers},
     )

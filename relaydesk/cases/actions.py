@@ -230,6 +230,32 @@ def _checked_opening(
     return clean_details(category, details or {}), _checked_files(category, files)
 
 
+def _opened(
+    case: Case, owner: Staff, moment: datetime, acting: User | None, *, triggers: list[str]
+) -> Event:
+    """Save the new `case` with its owner, lane and deadline; its `opened` event."""
+    case.realtime = bool(triggers)
+    case.opened_at = moment
+    case.deadline = deadline_for(case.category, moment, realtime=case.realtime)
+    _new_owner(case, owner, moment)
+    case.save()
+    return _event(
+        case,
+        EventKind.OPENED,
+        moment,
+        acting,
+        to_owner=owner.user,
+        to_tier=owner.tier,
+        body=case.subject,
+        data={
+            "channel": case.channel,
+            "realtime": case.realtime,
+            "realtime_triggers": triggers,
+            "deadline": case.deadline.isoformat(),
+        },
+    )
+
+
 def open_case(
     *,
     customer: Customer | None = None,
@@ -286,28 +312,9 @@ def open_case(
             real_need=(real_need or "").strip(),
             details={**details, **{key: s.as_detail() for key, s in stored.items()}},
             channel=channel,
-            realtime=realtime,
-            opened_at=moment,
-            deadline=deadline_for(category, moment, realtime=realtime),
         )
-        _new_owner(case, owner, moment)
-        case.save()
+        opened = _opened(case, owner, moment, acting, triggers=triggers)
         link(list(stored.values()), case)
-        opened = _event(
-            case,
-            EventKind.OPENED,
-            moment,
-            acting,
-            to_owner=owner.user,
-            to_tier=owner.tier,
-            body=subject,
-            data={
-                "channel": channel,
-                "realtime": realtime,
-                "realtime_triggers": triggers,
-                "deadline": case.deadline.isoformat(),
-            },
-        )
         acknowledge(
             case,
             in_reply_to=in_reply_to,

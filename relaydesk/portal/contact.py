@@ -51,13 +51,14 @@ class Row:
 
     @property
     def input_type(self) -> str:
-        return {
+        types: dict[str, str] = {
             FieldType.DATE: "date",
             FieldType.EMAIL: "email",
             FieldType.PHONE: "tel",
             FieldType.NUMBER: "text",
             FieldType.FILE: "file",
-        }.get(self.type, "text")
+        }
+        return types.get(self.type, "text")
 
     @property
     def upload_limit(self) -> str:
@@ -188,17 +189,16 @@ def contact(request: HttpRequest) -> HttpResponse:
     }
     triggers = [key for key in source.getlist("trigger") if key]
     if request.method == "GET" or category is None:
-        errors = {}
-        if request.method == "POST":
-            errors["category"] = "Choose what your message is about."
-        status = 422 if errors else 200
+        # The form (for the chosen category, if any); a POST without a category is refused.
+        refused = {"category": "Choose what your message is about."}
+        errors = refused if request.method == "POST" else {}
         return _render(
             request,
             categories=categories,
             category=category,
             data=data,
             errors=errors,
-            status=status,
+            status=422 if errors else 200,
         )
 
     name = data.get("name", "")[:200]

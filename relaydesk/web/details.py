@@ -36,12 +36,13 @@ class DetailRow:
 
     @property
     def input_type(self) -> str:
-        return {
+        types: dict[str, str] = {
             FieldType.DATE: "date",
             FieldType.EMAIL: "email",
             FieldType.PHONE: "tel",
             FieldType.FILE: "file",
-        }.get(self.field.type, "text")
+        }
+        return types.get(self.field.type, "text")
 
     @property
     def file(self) -> dict | None:

@@ -33,7 +33,9 @@ class PassForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tiers = {f"tier:{tier.slug}": tier for tier in tiers}
         self.people = {f"user:{person.user.username}": person.user for person in people}
-        self.fields["to"].choices = [
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)
+        to.choices = [
             ("", "Choose a tier or a person…"),
             ("Tiers", [(key, f"{tier.name} (tier)") for key, tier in self.tiers.items()]),
             (
@@ -78,16 +80,17 @@ class SolveForm(forms.Form):
 
     def __init__(self, *args, problems=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if problems is not None:
-            self.fields["problem"].queryset = problems
+        problem = self.fields["problem"]
+        if problems is not None and isinstance(problem, forms.ModelChoiceField):
+            problem.queryset = problems
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         needed = {
             "one_off": ("one_off_reason", "Say why this is a one-off."),
             "problem": ("problem", "Choose the problem."),
             "new_problem": ("new_problem_title", "Give the new problem a title."),
-        }.get(data.get("second_fix"))
+        }.get(data.get("second_fix") or "")
         if needed and not data.get(needed[0]):
             self.add_error(needed[0], needed[1])
         return data
@@ -116,7 +119,7 @@ class CustomerForm(forms.Form):
     phone = forms.CharField(label="Phone", max_length=40, required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("name") or data.get("email") or data.get("phone")) and not self.errors:
             self.add_error("name", "Find the customer, or give a name, email or phone.")
         return data

@@ -8,6 +8,7 @@ import time_machine
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import EventKind
+from relaydesk.clock.worker import run_due_work
 from relaydesk.org.models import Staff
 from relaydesk.outbox.models import OutgoingMail
 from tests.cases.written import deactivated, nothing_written
@@ -217,3 +218,33 @@ def test_routed_intake_with_nobody_on_duty_refuses_and_writes_nothing(cast):
         make_case(category=cast.billing, channel="email", customer=customer)
 
     assert refused.value.message == "Nobody is on duty to take a Billing case."
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Charged twice\r\nfor my ticket",
+        "Charged twice \n\n  for my ticket",
+        "Charged twice\rfor my ticket",
+        "Charged twice\u2028for my ticket",
+        "Charged twice\x0bfor my ticket",
+        "Charged twice\x0cfor my ticket",
+        "Charged twice\x85for my ticket",
+    ],
+)
+def test_a_subject_with_line_breaks_is_kept_on_one_line_and_its_mails_go_out(
+    cast, settings, mailoutbox, subject
+):
+    with time_machine.travel(MONDAY_NINE, tick=False):
+        case = make_case(category=cast.billing, channel="web", subject=subject)
+    with time_machine.travel(MONDAY_NINE + timedelta(minutes=settings.DIGEST_MINUTES + 1)):
+        run_due_work()
+
+    assert case.subject == "Charged twice for my ticket"
+    assert case.events.get(kind=EventKind.OPENED).body == "Charged twice for my ticket"
+    sent = {message.to[0]: message.subject for message in mailoutbox}
+    assert sent == {
+        "carla@example.com": f"[{case.ref}] We have your case: Charged twice for my ticket",
+        case.owner.email: f"[{case.ref}] {case.ref} is yours: Charged twice for my ticket",
+    }
+    assert not OutgoingMail.objects.exclude(status=OutgoingMail.Status.SENT).exists()

@@ -2,6 +2,8 @@
 
 import pytest
 
+from relaydesk.cases.models import Case
+from relaydesk.outbox.models import OutgoingMail
 from tests import factories
 
 NASTY = ["", " ", "x" * 30_000, "\x00", "<script>alert(1)</script>", "-1", "1e999", "☃", "../../"]
@@ -63,3 +65,21 @@ def test_a_nul_in_a_path_or_filter_is_a_404_not_a_crash(signed_in, cast):
     assert client.get("/people/fr%00an/").status_code == 404
     assert client.get("/queue/", {"tier": "front\x00line"}).status_code == 404
     assert client.get("/cases/RD-10%0001/").status_code == 404
+
+
+def test_a_subject_with_line_breaks_from_the_intake_page_is_kept_on_one_line(signed_in, cast):
+    response = signed_in(cast.fran).post(
+        "/intake/",
+        {
+            "customer-name": "Dana Ruiz",
+            "customer-email": "dana@example.com",
+            "category": "billing",
+            "subject": "Charged twice\r\nBcc: everyone@example.com",
+            "detail_invoice": "INV-7",
+        },
+    )
+
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.subject == "Charged twice Bcc: everyone@example.com"
+    assert "\n" not in OutgoingMail.objects.get(to="dana@example.com").subject

@@ -1,11 +1,14 @@
 """The case page: facts, details, timeline, and only the actions the rules allow."""
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from relaydesk.cases import actions
-from relaydesk.cases.models import Case, Event, EventKind, Status
+from relaydesk.cases.models import Attachment, Case, Event, EventKind, Status
 from relaydesk.problems.models import Problem
 from relaydesk.timekeeping import now
 from tests import factories
@@ -338,6 +341,33 @@ def test_a_bad_detail_value_is_a_field_error_and_keeps_what_was_typed(signed_in,
     assert "Enter a number." in html
     assert 'value="lots"' in html
     assert "amount" not in Case.objects.get(pk=case.pk).details
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_closed_cases_details_cannot_be_changed_by_a_forged_post(
+    signed_in, cast, damage, settings, htmx
+):
+    case = factories.make_case(category=damage, acting=cast.fran, details={"order": "ORD-1"})
+    actions.solve(case, acting=cast.fran, resolution="Replaced", one_off_reason="Dropped")
+    actions.close(case, acting=cast.fran)
+    before = (_events(case), Case.objects.get(pk=case.pk).details)
+    photo = SimpleUploadedFile("vase.png", b"png bytes", content_type="image/png")
+
+    response = signed_in(cast.fran).post(
+        f"/cases/{case.ref}/details/",
+        {"detail_order": "ORD-2", "real_need": "Something else", "detail_photo": photo},
+        headers=HTMX if htmx else {},
+    )
+
+    assert response.status_code == 409
+    assert f"{case.ref} is closed, so its details can no longer change; reopen it first." in (
+        response.content.decode()
+    )
+    assert (_events(case), Case.objects.get(pk=case.pk).details) == before
+    assert Case.objects.get(pk=case.pk).real_need == ""
+    assert not Attachment.objects.exists()
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    assert not folder.exists() or not any(folder.iterdir())
 
 
 def test_every_action_form_carries_a_csrf_token(signed_in, cast):

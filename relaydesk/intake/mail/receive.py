@@ -13,6 +13,7 @@ delivered twice is processed as a duplicate of the first and creates nothing new
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,7 +49,7 @@ def store(
     *,
     source: str,
     envelope_from: str = "",
-    envelope_to: list[str] = (),
+    envelope_to: Sequence[str] = (),
     delivery_key: str = "",
 ) -> tuple[RawMessage, bool]:
     """Store the delivery as it arrived and commit. Returns the row and whether it is new.
@@ -87,7 +88,7 @@ def receive(
     *,
     source: str,
     envelope_from: str = "",
-    envelope_to: list[str] = (),
+    envelope_to: Sequence[str] = (),
     delivery_key: str = "",
 ) -> Received:
     """Store first (committed), then process once. Never raises for what a message contains."""

@@ -160,8 +160,7 @@ def pass_case(request, ref):
             open_form="details",
             detail_errors=detail_errors,
         )
-    owner = case.owner.get_full_name() or case.owner.username
-    return _done(request, case, f"Passed to {owner} ({case.tier.name}).")
+    return _done(request, case, f"Passed to {actions.name_of(case.owner)} ({case.tier.name}).")
 
 
 @staff_required

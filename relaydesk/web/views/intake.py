@@ -121,7 +121,7 @@ def _posted_customer(post, errors: dict[str, str]) -> tuple[Customer | None, Cus
 def _posted_details(category: Category, request) -> tuple[dict, dict, dict[str, str]]:
     """The details typed, the files chosen, and a field error for each that cannot be kept
     (the action checks them again; here every field's error shows at once)."""
-    fields = category.fields.all()
+    fields = list(category.fields.all())
     details = {k: v for k, v in posted_details(fields, request.POST).items() if v}
     errors: dict[str, str] = {}
     try:
@@ -154,7 +154,9 @@ def _open(request):
     subject, real_need = _posted_words(post, errors)
     triggers = post.getlist("trigger")
     customer, customer_form = _posted_customer(post, errors)
-    details, files, detail_errors = {}, {}, {}
+    details: dict = {}
+    files: dict = {}
+    detail_errors: dict[str, str] = {}
     if category is not None:
         details, files, detail_errors = _posted_details(category, request)
 
@@ -170,7 +172,7 @@ def _open(request):
         "subject": subject,
         "real_need": real_need,
     }
-    if errors or detail_errors:
+    if errors or detail_errors or category is None:
         context["error"] = "Some answers need a look: see the fields marked below."
         return _render(request, status=422, **context)
     wanted_triggers = [t for t in triggers if t in {x.key for x in context["triggers"]}]
