@@ -20,10 +20,10 @@ def staff_header(context):
     user = getattr(request, "user", None)
     facts = None
     if user is not None and user.is_authenticated:
-        facts = getattr(request, "_relaydesk_header", None)
+        facts = getattr(request, "relaydesk_header_facts", None)
         if facts is None:
             facts = header_facts(user)
-            request._relaydesk_header = facts
+            request.relaydesk_header_facts = facts
     return {"request": request, "facts": facts, "csrf_token": context.get("csrf_token")}
 
 
