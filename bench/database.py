@@ -94,13 +94,16 @@ def flush_sqlite() -> None:
     """Copy the WAL into the database file and put both on disk, as a product running for a
     while has them. A bulk load (synchronous=OFF, one transaction) leaves a gigabyte of WAL and
     dirty pages: left alone, the first checkpoint and fsync after it would land in whatever is
-    timed next (the background checkpointer copies it while the first rounds run)."""
+    timed next."""
     from django.db import connection
 
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+    # included: the connection is closed first, so no open connection loses its locks unseen.
+    connection.close()
     for name in (connection.settings_dict["NAME"], f"{connection.settings_dict['NAME']}-wal"):
         descriptor = os.open(name, os.O_RDONLY)
         try:
