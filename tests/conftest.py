@@ -22,6 +22,9 @@ from tests import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with Playwright's sync API
 
 
+OTHER_ENGINE = pytest.StashKey[tuple[str, int]]()  # the engine whose tests were left out, how many
+
+
 def on_postgresql() -> bool:
     return bool(os.environ.get("RELAYDESK_TEST_DATABASE_URL"))
 
@@ -36,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
-        config._relaydesk_other_engine = (other, len(deselected))
+        config.stash[OTHER_ENGINE] = (other, len(deselected))
 
 
 def pytest_unconfigure(config):
@@ -50,7 +53,7 @@ def pytest_unconfigure(config):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    other, count = getattr(config, "_relaydesk_other_engine", ("", 0))
+    other, count = config.stash.get(OTHER_ENGINE, ("", 0))
     if other == "sqlite":
         terminalreporter.write_line(
             f"{count} SQLite-only tests run without RELAYDESK_TEST_DATABASE_URL."

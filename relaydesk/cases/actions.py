@@ -627,15 +627,17 @@ def update_details(
 
     `files` are new uploads for the category's file fields (by field key), kept with the
     change or not at all. Each changed field is recorded with its old and new value; nothing
-    changed, no event. A closed case's facts are final.
+    changed, no event. A solved or closed case's facts are final until it is reopened (the
+    case page offers no details form for it either).
     """
     staff_of(acting)
     files = _checked_files(case.category, files)
     with UploadBatch() as batch, transaction.atomic():
         case = _locked(case)
-        if case.status == Status.CLOSED:
+        if not case.is_open:
             raise DomainError(
-                f"{case.ref} is closed, so its details can no longer change; reopen it first."
+                f"{case.ref} is {case.get_status_display().lower()}, so its details can no "
+                "longer change; reopen it first."
             )
         if files:
             stored = {key: batch.save(upload, case=case) for key, upload in files.items()}

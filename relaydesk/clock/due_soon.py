@@ -3,16 +3,25 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
+
 from relaydesk.cases.models import Case, Status
 
 WINDOW = timedelta(hours=4)
 LIMIT = 500  # a page a lead can read; beyond that the page says how many more there are
 
 
+@dataclass(frozen=True)
+class DueCase:
+    case: Case
+    time_left: str
+    overdue: bool
+
+
 @dataclass
 class OwnerGroup:
-    owner: object
-    cases: list[Case] = field(default_factory=list)
+    owner: User
+    cases: list[DueCase] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -27,7 +36,9 @@ def time_left(deadline: datetime, moment: datetime) -> str:
     return f"overdue by {words}" if late else f"{words} left"
 
 
-def due_soon(moment: datetime, *, window: timedelta = WINDOW, limit: int = LIMIT):
+def due_soon(
+    moment: datetime, *, window: timedelta = WINDOW, limit: int = LIMIT
+) -> tuple[list[OwnerGroup], int]:
     """(groups by owner, the most pressed owner first; total count). Uses case_open_deadline_idx."""
     due = Case.objects.filter(status=Status.OPEN, deadline__lte=moment + window)
     rows = list(
@@ -38,7 +49,7 @@ def due_soon(moment: datetime, *, window: timedelta = WINDOW, limit: int = LIMIT
     total = len(rows) if len(rows) < limit else due.count()
     groups: dict[int, OwnerGroup] = {}
     for case in rows:
-        case.time_left = time_left(case.deadline, moment)
-        case.overdue = case.deadline <= moment
-        groups.setdefault(case.owner_id, OwnerGroup(case.owner)).cases.append(case)
+        assert case.owner is not None  # open cases always have an owner (a constraint)
+        due_case = DueCase(case, time_left(case.deadline, moment), case.deadline <= moment)
+        groups.setdefault(case.owner.pk, OwnerGroup(case.owner)).cases.append(due_case)
     return list(groups.values()), total

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.db import close_old_connections, connection
 
 from relaydesk.cases.notify import handle_one_digest
-from relaydesk.clock import sweep
+from relaydesk.clock import planner, sweep
 from relaydesk.outbox import sending
 
 log = logging.getLogger("relaydesk.worker")
@@ -26,6 +26,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("tickle", sweep.handle_one_tickle_batch),
     ("digest", handle_one_digest),
     ("outbox", sending.handle_one_send_batch),
+    ("planner statistics", planner.handle_planner_statistics),  # SQLite only, hourly
 )
 PAUSE_AFTER_ERROR = 5.0
 

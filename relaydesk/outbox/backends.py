@@ -24,7 +24,7 @@ def file_name_for(message_id: str) -> str:
 class EmlFileBackend(BaseEmailBackend):
     def __init__(self, *args, file_path: str | os.PathLike | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.directory = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", "outbox"))
+        self.directory = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", None) or "outbox")
 
     def send_messages(self, email_messages) -> int:
         self.directory.mkdir(parents=True, exist_ok=True)

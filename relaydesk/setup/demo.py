@@ -274,7 +274,7 @@ class Builder:
             steps.append(Step("close", minutes(2 * 24 * 60, 6 * 24 * 60, scaled=False)))
         return steps
 
-    def _stories(self, count: int) -> list[Story]:
+    def stories(self, count: int) -> list[Story]:
         desk = self._desk_stories() if count >= DESK_MINIMUM else []
         stories = []
         for number in range(count - len(desk)):
@@ -317,7 +317,7 @@ class Builder:
 
     # ---------------------------------------------------------------- playing
     def run(self, count: int) -> None:
-        stories = self._stories(count)
+        stories = self.stories(count)
         queue = [(story.opened_at, story.number, story) for story in stories]
         heapq.heapify(queue)
         self.next_sweep = self.until - timedelta(days=DAYS + 1)

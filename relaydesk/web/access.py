@@ -45,7 +45,9 @@ def staff_required(view):
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if staff_of_request(request.user) is None and not request.user.is_superuser:
+        user = request.user
+        assert isinstance(user, User)  # login_required let only a signed-in person through
+        if staff_of_request(user) is None and not user.is_superuser:
             return render(
                 request,
                 "web/forbidden.html",

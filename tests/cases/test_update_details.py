@@ -107,6 +107,22 @@ def test_a_closed_cases_details_cannot_change(cast):
     assert refused.value.http_status == 409
 
 
+def test_a_solved_cases_details_cannot_change_until_it_is_reopened(cast):
+    case = make_case(category=cast.billing, acting=cast.fran, details={"invoice": "INV-1"})
+    actions.solve(case, acting=cast.fran, resolution="Refunded.", one_off_reason="A glitch.")
+
+    with nothing_written(case), pytest.raises(DomainError) as refused:
+        actions.update_details(case, acting=cast.fran, details={"invoice": "INV-2"})
+    assert refused.value.message == (
+        f"{case.ref} is solved, so its details can no longer change; reopen it first."
+    )
+
+    actions.reopen(case, acting=cast.fran, why="The customer gave the wrong invoice.")
+    actions.update_details(case, acting=cast.fran, details={"invoice": "INV-2"})
+    case.refresh_from_db()
+    assert case.details["invoice"] == "INV-2"
+
+
 def test_a_file_for_a_closed_case_is_not_kept(cast, damage, settings):
     case = make_case(category=damage, acting=cast.fran, details={})
     actions.solve(case, acting=cast.fran, resolution="Replaced.", one_off_reason="Dropped.")

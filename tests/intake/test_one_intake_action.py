@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from relaydesk.cases.models import Attachment, Case, Customer, Event, EventKind
 from relaydesk.api.tokens import create_token
+from relaydesk.cases.models import Attachment, Case, Customer, Event, EventKind
 from relaydesk.intake.mail.receive import receive
 from relaydesk.org.models import Staff
 from relaydesk.outbox.models import OutgoingMail

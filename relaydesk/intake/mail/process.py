@@ -230,7 +230,7 @@ def _bounce(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
         .order_by("-id")
         .first()
     )
-    if ours is None:
+    if ours is None or ours.case is None:
         raise Quarantined(
             "A delivery failure notice about a message Relaydesk did not send (or cannot "
             "identify); it opens nothing and is not answered."
