@@ -105,6 +105,8 @@ def flush_sqlite() -> None:
     # included: the connection is closed first, so no open connection loses its locks unseen.
     connection.close()
     for name in (connection.settings_dict["NAME"], f"{connection.settings_dict['NAME']}-wal"):
+        if not os.path.exists(name):  # the last connection to close removes the -wal file
+            continue
         descriptor = os.open(name, os.O_RDONLY)
         try:
             os.fsync(descriptor)

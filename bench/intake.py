@@ -88,7 +88,9 @@ def measure(*, count: int, engine: str) -> dict:
     staff = list(
         User.objects.filter(staff__tier__rank=0, staff__active=True).order_by("id")[:THREADS]
     )
-    staff += list(User.objects.filter(staff__active=True).exclude(pk__in=staff).order_by("id"))
+    staff += list(
+        User.objects.filter(staff__active=True).exclude(pk__in=[u.pk for u in staff]).order_by("id")
+    )
     staff = staff[:THREADS]
     one_at_a_time(staff[0], categories, 20)  # warm up: connections, caches, first statements
     single = one_at_a_time(staff[0], categories, count)
