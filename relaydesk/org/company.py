@@ -1,8 +1,10 @@
 """Company-wide facts other rooms ask for."""
 
+from datetime import timedelta
+
 from django.conf import settings
 
-from relaydesk.org.models import Company
+from relaydesk.org.models import DEFAULT_REOPEN_WITHIN_MINUTES, Company
 
 
 def company_time_zone() -> str:
@@ -12,3 +14,20 @@ def company_time_zone() -> str:
     """
     found = Company.objects.values_list("time_zone", flat=True).first()
     return found if found is not None else settings.TIME_ZONE
+
+
+def reopen_within() -> timedelta:
+    """Rule 8: how long after its last solve the customer's word still reopens a case; a solved
+    case closes by itself once it has passed (30 days before a company exists)."""
+    found = Company.objects.values_list("reopen_within_minutes", flat=True).first()
+    return timedelta(minutes=found if found is not None else DEFAULT_REOPEN_WITHIN_MINUTES)
+
+
+def duration_words(span: timedelta) -> str:
+    """`span` as a person says it: "30 days", "36 hours", "90 minutes"."""
+    minutes = int(span.total_seconds() // 60)
+    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{minutes} minutes"

@@ -2,6 +2,7 @@
 of cases it handles with their intake fields and realtime triggers."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -95,12 +96,22 @@ DEFAULT_REASSURANCE = (
 )
 
 
+DEFAULT_REOPEN_WITHIN_MINUTES = 30 * 24 * 60  # 30 days
+
+
 class Company(models.Model):
     """The one company this installation serves (a single row)."""
 
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="UTC")
     reassurance_script = models.TextField(default=DEFAULT_REASSURANCE, blank=True)
+    # Rule 8: a solved case closes by itself once this has passed since its last solve
+    # (relaydesk.clock.closing); until then the customer's word reopens it.
+    reopen_within_minutes = models.PositiveIntegerField(
+        default=DEFAULT_REOPEN_WITHIN_MINUTES,
+        validators=[MinValueValidator(1)],
+        help_text="A solved case closes by itself this many minutes after its last solve.",
+    )
 
     class Meta:
         verbose_name_plural = "company"
