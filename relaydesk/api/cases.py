@@ -1,4 +1,4 @@
-"""Cases over HTTP: open, list, read, and the actions (take, pass, note, solve, reopen).
+"""Cases over HTTP: open, list, read, and the actions (take, pass, note, reply, solve, reopen).
 
 Every change goes through relaydesk.cases.actions; this module only parses, looks up and shapes.
 """
@@ -23,6 +23,8 @@ from relaydesk.api.schemas import (
     OpenedOut,
     PassIn,
     ReopenIn,
+    ReplyIn,
+    ReplyOut,
     SolveIn,
 )
 from relaydesk.cases import actions
@@ -257,6 +259,27 @@ def add_note(request: HttpRequest, ref: str, payload: NoteIn):
     user = acting_user(request)
     event = actions.add_note(case_for(user, ref), acting=user, body=payload.body)
     return Status(201, event_out(event))
+
+
+@router.post(
+    "/{ref}/replies",
+    response={201: ReplyOut, **REFUSED_FOR_CASE},
+    summary="Reply to the customer (an event and a mail)",
+)
+def reply(request: HttpRequest, ref: str, payload: ReplyIn):
+    user = acting_user(request)
+    case = case_for(user, ref)
+    event = actions.reply(case, acting=user, body=payload.body, send_anyway=payload.send_anyway)
+    return Status(
+        201,
+        {
+            "id": event.pk,
+            "at": event.at,
+            "body": event.body,
+            "send_anyway": event.data["send_anyway"],
+            "message_id": event.data["message_id"],
+        },
+    )
 
 
 @router.post(

@@ -197,6 +197,19 @@ class NoteIn(Input):
     body: Text
 
 
+class ReplyIn(Input):
+    body: Text
+    send_anyway: bool = Field(False, description="Send despite the tone check's warnings.")
+
+
+class ReplyOut(Schema):
+    id: int
+    at: datetime
+    body: str
+    send_anyway: bool
+    message_id: str = Field(description="The Message-ID of the mail queued to the customer.")
+
+
 class NewProblemIn(Input):
     title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 

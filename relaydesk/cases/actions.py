@@ -15,12 +15,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
-from relaydesk.cases import routing
+from relaydesk.cases import customer_mail, routing
 from relaydesk.cases.acknowledgement import acknowledge
 from relaydesk.cases.deadlines import deadline_for, next_tickle_after
 from relaydesk.cases.details import clean_details, missing_required
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import (
+    Attachment,
     Case,
     Channel,
     Customer,
@@ -30,12 +31,13 @@ from relaydesk.cases.models import (
     Status,
 )
 from relaydesk.cases.notify import notify
-from relaydesk.cases.uploads import UploadBatch, link, problem_with
+from relaydesk.cases.uploads import UploadBatch, link, problem_with, safe_label
 from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.problems.models import Problem
 from relaydesk.timekeeping import now
 
 MAX_NOTE = 20_000
+MAX_REPLY_FILES = 10
 CHANNELS = frozenset(Channel.values)  # Channel.values builds a new list on every call
 # Every line break str.splitlines() knows, with the spaces around it. A subject goes into mail
 # headers (the acknowledgement's, the owner's notification), where a line break is refused.
@@ -488,6 +490,79 @@ def add_note(case: Case, *, acting: User, body: str) -> Event:
         return _event(case, EventKind.NOTE, moment, acting, body=body)
 
 
+def _checked_reply_files(files: Sequence[UploadedFile] | None) -> list[UploadedFile]:
+    """The files for a reply, each one the upload rules keep (the intake limits)."""
+    uploads = list(files or [])
+    if len(uploads) > MAX_REPLY_FILES:
+        raise Incomplete(
+            f"Send at most {MAX_REPLY_FILES} files with one reply.",
+            fields={"files": "Too many files."},
+        )
+    problems = [
+        f"{safe_label(upload.name or '')}: {problem}"
+        for upload in uploads
+        if (problem := problem_with(upload))
+    ]
+    if problems:
+        raise Incomplete(
+            f"Some files cannot be sent: {'; '.join(problems)}", fields={"files": problems[0]}
+        )
+    return uploads
+
+
+def reply(
+    case: Case,
+    *,
+    acting: User,
+    body: str,
+    send_anyway: bool = False,
+    files: Sequence[UploadedFile] | None = None,
+) -> Event:
+    """Domain rule 10: staff write to the customer; the reply is an event and a mail.
+
+    Any staff member may reply; the owner's reply is the owner's activity (the idle clock
+    restarts). `files` are kept on the case and sent with the mail. `send_anyway` records that
+    the writer chose to send despite the tone check's warnings.
+    """
+    staff_of(acting)
+    body = _text(body, "the reply", field="body")
+    uploads = _checked_reply_files(files)
+    with UploadBatch() as batch, transaction.atomic():
+        case = _locked(case)
+        if case.status == Status.CLOSED:
+            raise DomainError(f"{case.ref} is closed; reopen it first to write to the customer.")
+        if not case.customer.email:
+            raise DomainError(f"{case.customer.name} has no email address; call them instead.")
+        moment = now()
+        if case.is_open and case.owner_id == acting.pk:
+            _owner_acted(case, moment)
+        else:
+            case.last_activity_at = moment
+        case.save(
+            update_fields=["last_activity_at", "owner_active_at", "next_tickle_at", "tickle_count"]
+        )
+        stored = [batch.save(upload, case=case) for upload in uploads]
+        attachments = list(
+            Attachment.objects.filter(pk__in=[s.attachment_id for s in stored]).order_by("id")
+        )
+        mail = customer_mail.addressed(case)
+        event = _event(
+            case,
+            EventKind.REPLIED,
+            moment,
+            acting,
+            body=body,
+            data={
+                **mail.as_data(),
+                "send_anyway": bool(send_anyway),
+                "attachments": [{"id": a.pk, "name": a.original_name} for a in attachments],
+            },
+        )
+        text = customer_mail.reply_text(case, body)
+        customer_mail.send(case, event, mail, text=text, attachments=attachments)
+    return event
+
+
 def solve(
     case: Case,
     *,
@@ -531,7 +606,9 @@ def solve(
         case.last_activity_at = moment
         case.next_tickle_at = None
         case.save()
-        _event(
+        # The solve mail: what was done, in the owner's words (none without an address).
+        mail = customer_mail.addressed(case) if case.customer.email else None
+        event = _event(
             case,
             EventKind.SOLVED,
             moment,
@@ -543,8 +620,12 @@ def solve(
                 "problem_id": problem.pk if problem else None,
                 "one_off_reason": one_off_reason,
                 "before_deadline": moment <= case.deadline,
+                "mail": mail.as_data() if mail else None,
             },
         )
+        if mail is not None:
+            text = customer_mail.solve_text(case, resolution)
+            customer_mail.send(case, event, mail, text=text)
     return case
 
 

@@ -15,6 +15,10 @@ class OutgoingMail(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     headers = models.JSONField(default=dict, blank=True)
+    # Files sent with the mail: [{"path", "name", "content_type"}], `path` relative to
+    # MEDIA_ROOT (where relaydesk.cases.uploads keeps them). The outbox knows only files, not
+    # the case's Attachment rows: base code reads no domain model.
+    attachments = models.JSONField(default=list, blank=True)
     automatic = models.BooleanField(default=False, help_text="Sent with Auto-Submitted (RFC 3834).")
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL)
     # Never looked up by event (events are never deleted), so no index to write for it.

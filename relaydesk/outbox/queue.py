@@ -22,14 +22,19 @@ def queue_mail(
     event=None,
     headers: dict | None = None,
     automatic: bool = False,
+    message_id: str = "",
+    attachments: list[dict] | None = None,
 ) -> OutgoingMail:
+    """`message_id`: one made beforehand (make_message_id), when the event that causes the
+    mail records it; `attachments`: files to send with it, as OutgoingMail.attachments says."""
     moment = now()
     return OutgoingMail.objects.create(
-        message_id=make_message_id(),
+        message_id=message_id or make_message_id(),
         to=to,
         subject=subject,
         body=body,
         headers=headers or {},
+        attachments=attachments or [],
         automatic=automatic,
         case=case,
         event=event,

@@ -23,6 +23,7 @@ import logging
 import smtplib
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -66,13 +67,26 @@ def as_email(mail: OutgoingMail) -> EmailMessage:
     if mail.automatic:
         # RFC 3834: replies we write automatically (acknowledgements) say "auto-replied".
         headers["Auto-Submitted"] = headers.get("Auto-Submitted") or "auto-generated"
-    return EmailMessage(
+    message = EmailMessage(
         subject=mail.subject,
         body=mail.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
         headers=headers,
     )
+    for item in mail.attachments or []:
+        message.attach(item["name"], attached_file(item["path"]), item["content_type"])
+    return message
+
+
+def attached_file(path: str) -> bytes:
+    """The bytes of a file kept under MEDIA_ROOT. A file that is gone fails the attempt (the
+    mail is retried, then marked failed with the reason), rather than sending without it."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / path).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"An attachment must be kept under MEDIA_ROOT, not {path!r}.")
+    return target.read_bytes()
 
 
 def due_mail(moment: datetime) -> QuerySet[OutgoingMail]:

@@ -8,6 +8,7 @@ import time_machine
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import EventKind
+from relaydesk.outbox.models import OutgoingMail
 from relaydesk.problems.models import Problem
 from tests.cases.written import deactivated, nothing_written
 from tests.factories import make_case
@@ -47,6 +48,11 @@ def test_the_owner_solves_a_case_as_a_one_off(cast):
         "problem_id": None,
         "one_off_reason": "Typing slip.",
         "before_deadline": True,
+        "mail": {
+            "to": "carla@example.com",
+            "subject": f"[{case.ref}] Charged twice for my season ticket",
+            "message_id": OutgoingMail.objects.get(event=solved).message_id,
+        },
     }
 
 

@@ -1,0 +1,102 @@
+"""POST /api/v1/cases/{ref}/replies: a reply to the customer over HTTP (rule 10)."""
+
+import pytest
+
+from relaydesk.cases import actions
+from relaydesk.cases.models import Event, EventKind
+from relaydesk.outbox.models import OutgoingMail
+from tests.factories import make_case, make_customer
+
+
+def test_a_reply_is_201_with_the_event_and_the_queued_mail(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+
+    answered = api_as(cast.fran).post(
+        f"/cases/{case.ref}/replies", {"body": "We refunded it.", "send_anyway": True}
+    )
+
+    assert answered.status_code == 201, answered.json()
+    body = answered.json()
+    event = Event.objects.get(kind=EventKind.REPLIED)
+    queued = OutgoingMail.objects.get(event=event)
+    assert body == {
+        "id": event.pk,
+        "at": body["at"],
+        "body": "We refunded it.",
+        "send_anyway": True,
+        "message_id": queued.message_id,
+    }
+    assert queued.to == "carla@example.com"
+
+
+def test_send_anyway_is_false_unless_asked(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+
+    answered = api_as(cast.sam).post(f"/cases/{case.ref}/replies", {"body": "On it."})
+
+    assert answered.status_code == 201, answered.json()
+    assert answered.json()["send_anyway"] is False
+
+
+def test_the_case_shows_the_reply_among_its_events(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    actions.reply(case, acting=cast.fran, body="We refunded it.")
+
+    read = api_as(cast.sam).get(f"/cases/{case.ref}")
+
+    [replied] = [event for event in read.json()["events"] if event["kind"] == "replied"]
+    assert (replied["actor"], replied["body"]) == ("fran", "We refunded it.")
+    assert replied["data"]["to"] == "carla@example.com"
+
+
+def test_a_closed_case_is_409_and_nothing_is_queued(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    case = actions.solve(case, acting=cast.fran, resolution="Refunded", one_off_reason="Typo")
+    actions.close(case, acting=None)
+    queued = OutgoingMail.objects.count()
+
+    answered = api_as(cast.fran).post(f"/cases/{case.ref}/replies", {"body": "And another."})
+
+    assert answered.status_code == 409
+    assert answered.json()["detail"] == (
+        f"{case.ref} is closed; reopen it first to write to the customer."
+    )
+    assert OutgoingMail.objects.count() == queued
+
+
+def test_a_customer_without_email_is_409(cast, api_as):
+    phoner = make_customer(name="Piet Bel", email="", phone="+31 20 555 0437")
+    case = make_case(category=cast.billing, acting=cast.fran, customer=phoner)
+
+    answered = api_as(cast.fran).post(f"/cases/{case.ref}/replies", {"body": "Hello."})
+
+    assert answered.status_code == 409
+    assert answered.json()["detail"] == "Piet Bel has no email address; call them instead."
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"body": ""},
+        {"body": "   "},
+        {"body": "x" * 20_001},
+        {},
+        {"body": "Hi", "send_anyway": "perhaps"},
+        {"body": "Hi", "to": "someone@example.org"},
+        {"body": "Hi\x00"},
+    ],
+)
+def test_bad_replies_are_422_with_a_reason(cast, api_as, payload):
+    case = make_case(category=cast.billing, acting=cast.fran)
+
+    answered = api_as(cast.fran).post(f"/cases/{case.ref}/replies", payload)
+
+    assert answered.status_code == 422, answered.json()
+    assert answered.json()["detail"]
+    assert not Event.objects.filter(kind=EventKind.REPLIED).exists()
+
+
+def test_an_unknown_case_is_404(cast, api_as):
+    answered = api_as(cast.fran).post("/cases/RD-999999/replies", {"body": "Hello."})
+
+    assert answered.status_code == 404
