@@ -32,6 +32,7 @@ from relaydesk.cases.models import (
 )
 from relaydesk.cases.notify import notify
 from relaydesk.cases.uploads import UploadBatch, link, problem_with, safe_label
+from relaydesk.org.company import reopen_within
 from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.problems.models import Problem
 from relaydesk.timekeeping import now
@@ -126,6 +127,7 @@ def _customer_words(case: Case, moment: datetime, *, body: str, data: dict[str, 
             "attachments": [],
             "notes": [],
             "automatic": False,
+            "verified": True,  # rule 11: False for mail without proof (_unverified_words)
             **data,
         },
     )
@@ -233,7 +235,13 @@ def _checked_opening(
 
 
 def _opened(
-    case: Case, owner: Staff, moment: datetime, acting: User | None, *, triggers: list[str]
+    case: Case,
+    owner: Staff,
+    moment: datetime,
+    acting: User | None,
+    *,
+    triggers: list[str],
+    follow_up_of: Case | None = None,
 ) -> Event:
     """Save the new `case` with its owner, lane and deadline; its `opened` event."""
     case.realtime = bool(triggers)
@@ -254,7 +262,20 @@ def _opened(
             "realtime": case.realtime,
             "realtime_triggers": triggers,
             "deadline": case.deadline.isoformat(),
+            **({"follow_up_of": follow_up_of.ref} if follow_up_of is not None else {}),
         },
+    )
+
+
+def _follow_up_noted(earlier: Case, case: Case, moment: datetime) -> None:
+    """Rule 8: the closed case points to the case its customer's new word opened."""
+    _event(
+        earlier,
+        EventKind.NOTE,
+        moment,
+        None,
+        body=f"The customer wrote again after this case closed; that opened {case.ref}.",
+        data={"follow_up": case.ref},
     )
 
 
@@ -276,6 +297,7 @@ def open_case(
     references: Sequence[str] = (),
     acknowledgement_suppressed: str = "",
     acting: User | None = None,
+    follow_up_of: Case | None = None,
 ) -> Case:
     """Domain rule 1: staff intake owns its case; other channels route to an on-duty person.
 
@@ -285,7 +307,8 @@ def open_case(
     customer's own words (`customer_message`), the acknowledgement and the owner's
     notification. A refusal leaves no row and no file. Mail threads the acknowledgement under
     the message the case came from (`in_reply_to`, `references`), or says why none may be sent
-    (`acknowledgement_suppressed`: the message was automatic).
+    (`acknowledgement_suppressed`: the message was automatic). `follow_up_of`: the closed
+    case whose customer wrote again (rule 8); each case names the other in its history.
     """
     subject = _text(one_line(subject), "a subject", field="subject", limit=300)
     details, files = _checked_opening(
@@ -315,7 +338,9 @@ def open_case(
             details={**details, **{key: s.as_detail() for key, s in stored.items()}},
             channel=channel,
         )
-        opened = _opened(case, owner, moment, acting, triggers=triggers)
+        opened = _opened(case, owner, moment, acting, triggers=triggers, follow_up_of=follow_up_of)
+        if follow_up_of is not None:
+            _follow_up_noted(follow_up_of, case, moment)
         link(list(stored.values()), case)
         acknowledge(
             case,
@@ -773,16 +798,25 @@ def customer_wrote(
     notes: Sequence[str] = (),
     automatic: bool = False,
     wake: bool = True,
+    verified: bool = True,
 ) -> Event:
     """The customer's words (an email, a portal message) land on the case.
 
     It counts as customer activity and wakes the owner now: the tickle is due at once and the
-    owner is told. A solved or closed case is reopened by the customer first (rule 8). An
-    automatic message (an out-of-office) is recorded but wakes and reopens nothing.
+    owner is told. A solved case within the company's reopen_within is reopened by the
+    customer first (rule 8); a closed one is not (mail to it opens a follow-up case:
+    open_case's `follow_up_of`). An automatic message (an out-of-office) is recorded but
+    wakes and reopens nothing.
+
+    Mail without proof that it is the customer's (rule 11, relaydesk.intake.mail.proof) comes
+    with `verified=False`: kept and marked unverified, the owner told, nothing else changes.
     """
+    if not verified:
+        where = {"message_id": message_id, "subject": subject, "from": sender, "via": via}
+        return _unverified_words(case, body=body, data=where, attachments=attachments, notes=notes)
     with transaction.atomic():
         case = _locked(case)
-        if not case.is_open and not automatic:
+        if not automatic and reopens_when_the_customer_writes(case, now()):
             why = (body or subject or "The customer wrote again.")[:2000]
             reopen(case, acting=None, why=why, by_customer=True)
             case = _locked(case)
@@ -810,6 +844,51 @@ def customer_wrote(
             notify(_owner(case), case=case, event=event, text=f"The customer wrote on {case.ref}")
         else:
             case.save(update_fields=["last_activity_at"])
+    return event
+
+
+def reopens_when_the_customer_writes(case: Case, moment: datetime) -> bool:
+    """Rule 8: the customer's word reopens a solved case until reopen_within has passed since
+    its last solve (the closing step then closes it); never a closed one."""
+    if case.status != Status.SOLVED:
+        return False
+    return case.solved_at is None or moment < case.solved_at + reopen_within()
+
+
+def needs_a_follow_up(case: Case) -> bool:
+    """Whether the customer's (verified) word on `case` opens a new case instead (rule 8): it
+    is closed, or solved with its reopen window passed. Locks the row for the caller's
+    transaction, so the answer holds until it commits."""
+    case = _locked(case)
+    return not case.is_open and not reopens_when_the_customer_writes(case, now())
+
+
+def _unverified_words(
+    case: Case,
+    *,
+    body: str,
+    data: dict[str, Any],
+    attachments: Sequence[dict],
+    notes: Sequence[str],
+) -> Event:
+    """Rule 11: words that only claim to be the customer's. Kept and shown as unverified, the
+    owner told; no status, deadline, tickle or activity changes."""
+    with transaction.atomic():
+        case = _locked(case)
+        event = _customer_words(
+            case,
+            now(),
+            body=body,
+            data={
+                **data,
+                "attachments": list(attachments),
+                "notes": list(notes),
+                "verified": False,
+            },
+        )
+        if case.owner is not None:
+            text = f"An unverified message claiming to be from the customer arrived on {case.ref}"
+            notify(case.owner, case=case, event=event, text=text)
     return event
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.db import close_old_connections, connection
 
 from relaydesk.cases.notify import handle_one_digest
-from relaydesk.clock import planner, sweep
+from relaydesk.clock import closing, planner, sweep
 from relaydesk.outbox import sending
 
 log = logging.getLogger("relaydesk.worker")
@@ -25,6 +25,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("escalation", sweep.handle_one_escalation_batch),
     ("tickle", sweep.handle_one_tickle_batch),
     ("digest", handle_one_digest),
+    ("closing", closing.handle_one_closing_batch),  # rule 8: solved cases past reopen_within
     ("outbox", sending.handle_one_send_batch),
     ("planner statistics", planner.handle_planner_statistics),  # SQLite only, hourly
 )

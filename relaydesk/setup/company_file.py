@@ -133,6 +133,7 @@ class CompanySection(_Table):
     name: Name
     time_zone: TimeZoneName = "UTC"
     reassurance_script: str | None = None
+    reopen_within: Duration | None = None  # rule 8; none in the file: keep (new: 30 days)
 
 
 class TierEntry(_Table):

@@ -91,6 +91,10 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
         )
     if kind == EventKind.CUSTOMER_WROTE:
         files = _mail_files(data.get("attachments") or [])
+        if data.get("verified") is False:  # rule 11: mail that only claims to be theirs
+            claimed = data.get("from") or "no sender"
+            headline = f"Unverified: a message claiming to be from the customer ({claimed})"
+            return Line(event, headline, event.body, body_is_mail=True, files=files)
         return Line(event, "The customer wrote", event.body, body_is_mail=True, files=files)
     if kind == EventKind.REPLIED:
         return Line(event, f"{actor} replied to the customer", event.body, body_is_mail=True)

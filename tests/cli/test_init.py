@@ -350,7 +350,7 @@ def test_an_unknown_key_in_any_table_is_reported_at_its_line(tmp_path, anchor, w
 
 
 KEYS = {
-    "company": "name, reassurance_script, time_zone",
+    "company": "name, reassurance_script, reopen_within, time_zone",
     "tiers[2]": "name, slug",
     "staff[3]": "active, email, lead, name, on_duty, password, realtime_handler, skills, "
     "tier, username",
@@ -552,3 +552,34 @@ def test_brackets_inside_text_do_not_throw_the_line_of_a_later_field_off(tmp_pat
 
     method = line_of(text, 'key = "method"')
     assert found == [f"line {method}: categories[1].fields[4].label: must be text in quotes, not 1"]
+
+
+def test_init_sets_how_long_a_solved_case_may_be_reopened(tmp_path):
+    text = GOOD.replace(
+        'time_zone = "Europe/Amsterdam"\n',
+        'time_zone = "Europe/Amsterdam"\nreopen_within = "30d"\n',
+    )
+    init(write(tmp_path, text))
+    assert Company.objects.get().reopen_within_minutes == 30 * 24 * 60
+
+    init(write(tmp_path, text.replace('reopen_within = "30d"', 'reopen_within = "2d12h"')))
+    assert Company.objects.get().reopen_within_minutes == (2 * 24 + 12) * 60
+
+    init(write(tmp_path, GOOD))  # no key: the company keeps its window
+    assert Company.objects.get().reopen_within_minutes == (2 * 24 + 12) * 60
+
+
+def test_a_bad_reopen_within_is_reported_with_its_line(tmp_path):
+    text = GOOD.replace(
+        'time_zone = "Europe/Amsterdam"\n',
+        'time_zone = "Europe/Amsterdam"\nreopen_within = "a month"\n',
+    )
+    line = text.splitlines().index('reopen_within = "a month"') + 1
+
+    with pytest.raises(CommandError) as error:
+        init(write(tmp_path, text))
+
+    assert f'company.toml, line {line}: company.reopen_within: "a month" is not a duration' in str(
+        error.value
+    )
+    assert snapshot() == dict.fromkeys(snapshot(), 0)

@@ -58,7 +58,8 @@ def test_the_next_digest_wakes_the_worker_when_its_window_closes(cast, monday, s
 
 
 def test_the_digest_step_runs_between_the_clock_and_the_outbox(db):
-    assert [name for name, _ in STEPS][:4] == ["escalation", "tickle", "digest", "outbox"]
+    names = [name for name, _ in STEPS][:5]
+    assert names == ["escalation", "tickle", "digest", "closing", "outbox"]
 
 
 def test_one_round_escalates_tickles_and_sends(cast, monday, mailoutbox, settings):
@@ -101,7 +102,7 @@ def test_worker_once_does_all_due_work_and_says_what(
     sent = len(mailoutbox)
     again = io.StringIO()
     call_command("worker", once=True, stdout=again)
-    assert "escalation 0, tickle 0, digest 0, outbox 0" in again.getvalue()
+    assert "escalation 0, tickle 0, digest 0, closing 0, outbox 0" in again.getvalue()
     assert len(mailoutbox) == sent
 
 

@@ -25,6 +25,7 @@ from relaydesk.intake.mail import attachments as attachment_store
 from relaydesk.intake.mail import queries
 from relaydesk.intake.mail.loops import automatic_reason, looks_like_bounce, only_suppresses_replies
 from relaydesk.intake.mail.parse import Parsed, parse
+from relaydesk.intake.mail.proof import authenticated_by_trusted_server
 from relaydesk.intake.mail.threads import NotThreaded, Thread, find_thread
 from relaydesk.intake.models import MailRule, Quarantine, RawMessage
 from relaydesk.org.models import Category
@@ -155,7 +156,7 @@ def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     recipients = list(dict.fromkeys([*raw.envelope_to, *parsed.recipients]))
     thread = find_thread(parsed, recipients)
     if isinstance(thread, Thread):
-        return _reply(raw, parsed, thread, automatic=automatic)
+        return _reply(raw, parsed, thread, recipients, automatic=automatic)
     if automatic and not only_suppresses_replies(automatic):
         raise Quarantined(
             f"An automatic message ({automatic}) that belongs to no case; "
@@ -199,11 +200,43 @@ def _body_with_notes(parsed: Parsed, refused: list[str]) -> tuple[str, list[str]
     return parsed.text or "(The message had no text.)", notes
 
 
-def _reply(raw: RawMessage, parsed: Parsed, thread: Thread, *, automatic: str | None) -> Result:
+UNVERIFIED = (
+    "Unverified: nothing proves this mail is the customer's. It was not sent to the case's "
+    "reply address, answers no message we sent, and no trusted mail server vouches for its "
+    "sender; anyone can write a From line and a case reference. It reopens nothing."
+)
+
+
+def _proof(parsed: Parsed, thread: Thread) -> str:
+    """Why this mail may speak as the customer (rule 11), as a note; "" when nothing proves it.
+    The reply address and our Message-ID need no note: the event's `via` says so."""
+    if thread.proven:
+        return thread.via
+    vouching = authenticated_by_trusted_server(parsed)
+    if vouching:
+        return f"Its sender's domain passed authentication at {vouching} (Authentication-Results)."
+    return ""
+
+
+def _reply(
+    raw: RawMessage,
+    parsed: Parsed,
+    thread: Thread,
+    recipients: list[str],
+    *,
+    automatic: str | None,
+) -> Result:
+    proof = _proof(parsed, thread)
+    if proof and not automatic and actions.needs_a_follow_up(thread.case):
+        return _follow_up(raw, parsed, thread, recipients)
     kept, refused = attachment_store.store(raw, parsed.attachments, case=thread.case)
     body, notes = _body_with_notes(parsed, refused)
     if automatic:
         notes.append(f"Automatic message ({automatic}): recorded, not answered.")
+    if proof and not thread.proven:
+        notes.append(proof)
+    if not proof:
+        notes.append(UNVERIFIED)
     actions.customer_wrote(
         thread.case,
         body=body,
@@ -214,8 +247,43 @@ def _reply(raw: RawMessage, parsed: Parsed, thread: Thread, *, automatic: str | 
         attachments=attachment_store.summary(kept),
         notes=notes,
         automatic=bool(automatic),
+        verified=bool(proof),
     )
-    return Result(Outcome.REPLY, thread.case, f"via {thread.via}")
+    return Result(Outcome.REPLY, thread.case, f"via {thread.via}{'' if proof else ', unverified'}")
+
+
+def _follow_up(raw: RawMessage, parsed: Parsed, thread: Thread, recipients: list[str]) -> Result:
+    """Rule 8: the customer's word on a closed case opens a new case that names the old one,
+    for the same customer and (while it takes cases) the same category."""
+    earlier = Case.objects.select_related("category", "customer").get(pk=thread.case.pk)
+    category = earlier.category if earlier.category.active else category_for(recipients, parsed)
+    try:
+        case = actions.open_case(
+            customer=earlier.customer,
+            category=category,
+            subject=f"{case_subject(earlier.subject)} (follow-up to {earlier.ref})",
+            channel=Channel.EMAIL,
+            in_reply_to=parsed.message_id,
+            references=parsed.references,
+            follow_up_of=earlier,
+        )
+    except DomainError as refusal:
+        raise Quarantined(f"Could not open a follow-up case: {refusal.message}") from refusal
+    kept, refused = attachment_store.store(raw, parsed.attachments, case=case)
+    body, notes = _body_with_notes(parsed, refused)
+    notes.append(f"{earlier.ref} was closed, so this opened a new case that follows it up.")
+    actions.customer_wrote(
+        case,
+        body=body,
+        message_id=parsed.message_id,
+        subject=parsed.subject,
+        sender=parsed.sender,
+        via=thread.via,
+        attachments=attachment_store.summary(kept),
+        notes=notes,
+        wake=False,  # the owner was just told the case is theirs
+    )
+    return Result(Outcome.NEW_CASE, case, f"follow-up to {earlier.ref}")
 
 
 def _bounce(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:

@@ -1,10 +1,12 @@
 """Which case a message belongs to, and the headers that make our mail thread back.
 
-Three ways in: our Message-ID in In-Reply-To/References, the per-case reply address
-(support+rd1042.<hmac>@domain, unguessable), or the [RD-1042] subject tag, which counts only
-when the sender is that case's customer: anyone can type a tag, so a stranger's tag opens a
-new case instead of speaking as the customer. Headers only we set (X-Relaydesk-Ref) are
-never read from inbound mail.
+Ways in: our Message-ID in In-Reply-To/References, the per-case reply address
+(support+rd1042.<hmac>@domain, unguessable), the Message-ID of an earlier message from the same
+sender on the case, or the [RD-1042] subject tag, which counts only when the sender is that
+case's customer: anyone can type a tag, so a stranger's tag opens a new case instead of
+speaking as the customer. Only the first two prove the mail is the customer's (`proven`); the
+others rest on a From header anyone can write (relaydesk.intake.mail.proof, rule 11).
+Headers only we set (X-Relaydesk-Ref) are never read from inbound mail.
 """
 
 import hmac
@@ -39,7 +41,10 @@ def case_for_reply_address(address: str) -> Case | None:
 @dataclass
 class Thread:
     case: Case
-    via: str  # "message_id", "reply_address" or "subject_tag"
+    via: str  # "reply_address", "message_id", "earlier_message" or "subject_tag"
+    # The way in proves the mail is the customer's (rule 11): the reply address, or an answer
+    # to a Message-ID we sent. Another customer message's id or a subject tag prove nothing.
+    proven: bool = False
 
 
 @dataclass
@@ -51,7 +56,7 @@ def find_thread(parsed: Parsed, recipients: list[str]) -> Thread | NotThreaded:
     for address in recipients:
         case = case_for_reply_address(address)
         if case is not None:
-            return Thread(case, "reply_address")
+            return Thread(case, "reply_address", proven=True)
     referenced = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))[:50]
     if referenced:
         sent = (
@@ -61,7 +66,7 @@ def find_thread(parsed: Parsed, recipients: list[str]) -> Thread | NotThreaded:
             .first()
         )
         if sent is not None and sent.case is not None:
-            return Thread(sent.case, "message_id")
+            return Thread(sent.case, "message_id", proven=True)
         earlier = (
             RawMessage.objects.filter(message_id__in=referenced, case__isnull=False)
             .select_related("case")
@@ -69,7 +74,7 @@ def find_thread(parsed: Parsed, recipients: list[str]) -> Thread | NotThreaded:
             .first()
         )
         if earlier is not None and earlier.case is not None and earlier.sender == parsed.sender:
-            return Thread(earlier.case, "message_id")
+            return Thread(earlier.case, "earlier_message")
     match = SUBJECT_TAG.search(parsed.subject)
     if match:
         case = (
