@@ -254,7 +254,7 @@ def seed(  # noqa: C901 - one pass that writes every table of a case, kept in on
             "solved_by_id",
             "resolution",
             "one_off_reason",
-            "status_token",
+            "reply_secret",
         ],
     )
     events = _Table(

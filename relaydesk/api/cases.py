@@ -26,9 +26,9 @@ from relaydesk.api.schemas import (
     ReplyIn,
     ReplyOut,
     SolveIn,
+    StatusLinkOut,
 )
 from relaydesk.cases import actions
-from relaydesk.cases.acknowledgement import status_url
 from relaydesk.cases.errors import Incomplete
 from relaydesk.cases.models import Case, Event, id_from_ref
 from relaydesk.org.models import Category, Tier
@@ -142,7 +142,6 @@ def detail(case: Case) -> dict:
         "resolution": case.resolution,
         "problem_id": case.problem_id,
         "one_off_reason": case.one_off_reason,
-        "status_url": status_url(case),
         "events": [event_out(event) for event in events],
     }
 
@@ -175,7 +174,9 @@ def open_case(request: HttpRequest, payload: CaseIn):
             "tier": case.tier.slug,
             "deadline": case.deadline,
             "realtime": case.realtime,
-            "status_url": status_url(case),
+            # The link the acknowledgement carried, issued in the opening transaction (only its
+            # hash is kept, so this is its one showing); "" when no acknowledgement was sent.
+            "status_url": case.issued_status_url,
         },
     )
 
@@ -316,3 +317,13 @@ def solve(request: HttpRequest, ref: str, payload: SolveIn):
 def reopen(request: HttpRequest, ref: str, payload: ReopenIn):
     user = acting_user(request)
     return summary(actions.reopen(case_for(user, ref), acting=user, why=payload.why))
+
+
+@router.post(
+    "/{ref}/rotate-link",
+    response={200: StatusLinkOut, **REFUSED_FOR_CASE},
+    summary="Replace the case's status links with a new one (shown once)",
+)
+def rotate_link(request: HttpRequest, ref: str):
+    user = acting_user(request)
+    return {"status_url": actions.rotate_status_link(case_for(user, ref), acting=user)}

@@ -170,7 +170,6 @@ class CaseDetail(CaseSummary):
     resolution: str
     problem_id: int | None
     one_off_reason: str
-    status_url: str
     events: list[EventOut]
 
 
@@ -245,3 +244,7 @@ class ProblemOut(Schema):
 class ProblemQuery(Input):
     q: Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)] | None = None
     open_only: bool = Field(False, description="Only problems not yet fixed.")
+
+
+class StatusLinkOut(Schema):
+    status_url: str = Field(description="The case's new status link; only its hash is kept.")

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from relaydesk.cases import status_links
 from relaydesk.cases.mail_threads import outgoing_headers
 from relaydesk.cases.models import Case, Event, EventKind
 from relaydesk.cases.words import promise_words
@@ -18,30 +19,29 @@ from relaydesk.org.company import company_time_zone
 from relaydesk.outbox.queue import queue_mail
 from relaydesk.timekeeping import now
 
-# The status link as the timeline keeps it: secrets never go into events (DESIGN.md), so the
-# event shows where the link leads, and only the mail itself carries the token.
-MASK = "•••"
-
 
 def status_url(case: Case) -> str:
-    return f"{settings.BASE_URL}/status/{case.status_token}"
+    """A new status link for `case` (rule 14: its row keeps only the token's hash), as the
+    mail that carries it writes it. Call it inside the action's transaction, once per mail.
 
-
-def status_url_without_token() -> str:
-    return f"{settings.BASE_URL}/status/{MASK}"
+    Secrets never go into events (DESIGN.md): an event keeps the mail with the token masked
+    (status_links.without_tokens), and only the mail itself carries it."""
+    url = status_links.url_for(status_links.issue(case, now()))
+    case.issued_status_url = url
+    return url
 
 
 def acknowledgement_subject(case: Case) -> str:
     return f"[{case.ref}] We have your case: {case.subject}"[:300]
 
 
-def acknowledgement_text(case: Case) -> str:
+def acknowledgement_text(case: Case, link: str) -> str:
     promise = promise_words(case.deadline, time_zone=company_time_zone(), now=case.opened_at)
     return (
         f"Dear {case.customer.name},\n\n"
         f"Thank you for telling us about this. Your problem is real and we will deal with it: "
         f"your case is {case.ref} and you will have our answer {promise}.\n\n"
-        f"You can follow your case, add to it or reply at any time here:\n{status_url(case)}\n\n"
+        f"You can follow your case, add to it or reply at any time here:\n{link}\n\n"
         f"Or simply reply to this email; keep {case.ref} in the subject.\n"
     )
 
@@ -90,7 +90,7 @@ def acknowledge(
         return _not_sent(
             case, f"{case.customer.email} already had {limit} acknowledgements in the last hour."
         )
-    body = acknowledgement_text(case)
+    body = acknowledgement_text(case, status_url(case))
     subject = acknowledgement_subject(case)
     headers = outgoing_headers(
         case, in_reply_to=in_reply_to, references=list(references), first=True
@@ -101,7 +101,7 @@ def acknowledge(
         case=case,
         kind=EventKind.ACKNOWLEDGED,
         at=case.opened_at,
-        body=body.replace(status_url(case), status_url_without_token()),
+        body=status_links.without_tokens(body),
         data={"to": case.customer.email, "subject": subject, "headers": headers},
     )
     queue_mail(

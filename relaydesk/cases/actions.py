@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
-from relaydesk.cases import customer_mail, routing
+from relaydesk.cases import customer_mail, routing, status_links
 from relaydesk.cases.acknowledgement import acknowledge
 from relaydesk.cases.deadlines import deadline_for, next_tickle_after
 from relaydesk.cases.details import clean_details, missing_required
@@ -799,6 +799,7 @@ def customer_wrote(
     automatic: bool = False,
     wake: bool = True,
     verified: bool = True,
+    files: Sequence[UploadedFile] = (),
 ) -> Event:
     """The customer's words (an email, a portal message) land on the case.
 
@@ -806,7 +807,8 @@ def customer_wrote(
     owner is told. A solved case within the company's reopen_within is reopened by the
     customer first (rule 8); a closed one is not (mail to it opens a follow-up case:
     open_case's `follow_up_of`). An automatic message (an out-of-office) is recorded but
-    wakes and reopens nothing.
+    wakes and reopens nothing. `files` (the status page's upload) are kept on the case within
+    the intake limits.
 
     Mail without proof that it is the customer's (rule 11, relaydesk.intake.mail.proof) comes
     with `verified=False`: kept and marked unverified, the owner told, nothing else changes.
@@ -814,13 +816,18 @@ def customer_wrote(
     if not verified:
         where = {"message_id": message_id, "subject": subject, "from": sender, "via": via}
         return _unverified_words(case, body=body, data=where, attachments=attachments, notes=notes)
-    with transaction.atomic():
+    refused = [problem for upload in files if (problem := problem_with(upload))]
+    if refused:
+        raise Incomplete(refused[0], fields={"files": refused[0]})
+    with UploadBatch() as batch, transaction.atomic():
         case = _locked(case)
         if not automatic and reopens_when_the_customer_writes(case, now()):
             why = (body or subject or "The customer wrote again.")[:2000]
             reopen(case, acting=None, why=why, by_customer=True)
             case = _locked(case)
         moment = now()
+        stored = [batch.save(upload, case=case) for upload in files]
+        kept = [{"id": s.attachment_id, "name": s.name} for s in stored]
         event = _customer_words(
             case,
             moment,
@@ -830,7 +837,7 @@ def customer_wrote(
                 "subject": subject,
                 "from": sender,
                 "via": via,
-                "attachments": list(attachments),
+                "attachments": [*attachments, *kept],
                 "notes": list(notes),
                 "automatic": automatic,
             },
@@ -948,3 +955,22 @@ def attach_mail(
                 text=f"{name_of(acting)} attached a message from {sender or 'someone'}",
             )
     return event
+
+
+# The status page ------------------------------------------------------------------------------
+
+
+def rotate_status_link(case: Case, *, acting: User) -> str:
+    """Rule 14: staff revoke every status link of `case` and issue a new one, returned once
+    (to give the customer by phone). Old links then answer like any wrong one; the reply
+    address does not depend on them, so mail keeps threading. The event keeps no token."""
+    staff_of(acting)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Status.CLOSED:
+            raise DomainError(f"{case.ref} is closed; its status page is no longer shown.")
+        moment = now()
+        revoked = status_links.revoke_all(case, moment)
+        token = status_links.issue(case, moment)
+        _event(case, EventKind.LINK_ROTATED, moment, acting, data={"revoked": revoked})
+    return status_links.url_for(token)

@@ -54,7 +54,7 @@ class CaseAdmin(ReadOnlyAdmin):
     search_fields = ["subject"]
     date_hierarchy = "opened_at"
     ordering = ["-id"]
-    exclude = ["customer", "details", "real_need", "status_token"]
+    exclude = ["customer", "details", "real_need", "reply_secret"]
     inlines = [EventInline]
     show_full_result_count = False  # no COUNT(*) over every case on each page
 

@@ -13,7 +13,9 @@ from relaydesk.outbox.models import OutgoingMail
 
 
 def reply_key(case: Case) -> str:
-    message = f"reply:{case.pk}:{case.status_token}".encode()
+    # reply_secret took over the old status token's value for cases that had one (migration
+    # cases 0008), so the key, and the reply addresses already sent, stay the same.
+    message = f"reply:{case.pk}:{case.reply_secret}".encode()
     return hmac.digest(settings.SECRET_KEY.encode(), message, hashlib.sha256).hex()[:16]
 
 

@@ -111,7 +111,12 @@ class Case(models.Model):
         db_index=False,
     )
     one_off_reason = models.TextField(blank=True)
-    status_token = models.CharField(max_length=64, unique=True, default=new_token)
+    # The per-case reply address is an HMAC of the pk and this secret (cases.mail_threads), so
+    # it never depends on a status link's token: rotating a link keeps mail threading (rule 14).
+    reply_secret = models.CharField(max_length=64, default=new_token)
+    # Not a column: the last status link issued through this instance (status_url), so the
+    # API can show a new case's link once; the database keeps only its hash.
+    issued_status_url = ""
 
     class Meta:
         constraints = [
@@ -165,6 +170,23 @@ class Case(models.Model):
         return self.status == Status.OPEN
 
 
+class StatusLink(models.Model):
+    """A status page link (rule 14): only the SHA-256 of its token is kept, never the token.
+
+    Each mail that carries a link issues one (relaydesk.cases.status_links.issue), so a case
+    may have several live links; rotating revokes them all and issues a new one. A link works
+    while it is not revoked and its case is not closed.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_links")
+    token_hash = models.CharField(max_length=64, unique=True)  # the page looks links up by it
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"status link of case {self.case_id}"
+
+
 class EventKind(models.TextChoices):
     OPENED = "opened", "Opened"
     ACKNOWLEDGED = "acknowledged", "Acknowledgement sent"
@@ -184,6 +206,7 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", "Survey answer"
     BOUNCED = "bounced", "Mail bounced"
     MAIL_ATTACHED = "mail_attached", "Mail attached"
+    LINK_ROTATED = "link_rotated", "Status link rotated"
 
 
 class PassReason(models.TextChoices):

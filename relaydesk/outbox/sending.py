@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, QuerySet
 
+from relaydesk.outbox.masking import without_status_tokens
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.timekeeping import now
 
@@ -134,7 +135,12 @@ def _permanent(error: Exception) -> bool:
 def _mark_sent(mail: OutgoingMail) -> None:
     OutgoingMail.objects.filter(
         pk=mail.pk, status=OutgoingMail.Status.QUEUED, attempts=mail.attempts
-    ).update(status=OutgoingMail.Status.SENT, sent_at=now(), last_error="")
+    ).update(
+        status=OutgoingMail.Status.SENT,
+        sent_at=now(),
+        last_error="",
+        body=without_status_tokens(mail.body),  # rule 14: the token left with the mail
+    )
 
 
 def _mark_failed(mail: OutgoingMail, error: Exception) -> None:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/<str:ref>/solve/", case.solve, name="case-solve"),
     path("cases/<str:ref>/reopen/", case.reopen, name="case-reopen"),
     path("cases/<str:ref>/details/", case.update_details, name="case-details"),
+    path("cases/<str:ref>/rotate-link/", case.rotate_link, name="case-rotate-link"),
     path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.person, name="person"),
     path("notifications/", notifications.notification_list, name="notifications"),

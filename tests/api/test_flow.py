@@ -9,6 +9,7 @@ from relaydesk.cases.models import Case, EventKind
 from relaydesk.problems.models import Problem
 from tests import factories
 from tests.api.conftest import open_body
+from tests.status_helpers import is_link_of, token_in
 
 OPENED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -26,7 +27,7 @@ def test_open_pass_take_solve_reopen_over_http(cast, api_as):
     # API intake routes to an on-duty frontline person (domain rule 1), not to the caller.
     assert body["owner"] in {"fran", "fiona"} and body["tier"] == "frontline"
     assert body["deadline"] == "2026-11-03T05:00:00Z"  # opened + the category's 20 hours
-    assert body["status_url"].endswith(f"/status/{case.status_token}")
+    assert is_link_of(case, token_in(body["status_url"]))  # the acknowledgement's link
     assert case.channel == "web" and case.details == {"invoice": "INV-1042", "amount": 129.5}
 
     owner = api_as(case.owner)

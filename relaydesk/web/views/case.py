@@ -236,3 +236,17 @@ def update_details(request, ref):
             posted={**kept_files, **details},
         )
     return _done(request, case, "Details saved." if event else "Nothing changed.")
+
+
+@staff_required
+@require_POST
+def rotate_link(request, ref):
+    """Rule 14: a new status link for the case, shown here once (the page is not redirected,
+    so the link is in no message store); every link sent before stops working."""
+    case = get_case_for(request.user, ref)
+    try:
+        url = actions.rotate_status_link(case, acting=request.user)
+    except DomainError as error:
+        return _refused(request, case, error)
+    fresh = get_case_for(request.user, case.ref)
+    return _render_case(request, fresh, new_status_url=url, open_form="status_link")

@@ -1,0 +1,216 @@
+"""The status page (rule 14): the customer's view of one case, without signing in.
+
+`/status/<token>` exchanges a live link for this browser's session (which remembers the case
+and the link it came through) and redirects to the clean `/status/case/<ref>/`, so the token
+never travels in a Referer. The clean page shows a case only to a session that opened one of
+its links, while that link is live (not rotated, the case not closed). Everything else (a
+wrong, rotated or expired token, another case's reference, a malformed one) gets the same
+plain 404. Every answer says no-referrer, no-store and noindex. Opening a page changes no case
+(mail scanners open every link); only the reply form, a POST, writes.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from relaydesk.cases import actions
+from relaydesk.cases.errors import DomainError
+from relaydesk.cases.models import Case, Event, EventKind, Status, id_from_ref, ref_for
+from relaydesk.cases.status_links import live_link
+from relaydesk.cases.uploads import limit_words, problem_with
+from relaydesk.cases.words import promise_words
+from relaydesk.org.models import Company
+from relaydesk.timekeeping import now
+
+SESSION_KEY = "status_cases"  # {case id: the id of the link it was opened through}
+SESSION_CASES = 20  # the most recent cases a session remembers
+MAX_MESSAGE = 20_000  # as /contact
+HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+}
+# What the customer sees of a case's history: their words, our replies, status changes.
+PUBLIC_KINDS = [
+    EventKind.OPENED,
+    EventKind.CUSTOMER_WROTE,
+    EventKind.REPLIED,
+    EventKind.SOLVED,
+    EventKind.REOPENED,
+    EventKind.CLOSED,
+]
+STATUS_LINES: dict[str, str] = {
+    EventKind.OPENED: "We opened your case.",
+    EventKind.SOLVED: "We solved your case.",
+    EventKind.REOPENED: "Your case was reopened.",
+    EventKind.CLOSED: "Your case was closed.",
+}
+STATUS_WORDS: dict[str, str] = {
+    Status.OPEN: "We are working on it",
+    Status.SOLVED: "Solved",
+    Status.CLOSED: "Closed",
+}
+
+
+@dataclass
+class Line:
+    """One line of the public timeline."""
+
+    at: datetime
+    who: str
+    kind: str
+    text: str = ""
+    files: list[str] = field(default_factory=list)
+
+
+def _headed(response: HttpResponse) -> HttpResponse:
+    for name, value in HEADERS.items():
+        response[name] = value
+    return response
+
+
+def missing(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """The one answer for every link or page that is not this session's to see."""
+    return _headed(render(request, "portal/status_missing.html", status=404))
+
+
+@require_safe
+def exchange(request: HttpRequest, token: str) -> HttpResponse:
+    """A live link's token for this session's right to see its case; then the clean URL."""
+    found = live_link(token)
+    if found is None:
+        return missing(request)
+    link_id, case_id = found
+    seen = {
+        key: value
+        for key, value in request.session.get(SESSION_KEY, {}).items()
+        if key != str(case_id)
+    }
+    seen[str(case_id)] = link_id
+    request.session[SESSION_KEY] = dict(list(seen.items())[-SESSION_CASES:])
+    return _headed(redirect("portal-status-case", ref=ref_for(case_id)))
+
+
+def case_in_session(request: HttpRequest, ref: str) -> Case | None:
+    """The case `ref` if this session opened one of its links and that link is still live."""
+    case_id = id_from_ref(ref)
+    if case_id is None:
+        return None
+    link_id = request.session.get(SESSION_KEY, {}).get(str(case_id))
+    if not isinstance(link_id, int):
+        return None
+    return (
+        Case.objects.select_related("owner", "tier", "customer")
+        .filter(pk=case_id, status_links__pk=link_id, status_links__revoked_at__isnull=True)
+        .exclude(status=Status.CLOSED)
+        .first()
+    )
+
+
+def _first_name(user) -> str:
+    return (user.first_name if user is not None else "") or "our team"
+
+
+def _line(event: Event, zone: ZoneInfo) -> Line | None:
+    at = event.at.astimezone(zone)
+    if event.kind == EventKind.CUSTOMER_WROTE:
+        if event.data.get("automatic") or event.data.get("verified") is False:
+            return None  # an out-of-office, or mail that could not prove it is the customer's
+        files = [item.get("name", "") for item in event.data.get("attachments", [])]
+        return Line(at, "You", "customer", event.body, files)
+    if event.kind == EventKind.REPLIED:
+        return Line(at, _first_name(event.actor), "reply", event.body)
+    return Line(at, "", "status", STATUS_LINES.get(event.kind, ""))
+
+
+def _timeline(case: Case, zone: ZoneInfo) -> list[Line]:
+    events = case.events.filter(kind__in=PUBLIC_KINDS).select_related("actor").order_by("at", "id")
+    return [line for event in events if (line := _line(event, zone)) is not None]
+
+
+def _promise(case: Case, time_zone: str) -> tuple[str, str]:
+    """The promise in the customer's words, and whether it is being (or was) kept."""
+    moment = now()
+    words = promise_words(case.deadline, time_zone=time_zone, now=moment)
+    if case.status == Status.SOLVED and case.solved_at is not None:
+        kept = case.solved_at <= case.deadline
+        return words, "We kept our promise." if kept else "We were late; we are sorry."
+    if moment <= case.deadline:
+        return words, "We are on time."
+    return words, "We are late; we are sorry, and we are on it."
+
+
+def _render_page(
+    request: HttpRequest, case: Case, *, status: int = 200, errors: dict | None = None, body=""
+) -> HttpResponse:
+    company = Company.current()
+    time_zone = company.time_zone if company is not None else settings.TIME_ZONE
+    promise, kept = _promise(case, time_zone)
+    holder = ""
+    if case.is_open:
+        holder = f"{_first_name(case.owner).capitalize()} ({case.tier.name})"
+    context = {
+        "case": case,
+        "company_name": company.name if company is not None else "Relaydesk",
+        "status_words": STATUS_WORDS.get(case.status, ""),
+        "promise": promise,
+        "kept": kept,
+        "holder": holder,
+        "timeline": _timeline(case, ZoneInfo(time_zone)),
+        "errors": errors or {},
+        "body": body,
+        "sent": request.GET.get("sent") == "1",
+        "upload_limit": limit_words(settings.MAIL_MAX_ATTACHMENT_BYTES),
+    }
+    return _headed(render(request, "portal/status.html", context, status=status))
+
+
+@require_safe
+def page(request: HttpRequest, ref: str) -> HttpResponse:
+    case = case_in_session(request, ref)
+    if case is None:
+        return missing(request)
+    return _render_page(request, case)
+
+
+def _reply_errors(body: str, upload) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not body and upload is None:
+        errors["body"] = "Write your message."
+    elif len(body) > MAX_MESSAGE:
+        errors["body"] = f"Keep it under {MAX_MESSAGE} characters."
+    if upload is not None and (problem := problem_with(upload)):
+        errors["file"] = problem
+    return errors
+
+
+@require_POST
+def reply(request: HttpRequest, ref: str) -> HttpResponse:
+    """The customer writes on their case: their words (and a file) join its timeline."""
+    case = case_in_session(request, ref)
+    if case is None:
+        return missing(request)
+    body = request.POST.get("body", "").strip()
+    upload = request.FILES.get("file")
+    errors = _reply_errors(body, upload)
+    if errors:
+        return _render_page(request, case, status=422, errors=errors, body=body)
+    try:
+        actions.customer_wrote(
+            case,
+            body=body,
+            sender=case.customer.email,
+            via="status_page",
+            files=[upload] if upload is not None else [],
+        )
+    except DomainError as refusal:
+        errors = {"notice": f"We could not take your message just now: {refusal.message}"}
+        return _render_page(request, case, status=refusal.http_status, errors=errors, body=body)
+    url = reverse("portal-status-case", kwargs={"ref": case.ref})
+    return _headed(redirect(f"{url}?sent=1#timeline", permanent=False))
