@@ -232,9 +232,7 @@ MAIL_ACKS_PER_SENDER_PER_HOUR = env_int("RELAYDESK_MAIL_ACKS_PER_SENDER_PER_HOUR
 MAIL_DUPLICATE_MINUTES = env_int("RELAYDESK_MAIL_DUPLICATE_MINUTES", 10)
 # Receiving servers whose Authentication-Results header may prove a mail is the customer's
 # (rule 11): their authserv-ids. Every other Authentication-Results header is ignored.
-TRUSTED_AUTHSERV_IDS = [
-    item.lower() for item in env_list("RELAYDESK_TRUSTED_AUTHSERV_IDS", [])
-]
+TRUSTED_AUTHSERV_IDS = [item.lower() for item in env_list("RELAYDESK_TRUSTED_AUTHSERV_IDS", [])]
 IMAP_HOST = env_str("RELAYDESK_IMAP_HOST", "")
 IMAP_PORT = env_int("RELAYDESK_IMAP_PORT", 993)
 IMAP_USER = env_str("RELAYDESK_IMAP_USER", "")

@@ -156,6 +156,11 @@ class Case(models.Model):
             models.Index(
                 fields=["problem"], condition=Q(problem__isnull=False), name="case_problem_idx"
             ),
+            # The closing sweep (relaydesk.clock.closing.handle_one_closing_batch): solved
+            # cases, oldest solve first, closed once the company's reopen_within has passed.
+            models.Index(
+                fields=["solved_at"], condition=Q(status="solved"), name="case_solved_close_idx"
+            ),
         ]
 
     def __str__(self) -> str:
