@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
-from relaydesk.cases.models import Case, id_from_ref
+from relaydesk.cases.models import Case, Status, id_from_ref
 from relaydesk.org.models import Staff
 
 
@@ -82,6 +82,7 @@ class Allowed:
     """Which action forms the case page shows. A hint only: cases.actions enforces the rules."""
 
     note: bool = False
+    reply: bool = False
     take: bool = False
     pass_on: bool = False
     solve: bool = False
@@ -96,6 +97,7 @@ def allowed_actions(user: User, case: Case) -> Allowed:
     mine = case.owner_id == user.pk
     return Allowed(
         note=True,
+        reply=case.status != Status.CLOSED,
         take=case.is_open and not mine and staff.tier.rank >= case.tier.rank,
         pass_on=case.is_open and mine,
         solve=case.is_open and mine,

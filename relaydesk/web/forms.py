@@ -105,6 +105,17 @@ class SolveForm(forms.Form):
         return {"new_problem_title": data["new_problem_title"]}
 
 
+class ReplyForm(forms.Form):
+    """The words of a reply; its files come as the `files` uploads (checked by the action)."""
+
+    body = forms.CharField(
+        label="Reply to the customer",
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Sent by email with the status link; the customer sees it on the status page.",
+    )
+
+
 class ReopenForm(forms.Form):
     why = forms.CharField(
         label="Why reopen it", max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 2})

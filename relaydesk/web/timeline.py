@@ -17,6 +17,14 @@ def _reason(code: str) -> str:
     return PassReason(code).label if code in PassReason.values else code
 
 
+# The conversation's three voices, told apart on the page (class `voice-…` and a label).
+VOICES: dict[str, tuple[str, str]] = {
+    EventKind.CUSTOMER_WROTE: ("customer", "Customer"),
+    EventKind.REPLIED: ("reply", "Reply to customer"),
+    EventKind.NOTE: ("note", "Internal note"),
+}
+
+
 @dataclass
 class Line:
     event: Event
@@ -26,6 +34,19 @@ class Line:
     body_is_mail: bool = False
     # Files the event brought ({"id", "name"}); the case page links those the case keeps.
     files: list[dict] = field(default_factory=list)
+
+    @property
+    def voice(self) -> str:
+        """The line's voice in the conversation (customer, reply, note), or "" for the rest."""
+        return VOICES[self.event.kind][0] if self.event.kind in VOICES else ""
+
+    @property
+    def voice_label(self) -> str:
+        if self.event.kind not in VOICES:
+            return ""
+        if (self.event.data or {}).get("verified") is False:
+            return "Customer? (unverified)"
+        return VOICES[self.event.kind][1]
 
 
 def _shown(value):
@@ -79,7 +100,9 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
     if kind == EventKind.FIELD_CHANGED:
         return _details_changed(event, actor, data.get("changes") or {}, labels)
     if kind == EventKind.SOLVED:
-        return Line(event, f"{actor} solved it{_second_fix(data, problems or {})}", event.body)
+        mailed = "; the customer was mailed the resolution" if data.get("mail") else ""
+        headline = f"{actor} solved it{_second_fix(data, problems or {})}{mailed}"
+        return Line(event, headline, event.body)
     if kind == EventKind.REOPENED:
         who = "the customer" if data.get("by") == "customer" else actor
         return Line(event, f"Reopened by {who}; owner {to_owner} ({to_tier})", event.body)
@@ -97,7 +120,10 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
             return Line(event, headline, event.body, body_is_mail=True, files=files)
         return Line(event, "The customer wrote", event.body, body_is_mail=True, files=files)
     if kind == EventKind.REPLIED:
-        return Line(event, f"{actor} replied to the customer", event.body, body_is_mail=True)
+        anyway = " (sent despite the tone check's warnings)" if data.get("send_anyway") else ""
+        files = _mail_files(data.get("attachments") or [])
+        headline = f"{actor} replied to the customer{anyway}"
+        return Line(event, headline, event.body, body_is_mail=True, files=files)
     label = EventKind(kind).label if kind in EventKind.values else kind
     who = f" by {actor}" if event.actor_id else ""
     return Line(event, f"{label}{who}", event.body)

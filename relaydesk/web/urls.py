@@ -22,6 +22,7 @@ urlpatterns = [
     path("intake/opened/<str:ref>/", intake.opened, name="intake-opened"),
     path("cases/<str:ref>/", case.case_page, name="case"),
     path("cases/<str:ref>/note/", case.add_note, name="case-note"),
+    path("cases/<str:ref>/reply/", case.reply, name="case-reply"),
     path("cases/<str:ref>/take/", case.take, name="case-take"),
     path("cases/<str:ref>/pass/", case.pass_case, name="case-pass"),
     path("cases/<str:ref>/solve/", case.solve, name="case-solve"),

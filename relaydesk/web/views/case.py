@@ -1,4 +1,4 @@
-"""The case page and its inline action forms: note, take, pass, solve, reopen, details.
+"""The case page and its inline action forms: note, reply, take, pass, solve, reopen, details.
 
 Each action view parses its form, calls the action and answers with the page again (the
 `case-body` partial for htmx). A broken rule shows the action's own sentence, with its status.
@@ -16,7 +16,14 @@ from relaydesk.problems.models import Problem
 from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
-from relaydesk.web.forms import NoteForm, PassForm, ReopenForm, SolveForm, staff_for_passing
+from relaydesk.web.forms import (
+    NoteForm,
+    PassForm,
+    ReopenForm,
+    ReplyForm,
+    SolveForm,
+    staff_for_passing,
+)
 from relaydesk.web.timeline import describe, problem_titles
 
 PROBLEM_CHOICES = 200
@@ -62,6 +69,7 @@ def _render_case(request, case, *, status=200, **extra):
         "lines": lines,
         "files": files,
         "note_form": NoteForm(prefix="note"),
+        "reply_form": ReplyForm(prefix="reply"),
         "reopen_form": ReopenForm(prefix="reopen"),
         **extra,
     }
@@ -109,6 +117,26 @@ def add_note(request, ref):
     except DomainError as error:
         return _refused(request, case, error, form, "note")
     return _done(request, case, "Note added.")
+
+
+@staff_required
+@require_POST
+def reply(request, ref):
+    """Rule 10: a reply to the customer, with the files chosen (`reply-files`)."""
+    case = get_case_for(request.user, ref)
+    form = ReplyForm(request.POST, prefix="reply")
+    if not form.is_valid():
+        return _render_case(request, case, status=422, reply_form=form, open_form="reply")
+    try:
+        actions.reply(
+            case,
+            acting=request.user,
+            body=form.cleaned_data["body"],
+            files=request.FILES.getlist("reply-files"),
+        )
+    except DomainError as error:
+        return _refused(request, case, error, form, "reply")
+    return _done(request, case, "Your reply is on its way to the customer.")
 
 
 @staff_required
