@@ -90,6 +90,12 @@ class Case(models.Model):
     owner_active_at = models.DateTimeField(help_text="Last activity by the current owner.")
     next_tickle_at = models.DateTimeField(null=True, blank=True)
     tickle_count = models.PositiveIntegerField(default=0)
+    # Rule 16: waiting for the customer's answer (cases.actions.reply(waiting=True)). While
+    # set, the deadline is paused: the escalation sweep skips the case (its index condition)
+    # and `waiting_time_left` keeps what was left before it; `next_tickle_at` holds only the
+    # give-up reminder. The customer's answer or the owner's next act resumes both.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    waiting_time_left = models.DurationField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     # solved_by and problem are empty while a case is open, so their indexes hold only the
     # rows that have one (below): opening a case writes neither.
@@ -130,10 +136,11 @@ class Case(models.Model):
             models.Index(fields=["owner", "status", "deadline"], name="case_owner_queue_idx"),
             # Tier queues: open cases at a tier by deadline.
             models.Index(fields=["tier", "status", "deadline"], name="case_tier_queue_idx"),
-            # relaydesk.clock escalation sweep: open, not yet escalated, by deadline.
+            # relaydesk.clock escalation sweep: open, not yet escalated, not waiting for the
+            # customer (rule 16), by deadline.
             models.Index(
                 fields=["deadline"],
-                condition=Q(status="open", escalated=False),
+                condition=Q(status="open", escalated=False, waiting_since__isnull=True),
                 name="case_escalation_due_idx",
             ),
             # relaydesk.clock tickle sweep: open cases by their next tickle time.
@@ -212,6 +219,7 @@ class EventKind(models.TextChoices):
     BOUNCED = "bounced", "Mail bounced"
     MAIL_ATTACHED = "mail_attached", "Mail attached"
     LINK_ROTATED = "link_rotated", "Status link rotated"
+    RESUMED = "resumed", "Waiting ended"  # rule 16; the wait began with a `replied` (waiting)
 
 
 class PassReason(models.TextChoices):

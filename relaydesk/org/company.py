@@ -4,7 +4,11 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from relaydesk.org.models import DEFAULT_REOPEN_WITHIN_MINUTES, Company
+from relaydesk.org.models import (
+    DEFAULT_REOPEN_WITHIN_MINUTES,
+    DEFAULT_WAITING_GIVES_UP_MINUTES,
+    Company,
+)
 
 
 def company_time_zone() -> str:
@@ -21,6 +25,13 @@ def reopen_within() -> timedelta:
     case closes by itself once it has passed (30 days before a company exists)."""
     found = Company.objects.values_list("reopen_within_minutes", flat=True).first()
     return timedelta(minutes=found if found is not None else DEFAULT_REOPEN_WITHIN_MINUTES)
+
+
+def waiting_gives_up() -> timedelta:
+    """Rule 16: how long a case waits for the customer's answer before its owner is reminded
+    to decide (7 days before a company exists)."""
+    found = Company.objects.values_list("waiting_gives_up_minutes", flat=True).first()
+    return timedelta(minutes=found if found is not None else DEFAULT_WAITING_GIVES_UP_MINUTES)
 
 
 def duration_words(span: timedelta) -> str:

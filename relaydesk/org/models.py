@@ -97,6 +97,7 @@ DEFAULT_REASSURANCE = (
 
 
 DEFAULT_REOPEN_WITHIN_MINUTES = 30 * 24 * 60  # 30 days
+DEFAULT_WAITING_GIVES_UP_MINUTES = 7 * 24 * 60  # 7 days
 
 
 class Company(models.Model):
@@ -111,6 +112,12 @@ class Company(models.Model):
         default=DEFAULT_REOPEN_WITHIN_MINUTES,
         validators=[MinValueValidator(1)],
         help_text="A solved case closes by itself this many minutes after its last solve.",
+    )
+    # Rule 16: a case waiting this long for the customer's answer tickles its owner to decide.
+    waiting_gives_up_minutes = models.PositiveIntegerField(
+        default=DEFAULT_WAITING_GIVES_UP_MINUTES,
+        validators=[MinValueValidator(1)],
+        help_text="A case waiting this many minutes for the customer's answer reminds its owner.",
     )
 
     class Meta:
