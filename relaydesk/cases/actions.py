@@ -7,7 +7,7 @@ is broken (nothing is written then). `acting` is the person doing it; None means
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
@@ -32,7 +32,7 @@ from relaydesk.cases.models import (
 )
 from relaydesk.cases.notify import notify
 from relaydesk.cases.uploads import UploadBatch, link, problem_with, safe_label
-from relaydesk.org.company import reopen_within
+from relaydesk.org.company import reopen_within, waiting_gives_up
 from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.problems.models import Problem
 from relaydesk.timekeeping import now
@@ -109,6 +109,49 @@ def _new_owner(case: Case, staff: Staff, moment: datetime) -> None:
 
 def _event(case: Case, kind: str, moment: datetime, acting: User | None, **fields: Any) -> Event:
     return Event.objects.create(case=case, kind=kind, at=moment, actor=acting, **fields)
+
+
+# The columns waiting for the customer changes (rule 16), for actions that save a few fields.
+WAITING_FIELDS = ("deadline", "waiting_since", "waiting_time_left", "next_tickle_at")
+
+
+def _start_waiting(case: Case, moment: datetime) -> None:
+    """Rule 16: the deadline pauses, keeping the time that was left, and so do the tickles:
+    the one reminder left is the give-up one, `waiting_gives_up` from now (clock.actions.tickle).
+    The `replied` event (data `waiting: true`) records the start."""
+    case.waiting_since = moment
+    case.waiting_time_left = case.deadline - moment
+    case.next_tickle_at = moment + waiting_gives_up()
+
+
+def _end_waiting(case: Case, moment: datetime, acting: User | None) -> Event | None:
+    """Rule 16: the wait ends and the deadline resumes with the time that was left (now + left).
+
+    A `resumed` event records the end, whoever ended it (`acting` None: the customer's
+    answer), so the trail can add up the time spent waiting from the events alone. The caller
+    restarts the tickles (the owner's act, or the customer's words waking the owner) and saves
+    WAITING_FIELDS. Not waiting: nothing changes, no event.
+    """
+    since, left = case.waiting_since, case.waiting_time_left
+    if since is None:
+        return None
+    left = left if left is not None else timedelta(0)
+    case.deadline = moment + left
+    case.waiting_since = None
+    case.waiting_time_left = None
+    return _event(
+        case,
+        EventKind.RESUMED,
+        moment,
+        acting,
+        data={
+            "by": "customer" if acting is None else "staff",
+            "waiting_since": since.isoformat(),
+            "waited_seconds": int((moment - since).total_seconds()),
+            "time_left_seconds": int(left.total_seconds()),
+            "deadline": case.deadline.isoformat(),
+        },
+    )
 
 
 def _customer_words(case: Case, moment: datetime, *, body: str, data: dict[str, Any]) -> Event:
@@ -378,6 +421,7 @@ def take(case: Case, *, acting: User) -> Case:
         moment = now()
         previous_owner, previous_tier = _owner(case), case.tier
         _new_owner(case, taker, moment)
+        _end_waiting(case, moment, acting)
         case.save()
         event = _event(
             case,
@@ -460,6 +504,7 @@ def pass_case(
         moment = now()
         previous_tier = case.tier
         _new_owner(case, receiver, moment)
+        _end_waiting(case, moment, acting)
         case.save()
         event = _event(
             case,
@@ -507,10 +552,17 @@ def add_note(case: Case, *, acting: User, body: str) -> Event:
         moment = now()
         if case.is_open and case.owner_id == acting.pk:
             _owner_acted(case, moment)
+            _end_waiting(case, moment, acting)
         else:
             case.last_activity_at = moment
         case.save(
-            update_fields=["last_activity_at", "owner_active_at", "next_tickle_at", "tickle_count"]
+            update_fields=[
+                "last_activity_at",
+                "owner_active_at",
+                "next_tickle_at",
+                "tickle_count",
+                *WAITING_FIELDS,
+            ]
         )
         return _event(case, EventKind.NOTE, moment, acting, body=body)
 
@@ -542,12 +594,17 @@ def reply(
     body: str,
     send_anyway: bool = False,
     files: Sequence[UploadedFile] | None = None,
+    waiting: bool = False,
 ) -> Event:
     """Domain rule 10: staff write to the customer; the reply is an event and a mail.
 
     Any staff member may reply; the owner's reply is the owner's activity (the idle clock
     restarts). `files` are kept on the case and sent with the mail. `send_anyway` records that
     the writer chose to send despite the tone check's warnings.
+
+    `waiting` (rule 16, the owner of an open case only): the reply asks the customer
+    something and the case waits for the answer; the deadline and tickles pause until the
+    customer answers (customer_wrote) or the owner acts again. The event records it.
     """
     staff_of(acting)
     body = _text(body, "the reply", field="body")
@@ -559,12 +616,15 @@ def reply(
         if not case.customer.email:
             raise DomainError(f"{case.customer.name} has no email address; call them instead.")
         moment = now()
-        if case.is_open and case.owner_id == acting.pk:
-            _owner_acted(case, moment)
-        else:
-            case.last_activity_at = moment
+        _replied_clock(case, acting=acting, moment=moment, waiting=waiting)
         case.save(
-            update_fields=["last_activity_at", "owner_active_at", "next_tickle_at", "tickle_count"]
+            update_fields=[
+                "last_activity_at",
+                "owner_active_at",
+                "next_tickle_at",
+                "tickle_count",
+                *WAITING_FIELDS,
+            ]
         )
         stored = [batch.save(upload, case=case) for upload in uploads]
         attachments = list(
@@ -580,12 +640,36 @@ def reply(
             data={
                 **mail.as_data(),
                 "send_anyway": bool(send_anyway),
+                "waiting": bool(waiting),
                 "attachments": [{"id": a.pk, "name": a.original_name} for a in attachments],
             },
         )
         text = customer_mail.reply_text(case, body)
         customer_mail.send(case, event, mail, text=text, attachments=attachments)
     return event
+
+
+def _replied_clock(case: Case, *, acting: User, moment: datetime, waiting: bool) -> None:
+    """The owner's reply is the owner's act: it ends a wait (rule 16) and restarts the idle
+    clock; with `waiting` a new wait starts. Anyone else's reply only marks activity."""
+    is_owner = case.is_open and case.owner_id == acting.pk
+    if waiting and not is_owner:
+        if not case.is_open:
+            raise DomainError(
+                f"{case.ref} is {case.get_status_display().lower()}; only an open case can "
+                "wait for the customer."
+            )
+        raise DomainError(
+            f"Only the owner can mark {case.ref} waiting for the customer; it is owned by "
+            f"{name_of(case.owner)}."
+        )
+    if not is_owner:
+        case.last_activity_at = moment
+        return
+    _owner_acted(case, moment)
+    _end_waiting(case, moment, acting)
+    if waiting:
+        _start_waiting(case, moment)
 
 
 def solve(
@@ -629,6 +713,7 @@ def solve(
         case.problem = problem
         case.one_off_reason = one_off_reason
         case.last_activity_at = moment
+        _end_waiting(case, moment, acting)
         case.next_tickle_at = None
         case.save()
         # The solve mail: what was done, in the owner's words (none without an address).
@@ -754,6 +839,7 @@ def update_details(
         moment = now()
         if case.is_open and case.owner_id == acting.pk:
             _owner_acted(case, moment)
+            _end_waiting(case, moment, acting)
         else:
             case.last_activity_at = moment
         case.save()
@@ -808,7 +894,8 @@ def customer_wrote(
     customer first (rule 8); a closed one is not (mail to it opens a follow-up case:
     open_case's `follow_up_of`). An automatic message (an out-of-office) is recorded but
     wakes and reopens nothing. `files` (the status page's upload) are kept on the case within
-    the intake limits.
+    the intake limits. A case waiting for the customer (rule 16) resumes: the deadline gets
+    back the time that was left, the tickles restart, and a `resumed` event says so.
 
     Mail without proof that it is the customer's (rule 11, relaydesk.intake.mail.proof) comes
     with `verified=False`: kept and marked unverified, the owner told, nothing else changes.
@@ -845,6 +932,10 @@ def customer_wrote(
         if automatic:
             return event
         case.last_activity_at = moment
+        if case.waiting_since is not None:  # rule 16: the answer resumes the deadline
+            _end_waiting(case, moment, None)
+            case.next_tickle_at = moment  # and the tickles: the owner is woken now
+            case.save(update_fields=["last_activity_at", *WAITING_FIELDS])
         if wake and case.is_open:
             case.next_tickle_at = moment
             case.save(update_fields=["last_activity_at", "next_tickle_at"])

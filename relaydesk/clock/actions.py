@@ -6,6 +6,8 @@ transaction. The worker's sweep (relaydesk.clock.sweep) calls them, one case at 
 inside its batch's transaction.
 """
 
+from datetime import datetime
+
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -14,6 +16,7 @@ from relaydesk.cases.deadlines import next_tickle_after
 from relaydesk.cases.models import Case, Event, EventKind
 from relaydesk.cases.notify import notify
 from relaydesk.clock import rota
+from relaydesk.org.company import duration_words, waiting_gives_up
 from relaydesk.timekeeping import now
 
 
@@ -23,13 +26,16 @@ def escalate(
     """Domain rule 6: past its deadline and not solved, the case goes to the executive on duty.
 
     Once per opening: returns the `escalated` event, or None when the rule does not hold (not
-    open, already escalated in this opening, or the deadline is still ahead). `on_duty` lets
+    open, already escalated in this opening, the deadline is still ahead, or the case is
+    waiting for the customer: rule 16). `on_duty` lets
     the sweep look the executive up once per batch (relaydesk.clock.rota).
     """
     with transaction.atomic():
         case = _locked(case)
         moment = now()
         if not case.is_open or case.escalated or case.deadline > moment:
+            return None
+        if case.waiting_since is not None:  # rule 16: the deadline is paused
             return None
         if on_duty is None:
             on_duty = rota.executive_on_duty(moment)
@@ -81,7 +87,9 @@ def tickle(case: Case) -> Event | None:
     """Domain rule 7: a reminder to an owner who has not acted for the tickle interval.
 
     Repeated every interval; from the second reminder on the owner's lead is told too. Checked
-    again under the row lock, so a tickle is sent once however many workers see it due.
+    again under the row lock, so a tickle is sent once however many workers see it due. A case
+    waiting for the customer (rule 16) gets one reminder only, when `waiting_gives_up` has
+    passed without an answer (_gave_up_waiting).
     """
     with transaction.atomic():
         case = _locked(case)
@@ -91,6 +99,8 @@ def tickle(case: Case) -> Event | None:
             return None
         if case.next_tickle_at is None or case.next_tickle_at > moment:
             return None
+        if case.waiting_since is not None:
+            return _gave_up_waiting(case, owner, moment)
         interval = next_tickle_after(case.category, case.next_tickle_at) - case.next_tickle_at
         case.tickle_count += 1
         following = case.next_tickle_at + interval
@@ -130,4 +140,35 @@ def tickle(case: Case) -> Event | None:
                     f"(reminder {count})"
                 ),
             )
+    return event
+
+
+def _gave_up_waiting(case: Case, owner: User, moment: datetime) -> Event:
+    """Rule 16: the customer has not answered within the company's `waiting_gives_up`; the
+    owner is reminded once to decide (chase, solve, pass). The case keeps waiting, with no
+    tickle due, until the customer answers or the owner acts (cases.actions._end_waiting)."""
+    since = case.waiting_since or moment
+    case.next_tickle_at = None
+    case.save(update_fields=["next_tickle_at"])
+    event = _event(
+        case,
+        EventKind.TICKLED,
+        moment,
+        None,
+        to_owner=owner,
+        reason="waiting_gave_up",
+        data={
+            "waiting_since": since.isoformat(),
+            "waited_seconds": int((moment - since).total_seconds()),
+        },
+    )
+    notify(
+        owner,
+        case=case,
+        event=event,
+        text=(
+            f"{case.ref} has waited {duration_words(waiting_gives_up())} for the customer's "
+            "answer: decide what to do next"
+        ),
+    )
     return event

@@ -60,12 +60,16 @@ def tickle_batch_size() -> int:
 
 
 def escalation_due(moment: datetime) -> QuerySet[Case]:
-    """Open, not escalated in this opening, deadline passed (case_escalation_due_idx)."""
-    return Case.objects.filter(status=Status.OPEN, escalated=False, deadline__lte=moment)
+    """Open, not escalated in this opening, not waiting for the customer (rule 16), deadline
+    passed (case_escalation_due_idx)."""
+    return Case.objects.filter(
+        status=Status.OPEN, escalated=False, waiting_since__isnull=True, deadline__lte=moment
+    )
 
 
 def tickle_due(moment: datetime) -> QuerySet[Case]:
-    """Open with a tickle time passed (case_tickle_due_idx)."""
+    """Open with a tickle time passed (case_tickle_due_idx). A case waiting for the customer
+    (rule 16) has only its give-up reminder there, so it comes once, not every interval."""
     return Case.objects.filter(status=Status.OPEN, next_tickle_at__lte=moment)
 
 
@@ -119,7 +123,9 @@ def next_due_at() -> datetime | None:
         # From now on: what is already due was claimed by this round (or by another worker).
         # Escalated cases keep their past deadlines while open, so without this bound
         # case_open_deadline_idx, which SQLite may prefer, would walk all of them first.
-        Case.objects.filter(status=Status.OPEN, escalated=False, deadline__gte=moment)
+        Case.objects.filter(
+            status=Status.OPEN, escalated=False, waiting_since__isnull=True, deadline__gte=moment
+        )
         .order_by("deadline")
         .values_list("deadline", flat=True)
         .first(),

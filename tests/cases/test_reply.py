@@ -67,6 +67,7 @@ def test_the_reply_event_keeps_the_words_and_the_mail_but_not_the_link(cast):
         "subject": f"[{case.ref}] Charged twice for my season ticket",
         "message_id": queued.message_id,
         "send_anyway": True,
+        "waiting": False,
         "attachments": [],
     }
     assert "/status/" not in event.body
