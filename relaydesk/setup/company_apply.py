@@ -95,6 +95,8 @@ def _apply_company(section: CompanySection, summary: Summary) -> None:
     values = section.model_dump(exclude_none=True)  # no script in the file: keep the one there is
     if "reopen_within" in values:  # minutes in the file's duration; the column says so
         values["reopen_within_minutes"] = values.pop("reopen_within")
+    if "waiting_gives_up" in values:
+        values["waiting_gives_up_minutes"] = values.pop("waiting_gives_up")
     company = Company.current()
     if company is None:
         Company.objects.create(**values)

@@ -134,6 +134,7 @@ class CompanySection(_Table):
     time_zone: TimeZoneName = "UTC"
     reassurance_script: str | None = None
     reopen_within: Duration | None = None  # rule 8; none in the file: keep (new: 30 days)
+    waiting_gives_up: Duration | None = None  # rule 16; none in the file: keep (new: 7 days)
 
 
 class TierEntry(_Table):

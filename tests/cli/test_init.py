@@ -350,7 +350,7 @@ def test_an_unknown_key_in_any_table_is_reported_at_its_line(tmp_path, anchor, w
 
 
 KEYS = {
-    "company": "name, reassurance_script, reopen_within, time_zone",
+    "company": "name, reassurance_script, reopen_within, time_zone, waiting_gives_up",
     "tiers[2]": "name, slug",
     "staff[3]": "active, email, lead, name, on_duty, password, realtime_handler, skills, "
     "tier, username",
@@ -581,5 +581,35 @@ def test_a_bad_reopen_within_is_reported_with_its_line(tmp_path):
 
     assert f'company.toml, line {line}: company.reopen_within: "a month" is not a duration' in str(
         error.value
+    )
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+
+
+def test_init_sets_how_long_a_case_waits_for_the_customer(tmp_path):
+    assert Company().waiting_gives_up_minutes == 7 * 24 * 60  # the default: 7 days
+    text = GOOD.replace(
+        'time_zone = "Europe/Amsterdam"\n',
+        'time_zone = "Europe/Amsterdam"\nwaiting_gives_up = "3d"\n',
+    )
+    init(write(tmp_path, text))
+    assert Company.objects.get().waiting_gives_up_minutes == 3 * 24 * 60
+
+    init(write(tmp_path, GOOD))  # no key: the company keeps its setting
+    assert Company.objects.get().waiting_gives_up_minutes == 3 * 24 * 60
+
+
+def test_a_bad_waiting_gives_up_is_reported_with_its_line(tmp_path):
+    text = GOOD.replace(
+        'time_zone = "Europe/Amsterdam"\n',
+        'time_zone = "Europe/Amsterdam"\nwaiting_gives_up = "a week"\n',
+    )
+    line = text.splitlines().index('waiting_gives_up = "a week"') + 1
+
+    with pytest.raises(CommandError) as error:
+        init(write(tmp_path, text))
+
+    assert (
+        f'company.toml, line {line}: company.waiting_gives_up: "a week" is not a duration'
+        in str(error.value)
     )
     assert snapshot() == dict.fromkeys(snapshot(), 0)
