@@ -142,6 +142,7 @@ def detail(case: Case) -> dict:
         "resolution": case.resolution,
         "problem_id": case.problem_id,
         "one_off_reason": case.one_off_reason,
+        "waiting_since": case.waiting_since,
         "events": [event_out(event) for event in events],
     }
 
@@ -270,7 +271,13 @@ def add_note(request: HttpRequest, ref: str, payload: NoteIn):
 def reply(request: HttpRequest, ref: str, payload: ReplyIn):
     user = acting_user(request)
     case = case_for(user, ref)
-    event = actions.reply(case, acting=user, body=payload.body, send_anyway=payload.send_anyway)
+    event = actions.reply(
+        case,
+        acting=user,
+        body=payload.body,
+        send_anyway=payload.send_anyway,
+        waiting=payload.waiting,
+    )
     return Status(
         201,
         {
@@ -278,6 +285,7 @@ def reply(request: HttpRequest, ref: str, payload: ReplyIn):
             "at": event.at,
             "body": event.body,
             "send_anyway": event.data["send_anyway"],
+            "waiting": event.data["waiting"],
             "message_id": event.data["message_id"],
         },
     )

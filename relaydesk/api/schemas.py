@@ -170,6 +170,9 @@ class CaseDetail(CaseSummary):
     resolution: str
     problem_id: int | None
     one_off_reason: str
+    waiting_since: datetime | None = Field(
+        description="Waiting for the customer's answer since then (rule 16); null when not."
+    )
     events: list[EventOut]
 
 
@@ -199,6 +202,11 @@ class NoteIn(Input):
 class ReplyIn(Input):
     body: Text
     send_anyway: bool = Field(False, description="Send despite the tone check's warnings.")
+    waiting: bool = Field(
+        False,
+        description="The reply asks the customer something: the case waits for the answer, "
+        "its deadline and reminders paused (rule 16; the owner of an open case only).",
+    )
 
 
 class ReplyOut(Schema):
@@ -206,6 +214,7 @@ class ReplyOut(Schema):
     at: datetime
     body: str
     send_anyway: bool
+    waiting: bool
     message_id: str = Field(description="The Message-ID of the mail queued to the customer.")
 
 

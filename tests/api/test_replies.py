@@ -24,6 +24,7 @@ def test_a_reply_is_201_with_the_event_and_the_queued_mail(cast, api_as):
         "at": body["at"],
         "body": "We refunded it.",
         "send_anyway": True,
+        "waiting": False,
         "message_id": queued.message_id,
     }
     assert queued.to == "carla@example.com"
@@ -100,3 +101,31 @@ def test_an_unknown_case_is_404(cast, api_as):
     answered = api_as(cast.fran).post("/cases/RD-999999/replies", {"body": "Hello."})
 
     assert answered.status_code == 404
+
+
+def test_the_owners_reply_can_wait_for_the_customers_answer(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+
+    answered = api_as(cast.fran).post(
+        f"/cases/{case.ref}/replies", {"body": "Which card did you use?", "waiting": True}
+    )
+
+    assert answered.status_code == 201, answered.json()
+    assert answered.json()["waiting"] is True
+    shown = api_as(cast.fran).get(f"/cases/{case.ref}").json()
+    assert shown["waiting_since"] == answered.json()["at"]
+
+
+def test_only_the_owner_can_make_a_case_wait(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+
+    refused = api_as(cast.sam).post(
+        f"/cases/{case.ref}/replies", {"body": "Which card did you use?", "waiting": True}
+    )
+
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "detail": f"Only the owner can mark {case.ref} waiting for the customer; "
+        "it is owned by Fran Okafor."
+    }
+    assert not Event.objects.filter(kind=EventKind.REPLIED).exists()
