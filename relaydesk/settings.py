@@ -65,6 +65,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("RELAYDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("RELAYDESK_CSRF_TRUSTED_ORIGINS", [])
+# Links in mail and pages: RELAYDESK_BASE_URL; unset, the address `relaydesk serve` last bound
+# (RELAYDESK_HOME/served-at, read by relaydesk.org.addresses.base_url), else this default.
+BASE_URL_GIVEN = bool(env_str("RELAYDESK_BASE_URL", ""))
 BASE_URL = env_str("RELAYDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -192,6 +195,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Mail. The embedded default writes every outgoing message as an .eml file in
 # RELAYDESK_HOME/outbox, so nothing needs configuring to try the product.
+# The From: RELAYDESK_FROM_EMAIL, else the company's support_email, else this default
+# (relaydesk.org.addresses.sender_address).
+FROM_EMAIL_GIVEN = bool(env_str("RELAYDESK_FROM_EMAIL", ""))
 DEFAULT_FROM_EMAIL = env_str("RELAYDESK_FROM_EMAIL", "support@relaydesk.localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMTP_HOST = env_str("RELAYDESK_SMTP_HOST", "")
@@ -221,6 +227,7 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Email in (relaydesk.intake.mail): `relaydesk mailin` and the IMAP poller. See docs/email.md.
+MAIL_DOMAIN_GIVEN = bool(env_str("RELAYDESK_MAIL_DOMAIN", ""))
 MAIL_DOMAIN = env_str("RELAYDESK_MAIL_DOMAIN", "") or DEFAULT_FROM_EMAIL.rpartition("@")[2]
 MAILIN_HOST = env_str("RELAYDESK_MAILIN_HOST", "127.0.0.1")
 MAILIN_PORT = env_int("RELAYDESK_MAILIN_PORT", 2525)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.conf import settings
 
 from relaydesk.cases.models import REF_OFFSET, Case
+from relaydesk.org.addresses import mail_domain, sender_address
 from relaydesk.outbox.models import OutgoingMail
 
 
@@ -21,8 +22,9 @@ def reply_key(case: Case) -> str:
 
 def reply_address(case: Case) -> str:
     """The per-case address that threads back: support+rd1042.<key>@mail-domain."""
-    local = settings.DEFAULT_FROM_EMAIL.partition("@")[0] or "support"
-    return f"{local}+rd{case.pk + REF_OFFSET}.{reply_key(case)}@{settings.MAIL_DOMAIN}"
+    sender = sender_address()
+    local = sender.partition("@")[0] or "support"
+    return f"{local}+rd{case.pk + REF_OFFSET}.{reply_key(case)}@{mail_domain(sender)}"
 
 
 def outgoing_headers(

@@ -27,6 +27,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from relaydesk.cases.models import Case, Event, Notification
+from relaydesk.org.addresses import base_url
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.queue import queue_mail
 from relaydesk.timekeeping import now
@@ -62,8 +63,8 @@ def notify(user: User, *, case: Case, event: Event, text: str) -> Notification:
 
 def _link(line: Notification) -> str:
     if line.case is None:
-        return f"{settings.BASE_URL}/notifications/"
-    return f"{settings.BASE_URL}/cases/{line.case.ref}"
+        return f"{base_url()}/notifications/"
+    return f"{base_url()}/cases/{line.case.ref}"
 
 
 def digest_mail(lines: list[Notification]) -> tuple[str, str]:
@@ -81,7 +82,7 @@ def digest_mail(lines: list[Notification]) -> tuple[str, str]:
     body = f"{len(lines)} updates for you since your last mail, oldest first:\n\n{listed}\n"
     if len(lines) > LISTED:
         body += (
-            f"\n… and {len(lines) - LISTED} more: {settings.BASE_URL}/notifications/ "
+            f"\n… and {len(lines) - LISTED} more: {base_url()}/notifications/ "
             "(and each case in your queue)\n"
         )
     return subject, body

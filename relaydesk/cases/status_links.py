@@ -11,9 +11,8 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from django.conf import settings
-
 from relaydesk.cases.models import Case, Status, StatusLink
+from relaydesk.org.addresses import base_url
 from relaydesk.outbox.masking import without_status_tokens
 
 TOKEN_BYTES = 32  # 256 random bits; rule 14 asks for at least 128
@@ -31,7 +30,7 @@ def issue(case: Case, moment: datetime) -> str:
 
 
 def url_for(token: str) -> str:
-    return f"{settings.BASE_URL}/status/{token}"
+    return f"{base_url()}/status/{token}"
 
 
 def without_tokens(text: str) -> str:

@@ -76,6 +76,8 @@ class RealtimeTrigger(models.Model):
     )
     key = models.SlugField(max_length=50)
     question = models.CharField(max_length=300)
+    # The question in the customer's words on /contact; empty: the staff question is shown.
+    customer_question = models.CharField(max_length=300, blank=True, default="")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -106,6 +108,11 @@ class Company(models.Model):
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="UTC")
     reassurance_script = models.TextField(default=DEFAULT_REASSURANCE, blank=True)
+    # The From of every mail and the domain mailin accepts (relaydesk.org.addresses);
+    # empty: RELAYDESK_FROM_EMAIL's default. The environment variable, when set, wins.
+    support_email = models.EmailField(blank=True, default="")
+    # A language tag ("en-GB"); stored, not yet used to format dates or numbers.
+    locale = models.CharField(max_length=35, blank=True, default="")
     # Rule 8: a solved case closes by itself once this has passed since its last solve
     # (relaydesk.clock.closing); until then the customer's word reopens it.
     reopen_within_minutes = models.PositiveIntegerField(

@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, QuerySet
 
+from relaydesk.org.addresses import sender_address
 from relaydesk.outbox.masking import without_status_tokens
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.timekeeping import now
@@ -56,7 +57,8 @@ def retry_delay(attempts: int) -> timedelta:
     return min(LONGEST_RETRY, first * (2 ** max(0, attempts - 1)))
 
 
-def as_email(mail: OutgoingMail) -> EmailMessage:
+def as_email(mail: OutgoingMail, sender: str = "") -> EmailMessage:
+    """`sender`: the From, asked once a batch (relaydesk.org.addresses.sender_address)."""
     headers = {"Message-ID": mail.message_id}
     for name in ("In-Reply-To", "References", "Reply-To"):
         value = (mail.headers or {}).get(name)
@@ -71,7 +73,7 @@ def as_email(mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage(
         subject=mail.subject,
         body=mail.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender or sender_address(),
         to=[mail.to],
         headers=headers,
     )
@@ -166,11 +168,12 @@ def handle_one_send_batch(limit: int | None = None) -> bool:
     started = time.monotonic()
     sent = failed = 0
     smtp = get_connection(fail_silently=False)
+    sender = sender_address()
     try:
         for mail in mails:
             try:
                 smtp.open()
-                smtp.send_messages([as_email(mail)])
+                smtp.send_messages([as_email(mail, sender)])
             except Exception as error:  # noqa: BLE001 - any failure means "try again later"
                 _mark_failed(mail, error)
                 failed += 1

@@ -110,6 +110,17 @@ def _category(slug: str) -> Category | None:
     )
 
 
+def customer_questions(category: Category | None) -> list[dict[str, str]]:
+    """The category's realtime questions as the customer reads them: in the customer's words
+    when the company file gives them (customer_question), else as staff ask them."""
+    if category is None:
+        return []
+    return [
+        {"key": trigger.key, "question": trigger.customer_question or trigger.question}
+        for trigger in category.realtime_triggers.all()
+    ]
+
+
 def _render(
     request, *, categories, category, data, errors, status=200, notice="", triggers=(), notes=None
 ):
@@ -121,7 +132,7 @@ def _render(
             "categories": categories,
             "category": category,
             "rows": rows_for(category, values, errors, notes or {}) if category else [],
-            "questions": list(category.realtime_triggers.all()) if category else [],
+            "questions": customer_questions(category),
             "checked": set(triggers),
             "data": data,
             "errors": errors,

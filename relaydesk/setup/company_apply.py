@@ -141,7 +141,10 @@ def _apply_category(entry: CategoryEntry, summary: Summary) -> None:
     changed = _update(category, values)
     # The file is the whole list of a category's fields and of its triggers.
     fields = {f.key: f.model_dump(exclude={"key"}) for f in entry.fields}
-    triggers = {t.key: {"question": t.question} for t in entry.realtime_triggers}
+    triggers = {
+        t.key: {"question": t.question, "customer_question": t.customer_question.strip()}
+        for t in entry.realtime_triggers
+    }
     changed = _apply_list(category, IntakeField, fields) or changed
     changed = _apply_list(category, RealtimeTrigger, triggers) or changed
     summary.count("categories", created=created, changed=changed)

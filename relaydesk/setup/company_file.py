@@ -31,8 +31,10 @@ from pydantic import (
 from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.setup.company_values import (
     Duration,
+    Email,
     EmailOrNothing,
     FieldKind,
+    LocaleName,
     Name,
     Slug,
     TimeZoneName,
@@ -135,6 +137,8 @@ class CompanySection(_Table):
     reassurance_script: str | None = None
     reopen_within: Duration | None = None  # rule 8; none in the file: keep (new: 30 days)
     waiting_gives_up: Duration | None = None  # rule 16; none in the file: keep (new: 7 days)
+    support_email: Email | None = None  # the From of our mail; none in the file: keep
+    locale: LocaleName | None = None  # stored; not yet used to format (docs/configuration.md)
 
 
 class TierEntry(_Table):
@@ -169,6 +173,7 @@ class FieldEntry(_Table):
 class TriggerEntry(_Table):
     key: Slug
     question: Name
+    customer_question: str = ""  # how /contact asks it; empty: the staff question
 
 
 class CategoryEntry(_Table):

@@ -74,6 +74,15 @@ Username = Annotated[str, _check(_passes(UnicodeUsernameValidator()), _USERNAME)
 EmailOrNothing = Annotated[
     str, _check(lambda value: not value or _an_email(value), "{value} is not an email address")
 ]
+Email = Annotated[str, _check(_an_email, "{value} is not an email address")]
+# A language tag as people write it: "en", "nl", "en-GB", "pt-BR" (language, then country).
+LocaleName = Annotated[
+    str,
+    _check(
+        lambda value: re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value) is not None,
+        '{value} is not a locale; write a language tag like "en-GB" or "nl"',
+    ),
+]
 Name = Annotated[str, _check(lambda value: bool(value.strip()), "must not be empty")]
 TimeZoneName = Annotated[str, _check(_passes(ZoneInfo), _TIME_ZONE)]
 FieldKind = Annotated[str, _check(FieldType.values.__contains__, _FIELD_TYPE)]

@@ -350,7 +350,8 @@ def test_an_unknown_key_in_any_table_is_reported_at_its_line(tmp_path, anchor, w
 
 
 KEYS = {
-    "company": "name, reassurance_script, reopen_within, time_zone, waiting_gives_up",
+    "company": "locale, name, reassurance_script, reopen_within, support_email, time_zone, "
+    "waiting_gives_up",
     "tiers[2]": "name, slug",
     "staff[3]": "active, email, lead, name, on_duty, password, realtime_handler, skills, "
     "tier, username",
@@ -371,7 +372,7 @@ def test_an_unknown_key_in_a_field_or_trigger_is_reported_at_that_fields_line(tm
         f'line {method}: categories[1].fields[3]: unknown key "colour" '
         "(known keys: choices, help_text, key, label, required, type)",
         f'line {travel}: categories[1].realtime_triggers[1]: unknown key "asked" '
-        "(known keys: key, question)",
+        "(known keys: customer_question, key, question)",
     ]
 
 
@@ -613,3 +614,81 @@ def test_a_bad_waiting_gives_up_is_reported_with_its_line(tmp_path):
         in str(error.value)
     )
     assert snapshot() == dict.fromkeys(snapshot(), 0)
+
+
+# ---------------------------------------------------------------- the sender, the locale, the
+# customer's wording of a realtime question
+
+
+SENDER = 'support_email = "help@acme.example"\nlocale = "en-GB"\n'
+
+
+def with_company_keys(keys: str) -> str:
+    return GOOD.replace(
+        'time_zone = "Europe/Amsterdam"\n', f'time_zone = "Europe/Amsterdam"\n{keys}'
+    )
+
+
+def test_init_sets_the_support_address_and_the_locale_and_keeps_them_when_left_out(tmp_path):
+    init(write(tmp_path, with_company_keys(SENDER)))
+    company = Company.objects.get()
+    assert (company.support_email, company.locale) == ("help@acme.example", "en-GB")
+
+    init(write(tmp_path, with_company_keys('support_email = "care@acme.example"\nlocale = "nl"\n')))
+    company.refresh_from_db()
+    assert (company.support_email, company.locale) == ("care@acme.example", "nl")
+
+    init(write(tmp_path, GOOD))  # no keys: the company keeps them
+    company.refresh_from_db()
+    assert (company.support_email, company.locale) == ("care@acme.example", "nl")
+
+
+@pytest.mark.parametrize(
+    ("line_text", "problem"),
+    [
+        ('support_email = "help at acme"', 'company.support_email: "help at acme" is not an email'),
+        ('support_email = ""', 'company.support_email: "" is not an email address'),
+        ('locale = "English"', 'company.locale: "English" is not a locale'),
+        ('locale = "en_gb"', 'company.locale: "en_gb" is not a locale'),
+    ],
+)
+def test_a_bad_support_address_or_locale_is_reported_at_its_line(tmp_path, line_text, problem):
+    text = with_company_keys(f"{line_text}\n")
+
+    found = problems_in(tmp_path, text)
+
+    assert len(found) == 1
+    assert found[0].startswith(f"line {line_of(text, line_text)}: {problem}")
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+
+
+CUSTOMER_WORDS = (
+    '  { key = "travel_today", question = "Is the customer travelling within 24 hours?", '
+    'customer_question = "Are you travelling within 24 hours?" },\n'
+)
+STAFF_WORDS = (
+    '  { key = "travel_today", question = "Is the customer travelling within 24 hours?" },\n'
+)
+
+
+def test_init_stores_a_realtime_question_in_the_customers_words(tmp_path):
+    init(write(tmp_path, GOOD.replace(STAFF_WORDS, CUSTOMER_WORDS)))
+    trigger = RealtimeTrigger.objects.get(key="travel_today")
+    assert trigger.question == "Is the customer travelling within 24 hours?"
+    assert trigger.customer_question == "Are you travelling within 24 hours?"
+
+    init(write(tmp_path, GOOD))  # the file is the whole trigger: no wording, none kept
+    trigger.refresh_from_db()
+    assert trigger.customer_question == ""
+
+
+def test_a_customer_question_that_is_not_text_is_reported_at_its_line(tmp_path):
+    text = GOOD.replace(
+        STAFF_WORDS, CUSTOMER_WORDS.replace('"Are you travelling within 24 hours?"', "42")
+    )
+
+    found = problems_in(tmp_path, text)
+
+    assert len(found) == 1
+    assert found[0].startswith(f"line {line_of(text, 'customer_question')}:")
+    assert "customer_question" in found[0]

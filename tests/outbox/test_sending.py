@@ -84,7 +84,7 @@ def test_mail_queued_for_later_waits_for_its_time(db, noon):
 def test_a_send_batch_costs_a_fixed_number_of_queries(db, noon, django_assert_max_num_queries):
     for n in range(20):
         queue_mail(to=f"p{n}@example.com", subject="Hi", body="x")
-    # claim (select + one update) and one update per mail marking it sent
+    # the From (one query), claim (select + one update) and one update per mail marking it sent
     with django_assert_max_num_queries(2 + 20 + 4):
         handle_one_send_batch()
     assert len(mail.outbox) == 20

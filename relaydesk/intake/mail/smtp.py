@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connections
 
 from relaydesk.intake.mail.receive import ready_connection, receive
+from relaydesk.org.addresses import mail_domain
 from relaydesk.org.models import Category
 
 log = logging.getLogger("relaydesk.mail")
@@ -30,7 +31,7 @@ LINE_LENGTH_LIMIT = 1024 * 1024
 
 
 def accepted_domains() -> set[str]:
-    domains = {settings.MAIL_DOMAIN.lower()}
+    domains = {mail_domain().lower()}
     for address in Category.objects.exclude(mail_address="").values_list("mail_address", flat=True):
         domains.add(address.rpartition("@")[2].lower())
     return domains

@@ -13,12 +13,11 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from relaydesk.cases.mail_threads import reply_key
 from relaydesk.cases.models import REF_OFFSET, Case
 from relaydesk.intake.mail.parse import Parsed
 from relaydesk.intake.models import RawMessage
+from relaydesk.org.addresses import mail_domain
 from relaydesk.outbox.models import OutgoingMail
 
 SUBJECT_TAG = re.compile(r"\[RD-(\d{1,12})\]", re.IGNORECASE)
@@ -27,7 +26,7 @@ REPLY_LOCAL = re.compile(r"^[^+@]+\+rd(\d{1,12})\.([0-9a-f]{16})$")
 
 def case_for_reply_address(address: str) -> Case | None:
     local, _, domain = address.lower().rpartition("@")
-    if domain != settings.MAIL_DOMAIN.lower():
+    if domain != mail_domain().lower():
         return None
     match = REPLY_LOCAL.match(local)
     if not match:

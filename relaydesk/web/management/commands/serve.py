@@ -65,6 +65,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         worker = None if no_worker else self.start_worker(stop)
         url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
+        self.record_address(host, server.effective_port)
         worker_note = "with the worker" if worker else "without the worker"
         self.say(f"Relaydesk is serving on {url} ({worker_note}). Stop with Ctrl+C.")
         if host not in ("127.0.0.1", "localhost", "::1") and not os.environ.get(
@@ -91,6 +92,17 @@ class Command(BaseCommand):
             if worker is not None:
                 worker.join(timeout=30)
             self.say("Relaydesk stopped.")
+
+    def record_address(self, host: str, port: int) -> None:
+        """Links in mail name where we serve: unless RELAYDESK_BASE_URL is set, the bound
+        address goes to RELAYDESK_HOME/served-at for every process (relaydesk.org.addresses)."""
+        from relaydesk.org.addresses import record_served_at, served_url
+
+        if settings.BASE_URL_GIVEN:
+            return
+        link_base = served_url(host, port)
+        record_served_at(link_base)
+        self.say(f"Links in mail start with {link_base} (set RELAYDESK_BASE_URL to change it).")
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
