@@ -10,7 +10,7 @@ plain 404. Every answer says no-referrer, no-store and noindex. Opening a page c
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -134,9 +134,22 @@ def _timeline(case: Case, zone: ZoneInfo) -> list[Line]:
     return [line for event in events if (line := _line(event, zone)) is not None]
 
 
+def _status_words(case: Case, zone: ZoneInfo) -> str:
+    """The status in plain words; a case waiting for the customer's answer (rule 16) says since
+    when, in the company's time zone."""
+    if case.is_open and case.waiting_since is not None:
+        local = case.waiting_since.astimezone(zone)
+        return f"Waiting for you since {local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    return STATUS_WORDS.get(case.status, "")
+
+
 def _promise(case: Case, time_zone: str) -> tuple[str, str]:
     """The promise in the customer's words, and whether it is being (or was) kept."""
     moment = now()
+    if case.waiting_since is not None and case.waiting_time_left is not None:  # rule 16
+        resumed = moment + max(case.waiting_time_left, timedelta(0))
+        words = promise_words(resumed, time_zone=time_zone, now=moment)
+        return words, "That is if you answer now: our clock waits while we wait for you."
     words = promise_words(case.deadline, time_zone=time_zone, now=moment)
     if case.status == Status.SOLVED and case.solved_at is not None:
         kept = case.solved_at <= case.deadline
@@ -158,7 +171,7 @@ def _render_page(
     context = {
         "case": case,
         "company_name": company.name if company is not None else "Relaydesk",
-        "status_words": STATUS_WORDS.get(case.status, ""),
+        "status_words": _status_words(case, ZoneInfo(time_zone)),
         "promise": promise,
         "kept": kept,
         "holder": holder,

@@ -88,6 +88,7 @@ class Allowed:
     solve: bool = False
     reopen: bool = False
     edit_details: bool = False
+    wait: bool = False  # rule 16: the owner's reply may wait for the customer's answer
 
 
 def allowed_actions(user: User, case: Case) -> Allowed:
@@ -103,4 +104,5 @@ def allowed_actions(user: User, case: Case) -> Allowed:
         solve=case.is_open and mine,
         reopen=not case.is_open,
         edit_details=case.is_open,
+        wait=case.is_open and mine,
     )

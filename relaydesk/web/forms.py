@@ -114,6 +114,11 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Sent by email with the status link; the customer sees it on the status page.",
     )
+    waiting = forms.BooleanField(
+        label="Wait for the customer's answer",
+        required=False,
+        help_text="The deadline and reminders pause until the customer answers or you act again.",
+    )
 
 
 class ReopenForm(forms.Form):

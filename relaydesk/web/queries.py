@@ -49,6 +49,7 @@ LIST_COLUMNS = (
     "status",
     "realtime",
     "deadline",
+    "waiting_since",  # rule 16: a waiting case shows since when instead of its countdown
     "last_activity_at",
     "customer",
     "customer__name",

@@ -109,9 +109,11 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
     if kind == EventKind.ESCALATED:
         return Line(event, f"Deadline passed: escalated to {to_owner} ({to_tier})", event.body)
     if kind == EventKind.TICKLED:
-        return Line(
-            event, f"Reminder sent to {to_owner if event.to_owner else 'the owner'}", event.body
-        )
+        gave_up = ": the customer has not answered" if event.reason == "waiting_gave_up" else ""
+        to = to_owner if event.to_owner else "the owner"
+        return Line(event, f"Reminder sent to {to}{gave_up}", event.body)
+    if kind == EventKind.RESUMED:  # rule 16
+        return Line(event, _resumed(actor, data))
     if kind == EventKind.CUSTOMER_WROTE:
         files = _mail_files(data.get("attachments") or [])
         if data.get("verified") is False:  # rule 11: mail that only claims to be theirs
@@ -122,11 +124,26 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
     if kind == EventKind.REPLIED:
         anyway = " (sent despite the tone check's warnings)" if data.get("send_anyway") else ""
         files = _mail_files(data.get("attachments") or [])
-        headline = f"{actor} replied to the customer{anyway}"
+        waits = " and waits for the answer" if data.get("waiting") else ""  # rule 16
+        headline = f"{actor} replied to the customer{waits}{anyway}"
         return Line(event, headline, event.body, body_is_mail=True, files=files)
     label = EventKind(kind).label if kind in EventKind.values else kind
     who = f" by {actor}" if event.actor_id else ""
     return Line(event, f"{label}{who}", event.body)
+
+
+def _resumed(actor: str, data: dict) -> str:
+    """Rule 16: a wait for the customer's answer ended; the deadline runs again."""
+    who = "the customer answered" if data.get("by") == "customer" else f"{actor} acted"
+    waited = _hours(data.get("waited_seconds", 0))
+    left = _hours(max(0, data.get("time_left_seconds", 0)))
+    return f"Waiting ended ({who}) after {waited}; the deadline runs again with {left} left"
+
+
+def _hours(seconds: int) -> str:
+    minutes = int(seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
 
 
 def _details_changed(event: Event, actor: str, changed: dict, labels: dict[str, str]) -> Line:

@@ -53,6 +53,16 @@ def ago(moment: datetime | None) -> str:
 
 
 @register.filter
+def time_left(span: timedelta | None) -> str:
+    """A paused deadline's time left (rule 16): '18 h', or 'no time (2 h overdue)'."""
+    if span is None:
+        return ""
+    if span < timedelta(0):
+        return f"no time ({_span(span.total_seconds())} overdue)"
+    return _span(span.total_seconds())
+
+
+@register.filter
 def iso(moment: datetime | None) -> str:
     return moment.astimezone(display_zone()).isoformat() if moment else ""
 

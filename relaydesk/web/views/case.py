@@ -133,9 +133,12 @@ def reply(request, ref):
             acting=request.user,
             body=form.cleaned_data["body"],
             files=request.FILES.getlist("reply-files"),
+            waiting=form.cleaned_data["waiting"],
         )
     except DomainError as error:
         return _refused(request, case, error, form, "reply")
+    if form.cleaned_data["waiting"]:
+        return _done(request, case, "Your reply is on its way; the case waits for the answer.")
     return _done(request, case, "Your reply is on its way to the customer.")
 
 
