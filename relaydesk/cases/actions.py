@@ -127,6 +127,11 @@ def _start_waiting(case: Case, moment: datetime) -> None:
 def _end_waiting(case: Case, moment: datetime, acting: User | None) -> Event | None:
     """Rule 16: the wait ends and the deadline resumes with the time that was left (now + left).
 
+    Who ends it (the simplest honest rule, no separate "stop waiting" action): the customer's
+    verified, non-automatic words (customer_wrote), and any act of the owner that restarts the
+    idle clock: a note, a reply (one that waits again starts a new wait), a details change, a
+    pass, a solve; and a take, since the case changes hands.
+
     A `resumed` event records the end, whoever ended it (`acting` None: the customer's
     answer), so the trail can add up the time spent waiting from the events alone. The caller
     restarts the tickles (the owner's act, or the customer's words waking the owner) and saves

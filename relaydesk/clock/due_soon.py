@@ -40,7 +40,10 @@ def due_soon(
     moment: datetime, *, window: timedelta = WINDOW, limit: int = LIMIT
 ) -> tuple[list[OwnerGroup], int]:
     """(groups by owner, the most pressed owner first; total count). Uses case_open_deadline_idx."""
-    due = Case.objects.filter(status=Status.OPEN, deadline__lte=moment + window)
+    # A case waiting for the customer (rule 16) has its deadline paused: not due.
+    due = Case.objects.filter(
+        status=Status.OPEN, waiting_since__isnull=True, deadline__lte=moment + window
+    )
     rows = list(
         due.select_related("owner", "tier", "category", "customer").order_by("deadline", "id")[
             :limit

@@ -87,13 +87,16 @@ def my_cases(user: User, number: int = 1) -> Page:
 
 def my_counts(user: User) -> dict[str, int]:
     """Open, overdue and due-soon counts of the person's cases: one pass over the open range
-    of case_owner_queue_idx (owner, status, deadline). Counting the deadline (never empty)
-    rather than the id keeps every column asked inside that index."""
+    of case_owner_queue_idx (owner, status, deadline). A case waiting for the customer (rule
+    16) is open but neither overdue nor due soon: its deadline is paused."""
     moment = now()
+    running = Q(waiting_since__isnull=True)
     return Case.objects.filter(owner=user, status=Status.OPEN).aggregate(
         open=Count("deadline"),
-        overdue=Count("deadline", filter=Q(deadline__lt=moment)),
-        soon=Count("deadline", filter=Q(deadline__gte=moment, deadline__lt=moment + SOON)),
+        overdue=Count("deadline", filter=running & Q(deadline__lt=moment)),
+        soon=Count(
+            "deadline", filter=running & Q(deadline__gte=moment, deadline__lt=moment + SOON)
+        ),
     )
 
 

@@ -228,3 +228,18 @@ def test_the_escalation_claim_stays_on_its_index_with_waiting_cases(cast, monday
     plan = escalation_due(now()).order_by("deadline").values_list("id", flat=True).explain()
 
     assert "case_escalation_due_idx" in plan
+
+
+def test_passing_a_waiting_case_ends_the_wait_for_the_next_owner(cast, waiting, monday):
+    monday.move_to(MONDAY_9 + hours(10), tick=False)
+
+    actions.pass_case(
+        waiting, acting=cast.fran, to_user=cast.sam, reason="needs_expertise", note="Over to you."
+    )
+
+    case = fresh(waiting)
+    assert (case.owner, case.waiting_since) == (cast.sam, None)
+    assert case.deadline == MONDAY_9 + hours(10 + 18)
+    assert case.next_tickle_at == MONDAY_9 + hours(10 + 4)
+    [resumed] = events(case, EventKind.RESUMED)
+    assert resumed.actor == cast.fran

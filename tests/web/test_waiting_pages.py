@@ -131,3 +131,20 @@ def test_the_status_page_says_waiting_for_you_since(cast, at_eleven):
     assert "Waiting for you since Mon 23 Nov, 11:00" in page
     assert "our clock waits while we wait for you" in page
     assert QUESTION in page
+
+
+def test_a_waiting_case_is_neither_overdue_nor_due_soon(signed_in, cast, at_eleven):
+    """Its deadline is paused: the header counts and the leads' due-soon page leave it out."""
+    waiting = _waiting(cast)  # its old deadline: Tuesday 7:00
+    at_eleven.shift(timedelta(hours=19))  # one hour before it
+    due = _case(cast)  # due in 20 h: not soon either
+    at_eleven.shift(timedelta(hours=2))  # the waiting case's old deadline has passed
+
+    mine = signed_in(cast.fran).get("/").text
+    due_soon = signed_in(cast.mia).get("/due-soon/").text
+
+    assert 'data-testid="count-open">2<' in mine
+    assert 'data-testid="count-overdue">0<' in mine
+    assert 'data-testid="count-soon">0<' in mine
+    assert waiting.ref not in due_soon
+    assert due.ref not in due_soon
