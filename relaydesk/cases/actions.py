@@ -29,6 +29,7 @@ from relaydesk.cases.models import (
     EventKind,
     PassReason,
     Status,
+    SurveyAnswer,
 )
 from relaydesk.cases.notify import notify
 from relaydesk.cases.uploads import UploadBatch, link, problem_with, safe_label
@@ -1070,3 +1071,99 @@ def rotate_status_link(case: Case, *, acting: User) -> str:
         token = status_links.issue(case, moment)
         _event(case, EventKind.LINK_ROTATED, moment, acting, data={"revoked": revoked})
     return status_links.url_for(token)
+
+
+# The survey (rule 12) and the customer's own reopen -------------------------------------------
+
+MAX_SURVEY_WORDS = 2_000  # each of the survey's two answers
+UNHAPPY_RATING = 2  # a rating of this or less reopens the case to its solver
+
+
+def _survey_words(value: str, what: str) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if len(text) > MAX_SURVEY_WORDS:
+        raise Incomplete(
+            f"Keep {what} under {MAX_SURVEY_WORDS} characters.",
+            fields={what: f"Keep it under {MAX_SURVEY_WORDS} characters."},
+        )
+    return text
+
+
+def _survey_open(case: Case, opening: int | None) -> None:
+    """Refuse an answer to a survey that is no longer asked: the case's solve is the question."""
+    if case.status != Status.SOLVED or (opening is not None and opening != case.opening):
+        raise DomainError(
+            "This survey is closed: your case was reopened since. Tell us on your case's page "
+            "what is still not right."
+        )
+    if SurveyAnswer.objects.filter(case=case, opening=case.opening).exists():
+        raise DomainError("You already answered, thank you.")
+
+
+def answer_survey(
+    case: Case,
+    *,
+    rating: int,
+    delighted: str = "",
+    fix: str = "",
+    opening: int | None = None,
+) -> SurveyAnswer:
+    """Rule 12: the customer answers the survey of the case's last solve, once per solve.
+
+    The customer is the actor (the event's actor is None). `opening` is the solve the form
+    asked about: a reopen since (by anyone) has withdrawn that survey, and it is refused. A
+    rating of 2 or less reopens the case to its solver with the customer's words (rule 8,
+    within the reopen window); 5 is a delighted customer, credited to the solver.
+    """
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise Incomplete("Choose a rating from 1 to 5.", fields={"rating": "Choose 1 to 5."})
+    delighted = _survey_words(delighted, "delighted")
+    fix = _survey_words(fix, "fix")
+    with transaction.atomic():
+        case = _locked(case)
+        _survey_open(case, opening)
+        moment = now()
+        answer = SurveyAnswer.objects.create(
+            case=case,
+            opening=case.opening,
+            solved_by=case.solved_by,
+            rating=rating,
+            delighted=delighted,
+            fix=fix,
+            answered_at=moment,
+        )
+        words = [f"What delighted them: {delighted}" if delighted else ""]
+        words.append(f"What we should fix: {fix}" if fix else "")
+        _event(
+            case,
+            EventKind.SURVEY,
+            moment,
+            None,
+            to_owner=case.solved_by,
+            body="\n".join(line for line in words if line),
+            data={
+                "answer_id": answer.pk,
+                "opening": case.opening,
+                "rating": rating,
+                "delighted": rating == 5,
+            },
+        )
+        if rating <= UNHAPPY_RATING and reopens_when_the_customer_writes(case, moment):
+            why = "\n".join(
+                part for part in (f"Survey: rated {rating} of 5.", fix, delighted) if part
+            )
+            reopen(case, acting=None, why=why, by_customer=True)
+    return answer
+
+
+def customer_reopens(case: Case, *, why: str) -> Case:
+    """Rule 8: the customer is not happy with a solve ("I'm not happy: reopen" on the status
+    page) and reopens it, while its reopen window lasts, back to the person who solved it."""
+    why = _text(why, "what is still not right", field="why", limit=MAX_SURVEY_WORDS)
+    with transaction.atomic():
+        case = _locked(case)
+        if not reopens_when_the_customer_writes(case, now()):
+            raise DomainError(
+                f"{case.ref} can no longer be reopened here; write to us and we open a new case."
+            )
+        return reopen(case, acting=None, why=why, by_customer=True)

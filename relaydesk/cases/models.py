@@ -394,3 +394,46 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SurveyAnswer(models.Model):
+    """The customer's answer to the survey of one solve (rule 12): once per case and opening.
+
+    Written only by relaydesk.cases.actions.answer_survey, from a submitted form (never a GET:
+    mail scanners open every link). `solved_by` is who the answer and its delight are credited
+    to (rule 9); a rating of 5 is a delighted customer.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="survey_answers")
+    opening = models.PositiveIntegerField(help_text="The opening whose solve was asked about.")
+    solved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # served by survey_solver_time_idx
+    )
+    rating = models.PositiveSmallIntegerField()
+    delighted = models.TextField(blank=True, help_text="What delighted you?")
+    fix = models.TextField(blank=True, help_text="What should we fix?")
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "opening"], name="survey_once_per_solve"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"
+            ),
+        ]
+        indexes = [
+            # The person page's delighted customers (relaydesk.web.queries.delighted_customers).
+            models.Index(fields=["solved_by", "answered_at"], name="survey_solver_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"survey of case {self.case_id}, opening {self.opening}: {self.rating}"
+
+    @property
+    def is_delighted(self) -> bool:
+        return self.rating == 5

@@ -6,7 +6,8 @@ never travels in a Referer. The clean page shows a case only to a session that o
 its links, while that link is live (not rotated, the case not closed). Everything else (a
 wrong, rotated or expired token, another case's reference, a malformed one) gets the same
 plain 404. Every answer says no-referrer, no-store and noindex. Opening a page changes no case
-(mail scanners open every link); only the reply form, a POST, writes.
+(mail scanners open every link); only its forms (reply, the survey, "I'm not happy: reopen"),
+POSTs, write.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +22,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from relaydesk.cases import actions
 from relaydesk.cases.errors import DomainError
-from relaydesk.cases.models import Case, Event, EventKind, Status, id_from_ref, ref_for
+from relaydesk.cases.models import (
+    Case,
+    Event,
+    EventKind,
+    Status,
+    SurveyAnswer,
+    id_from_ref,
+    ref_for,
+)
 from relaydesk.cases.status_links import live_link
 from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
@@ -31,6 +40,15 @@ from relaydesk.timekeeping import now
 SESSION_KEY = "status_cases"  # {case id: the id of the link it was opened through}
 SESSION_CASES = 20  # the most recent cases a session remembers
 MAX_MESSAGE = 20_000  # as /contact
+MAX_SURVEY_WORDS = actions.MAX_SURVEY_WORDS
+# The survey's rating, as large radio targets: the value and the words beside it.
+RATINGS = [
+    (1, "Very unhappy"),
+    (2, "Unhappy"),
+    (3, "It was all right"),
+    (4, "Happy"),
+    (5, "Delighted"),
+]
 HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -159,8 +177,27 @@ def _promise(case: Case, time_zone: str) -> tuple[str, str]:
     return words, "We are late; we are sorry, and we are on it."
 
 
+def _after_the_solve(case: Case) -> dict[str, bool]:
+    """What a solved case's page offers: the survey of this solve while it is unanswered, and
+    "I'm not happy: reopen" while the reopen window lasts. An open case offers neither: a
+    reopen has withdrawn the survey of the solve before it."""
+    if case.status != Status.SOLVED:
+        return {"survey": False, "can_reopen": False}
+    answered = SurveyAnswer.objects.filter(case=case, opening=case.opening).exists()
+    return {
+        "survey": not answered,
+        "can_reopen": actions.reopens_when_the_customer_writes(case, now()),
+    }
+
+
 def _render_page(
-    request: HttpRequest, case: Case, *, status: int = 200, errors: dict | None = None, body=""
+    request: HttpRequest,
+    case: Case,
+    *,
+    status: int = 200,
+    errors: dict | None = None,
+    body="",
+    answers: dict | None = None,
 ) -> HttpResponse:
     company = Company.current()
     time_zone = company.time_zone if company is not None else settings.TIME_ZONE
@@ -179,6 +216,10 @@ def _render_page(
         "errors": errors or {},
         "body": body,
         "sent": request.GET.get("sent") == "1",
+        "done": request.GET.get("done", ""),
+        "answers": answers or {},
+        "ratings": RATINGS,
+        **_after_the_solve(case),
         "upload_limit": limit_words(settings.MAIL_MAX_ATTACHMENT_BYTES),
     }
     return _headed(render(request, "portal/status.html", context, status=status))
@@ -227,3 +268,73 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
         return _render_page(request, case, status=refusal.http_status, errors=errors, body=body)
     url = reverse("portal-status-case", kwargs={"ref": case.ref})
     return _headed(redirect(f"{url}?sent=1#timeline", permanent=False))
+
+
+def _clean_page(case: Case, done: str, anchor: str) -> HttpResponse:
+    url = reverse("portal-status-case", kwargs={"ref": case.ref})
+    return _headed(redirect(f"{url}?done={done}#{anchor}", permanent=False))
+
+
+def _rating(value: str) -> int | None:
+    return int(value) if value in {"1", "2", "3", "4", "5"} else None
+
+
+@require_POST
+def survey(request: HttpRequest, ref: str) -> HttpResponse:
+    """The customer answers the survey of the case's last solve (rule 12): only this submitted
+    form records an answer, once per solve."""
+    case = case_in_session(request, ref)
+    if case is None:
+        return missing(request)
+    answers = {
+        "rating": request.POST.get("rating", ""),
+        "delighted": request.POST.get("delighted", "").strip(),
+        "fix": request.POST.get("fix", "").strip(),
+    }
+    rating = _rating(answers["rating"])
+    opening = request.POST.get("opening", "")
+    errors: dict[str, str] = {}
+    if rating is None:
+        errors["rating"] = "Choose a rating from 1 to 5."
+    for key in ("delighted", "fix"):
+        if len(answers[key]) > MAX_SURVEY_WORDS:
+            errors[key] = f"Keep it under {MAX_SURVEY_WORDS} characters."
+    if not opening.isdigit():
+        errors["survey_notice"] = "Please answer the survey on your case's page."
+    if errors or rating is None:
+        return _render_page(request, case, status=422, errors=errors, answers=answers)
+    try:
+        actions.answer_survey(
+            case,
+            rating=rating,
+            delighted=answers["delighted"],
+            fix=answers["fix"],
+            opening=int(opening),
+        )
+    except DomainError as refusal:
+        errors = {"survey_notice": refusal.message}
+        return _render_page(request, case, status=refusal.http_status, errors=errors)
+    return _clean_page(case, "answered", "survey")
+
+
+@require_POST
+def unhappy(request: HttpRequest, ref: str) -> HttpResponse:
+    """ "I'm not happy: reopen": the customer reopens a solved case, with a reason, to the
+    person who solved it (rule 8), while its reopen window lasts."""
+    case = case_in_session(request, ref)
+    if case is None:
+        return missing(request)
+    why = request.POST.get("why", "").strip()
+    errors: dict[str, str] = {}
+    if not why:
+        errors["why"] = "Tell us what is still not right."
+    elif len(why) > MAX_SURVEY_WORDS:
+        errors["why"] = f"Keep it under {MAX_SURVEY_WORDS} characters."
+    if errors:
+        return _render_page(request, case, status=422, errors=errors, answers={"why": why})
+    try:
+        actions.customer_reopens(case, why=why)
+    except DomainError as refusal:
+        errors = {"reopen_notice": refusal.message}
+        return _render_page(request, case, status=refusal.http_status, errors=errors)
+    return _clean_page(case, "reopened", "status")

@@ -11,6 +11,8 @@ urlpatterns = [
     # The status page (rule 14); anything else under status/ gets its one plain 404.
     path("status/case/<str:ref>/", status.page, name="portal-status-case"),
     path("status/case/<str:ref>/reply/", status.reply, name="portal-status-reply"),
+    path("status/case/<str:ref>/survey/", status.survey, name="portal-status-survey"),
+    path("status/case/<str:ref>/reopen/", status.unhappy, name="portal-status-reopen"),
     path("status/<str:token>", status.exchange, name="portal-status-link"),
     path("status/<str:token>/", status.exchange),
     re_path(r"^status(?:/.*)?$", status.missing),

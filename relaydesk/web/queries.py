@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
-from relaydesk.cases.models import Case, Event, Status
+from relaydesk.cases.models import Case, Event, Status, SurveyAnswer, ref_for
 from relaydesk.org.models import Staff, Tier
 from relaydesk.timekeeping import now
 
@@ -169,6 +169,17 @@ def people_by_tier() -> list[tuple[Tier, list[Staff]]]:
 
 def open_cases_of(user: User, number: int = 1) -> Page:
     return my_cases(user, number)
+
+
+def delighted_customers(user: User, limit: int = 20) -> list[dict]:
+    """The survey answers rated 5 credited to `user` (who solved those cases), newest first:
+    the case's ref, the rating and what delighted the customer (rule 9)."""
+    answers = (
+        SurveyAnswer.objects.filter(solved_by=user, rating=5)
+        .order_by("-answered_at", "-id")
+        .values("case_id", "rating", "delighted", "answered_at")[:limit]
+    )
+    return [{**answer, "ref": ref_for(answer["case_id"])} for answer in answers]
 
 
 def timeline(case: Case) -> list[Event]:

@@ -127,6 +127,10 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
         waits = " and waits for the answer" if data.get("waiting") else ""  # rule 16
         headline = f"{actor} replied to the customer{waits}{anyway}"
         return Line(event, headline, event.body, body_is_mail=True, files=files)
+    if kind == EventKind.SURVEY:  # rule 12: the customer's answer, credited to the solver
+        delighted = " (delighted)" if data.get("delighted") else ""
+        headline = f"The customer answered the survey: {data.get('rating')} of 5{delighted}"
+        return Line(event, headline, event.body)
     label = EventKind(kind).label if kind in EventKind.values else kind
     who = f" by {actor}" if event.actor_id else ""
     return Line(event, f"{label}{who}", event.body)

@@ -24,5 +24,6 @@ def person(request, username):
         "page": queries.open_cases_of(staff.user, number),
         "counts": queries.my_counts(staff.user),
         "history": list(staff.tier_history.select_related("tier").order_by("-since")[:20]),
+        "delighted": queries.delighted_customers(staff.user),
     }
     return render(request, "web/person.html", context)
