@@ -314,7 +314,7 @@ def survey(request: HttpRequest, ref: str) -> HttpResponse:
     except DomainError as refusal:
         errors = {"survey_notice": refusal.message}
         return _render_page(request, case, status=refusal.http_status, errors=errors)
-    return _clean_page(case, "answered", "survey")
+    return _clean_page(case, "answered", "status")
 
 
 @require_POST
