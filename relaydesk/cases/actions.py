@@ -114,6 +114,10 @@ def _event(case: Case, kind: str, moment: datetime, acting: User | None, **field
 
 # The columns waiting for the customer changes (rule 16), for actions that save a few fields.
 WAITING_FIELDS = ("deadline", "waiting_since", "waiting_time_left", "next_tickle_at")
+# What an act on a case may change of its clocks: the idle clock (tickles) and a wait it ends.
+ACTIVITY_FIELDS = sorted(
+    {"last_activity_at", "owner_active_at", "next_tickle_at", "tickle_count", *WAITING_FIELDS}
+)
 
 
 def _start_waiting(case: Case, moment: datetime) -> None:
@@ -561,15 +565,7 @@ def add_note(case: Case, *, acting: User, body: str) -> Event:
             _end_waiting(case, moment, acting)
         else:
             case.last_activity_at = moment
-        case.save(
-            update_fields=[
-                "last_activity_at",
-                "owner_active_at",
-                "next_tickle_at",
-                "tickle_count",
-                *WAITING_FIELDS,
-            ]
-        )
+        case.save(update_fields=ACTIVITY_FIELDS)
         return _event(case, EventKind.NOTE, moment, acting, body=body)
 
 
@@ -623,15 +619,7 @@ def reply(
             raise DomainError(f"{case.customer.name} has no email address; call them instead.")
         moment = now()
         _replied_clock(case, acting=acting, moment=moment, waiting=waiting)
-        case.save(
-            update_fields=[
-                "last_activity_at",
-                "owner_active_at",
-                "next_tickle_at",
-                "tickle_count",
-                *WAITING_FIELDS,
-            ]
-        )
+        case.save(update_fields=ACTIVITY_FIELDS)
         stored = [batch.save(upload, case=case) for upload in uploads]
         attachments = list(
             Attachment.objects.filter(pk__in=[s.attachment_id for s in stored]).order_by("id")
