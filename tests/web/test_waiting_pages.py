@@ -94,7 +94,7 @@ def test_the_customers_answer_shows_on_the_case_page_as_the_end_of_the_wait(
     assert 'data-testid="case-waiting"' not in html
 
 
-def test_my_cases_and_the_queue_say_waiting_since_instead_of_the_countdown(
+def test_my_cases_the_queue_and_the_person_page_say_waiting_since_instead_of_the_countdown(
     signed_in, cast, at_eleven
 ):
     waiting = _waiting(cast)
@@ -102,8 +102,9 @@ def test_my_cases_and_the_queue_say_waiting_since_instead_of_the_countdown(
 
     mine = signed_in(cast.fran).get("/").text
     queue = signed_in(cast.eve).get("/queue/").text
+    person = signed_in(cast.eve).get(f"/people/{cast.fran.username}/").text
 
-    for html in (mine, queue):
+    for html in (mine, queue, person):
         assert html.count('data-testid="waiting-tag"') == 1
         assert "waiting since <time" in html
         assert "Mon 23 Nov, 11:00" in html
