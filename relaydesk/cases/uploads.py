@@ -3,7 +3,8 @@
 They are kept exactly like mail attachments (relaydesk.intake.mail.attachments): in
 MEDIA_ROOT/attachments under a generated name (`u<random hex>`), never the uploader's name, which
 is only a label; within the same size limit (RELAYDESK_MAIL_MAX_ATTACHMENT_BYTES); served only
-to staff, as downloads, by relaydesk.web.views.quarantine.attachment_download.
+as downloads (`download`): to staff by relaydesk.web.views.quarantine.attachment_download, and
+to the customer's status session by relaydesk.portal.status_files.
 
 The file field's value in the case's details records the upload as
 {"attachment": <id>, "name": <original name>} (see relaydesk.cases.details.StoredFile), so a
@@ -18,9 +19,11 @@ between writing a file and the commit can still leave an unreferenced file on di
 import hashlib
 import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 
 from relaydesk.cases.details import StoredFile
 from relaydesk.cases.models import Attachment
@@ -34,6 +37,26 @@ def attachments_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def download(attachment: Attachment) -> FileResponse | None:
+    """The file as a download that no browser renders or sniffs, or None when it is no longer
+    kept. Who may have it is the caller's check."""
+    path = attachments_dir() / attachment.stored_name
+    if not path.exists():
+        return None
+    response = FileResponse(path.open("rb"), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Length"] = str(attachment.size)
+    return response
+
+
+def content_disposition(name: str) -> str:
+    """Always a download; an ASCII fallback plus the real name encoded per RFC 6266/5987."""
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name)
+    return f"attachment; filename=\"{fallback or 'attachment'}\"; filename*=UTF-8''{quote(name)}"
 
 
 def limit_words(limit: int) -> str:

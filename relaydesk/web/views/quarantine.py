@@ -1,7 +1,5 @@
 """Staff pages of the mail room: the quarantine (leads and admins) and attachment downloads."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -11,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Attachment, Case, id_from_ref
+from relaydesk.cases.uploads import download
 from relaydesk.intake.mail import quarantine as quarantine_actions
-from relaydesk.intake.mail.attachments import path_of
 from relaydesk.intake.models import Quarantine
 from relaydesk.org.permissions import is_lead, staff_or_none
 
@@ -101,18 +99,7 @@ def attachment_download(
             status=403,
         )
     attachment = get_object_or_404(Attachment, pk=attachment_id)
-    path = path_of(attachment)
-    if not path.exists():
+    response = download(attachment)
+    if response is None:
         raise Http404("The file is no longer kept.")
-    response = FileResponse(path.open("rb"), content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Content-Length"] = str(attachment.size)
     return response
-
-
-def content_disposition(name: str) -> str:
-    """Always a download; an ASCII fallback plus the real name encoded per RFC 6266/5987."""
-    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name)
-    return f"attachment; filename=\"{fallback or 'attachment'}\"; filename*=UTF-8''{quote(name)}"
