@@ -138,6 +138,22 @@ class Company(models.Model):
         return cls.objects.order_by("id").first()
 
 
+class CustomerWords(models.Model):
+    """One text the customer reads, in the company's own words (relaydesk.org.customer_words
+    names the texts, checks them and fills them); a text without a row reads our default."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "words the customer reads"
+        verbose_name_plural = "words the customer reads"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Tier(models.Model):
     """A level of the pyramid; rank 0 is the frontline, the highest rank the executive tier."""
 
