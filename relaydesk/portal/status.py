@@ -12,10 +12,12 @@ POSTs, write.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -36,6 +38,8 @@ from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
 from relaydesk.org.models import Company
 from relaydesk.timekeeping import now
+
+Answer = TypeVar("Answer", bound=HttpResponseBase)  # a page, a redirect or a download
 
 SESSION_KEY = "status_cases"  # {case id: the id of the link it was opened through}
 SESSION_CASES = 20  # the most recent cases a session remembers
@@ -84,10 +88,10 @@ class Line:
     who: str
     kind: str
     text: str = ""
-    files: list[str] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)  # {"id": attachment id, "name": label}
 
 
-def _headed(response: HttpResponse) -> HttpResponse:
+def headed(response: Answer) -> Answer:
     for name, value in HEADERS.items():
         response[name] = value
     return response
@@ -95,7 +99,7 @@ def _headed(response: HttpResponse) -> HttpResponse:
 
 def missing(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     """The one answer for every link or page that is not this session's to see."""
-    return _headed(render(request, "portal/status_missing.html", status=404))
+    return headed(render(request, "portal/status_missing.html", status=404))
 
 
 @require_safe
@@ -112,7 +116,7 @@ def exchange(request: HttpRequest, token: str) -> HttpResponse:
     }
     seen[str(case_id)] = link_id
     request.session[SESSION_KEY] = dict(list(seen.items())[-SESSION_CASES:])
-    return _headed(redirect("portal-status-case", ref=ref_for(case_id)))
+    return headed(redirect("portal-status-case", ref=ref_for(case_id)))
 
 
 def case_in_session(request: HttpRequest, ref: str) -> Case | None:
@@ -135,15 +139,35 @@ def _first_name(user) -> str:
     return (user.first_name if user is not None else "") or "our team"
 
 
+def hidden(kind: str, data: dict) -> bool:
+    """Customer's words the page does not show: an out-of-office, or mail that could not prove
+    it is the customer's (rule 11)."""
+    return kind == EventKind.CUSTOMER_WROTE and (
+        bool(data.get("automatic")) or data.get("verified") is False
+    )
+
+
+def public_files(kind: str, data: dict) -> list[dict]:
+    """The files of an event the customer sees: their own words' files and those our replies
+    sent; never a note's or any other event's. The status page's downloads allow these only."""
+    if kind not in (EventKind.CUSTOMER_WROTE, EventKind.REPLIED) or hidden(kind, data):
+        return []
+    return [
+        {"id": item["id"], "name": item.get("name", "")}
+        for item in data.get("attachments") or []
+        if isinstance(item, dict) and isinstance(item.get("id"), int)
+    ]
+
+
 def _line(event: Event, zone: ZoneInfo) -> Line | None:
     at = event.at.astimezone(zone)
+    if hidden(event.kind, event.data):
+        return None
+    files = public_files(event.kind, event.data)
     if event.kind == EventKind.CUSTOMER_WROTE:
-        if event.data.get("automatic") or event.data.get("verified") is False:
-            return None  # an out-of-office, or mail that could not prove it is the customer's
-        files = [item.get("name", "") for item in event.data.get("attachments", [])]
         return Line(at, "You", "customer", event.body, files)
     if event.kind == EventKind.REPLIED:
-        return Line(at, _first_name(event.actor), "reply", event.body)
+        return Line(at, _first_name(event.actor), "reply", event.body, files)
     return Line(at, "", "status", STATUS_LINES.get(event.kind, ""))
 
 
@@ -222,7 +246,7 @@ def _render_page(
         **_after_the_solve(case),
         "upload_limit": limit_words(settings.MAIL_MAX_ATTACHMENT_BYTES),
     }
-    return _headed(render(request, "portal/status.html", context, status=status))
+    return headed(render(request, "portal/status.html", context, status=status))
 
 
 @require_safe
@@ -267,12 +291,12 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
         errors = {"notice": f"We could not take your message just now: {refusal.message}"}
         return _render_page(request, case, status=refusal.http_status, errors=errors, body=body)
     url = reverse("portal-status-case", kwargs={"ref": case.ref})
-    return _headed(redirect(f"{url}?sent=1#timeline", permanent=False))
+    return headed(redirect(f"{url}?sent=1#timeline", permanent=False))
 
 
 def _clean_page(case: Case, done: str, anchor: str) -> HttpResponse:
     url = reverse("portal-status-case", kwargs={"ref": case.ref})
-    return _headed(redirect(f"{url}?done={done}#{anchor}", permanent=False))
+    return headed(redirect(f"{url}?done={done}#{anchor}", permanent=False))
 
 
 def _rating(value: str) -> int | None:
