@@ -250,6 +250,9 @@ IMAP_SSL = env_bool("RELAYDESK_IMAP_SSL", True)
 IMAP_POLL_SECONDS = env_int("RELAYDESK_IMAP_POLL_SECONDS", 60)
 CONTACT_PER_ADDRESS_PER_HOUR = env_int("RELAYDESK_CONTACT_PER_ADDRESS_PER_HOUR", 3)
 CONTACT_PER_IP_PER_HOUR = env_int("RELAYDESK_CONTACT_PER_IP_PER_HOUR", 10)
+# Messages and survey answers a case's customer may post on its status page in an hour
+# (relaydesk.portal.status_limit).
+STATUS_PAGE_POSTS_PER_HOUR = env_int("RELAYDESK_STATUS_PAGE_POSTS_PER_HOUR", 10)
 
 # The outbox (relaydesk.outbox.sending): a claimed mail is left to its worker for the lease;
 # failed sends are retried after 1×, 2×, 4× … the first delay, up to the maximum attempts.

@@ -37,6 +37,7 @@ from relaydesk.cases.status_links import live_link
 from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
 from relaydesk.org.models import Company
+from relaydesk.portal.status_limit import next_post_at
 from relaydesk.timekeeping import now
 
 Answer = TypeVar("Answer", bound=HttpResponseBase)  # a page, a redirect or a download
@@ -214,6 +215,36 @@ def _after_the_solve(case: Case) -> dict[str, bool]:
     }
 
 
+def _company() -> tuple[str, str]:
+    """The company's name and time zone, as the customer reads them."""
+    company = Company.current()
+    if company is None:
+        return "Relaydesk", settings.TIME_ZONE
+    return company.name, company.time_zone
+
+
+def _held_back(
+    request: HttpRequest, case: Case, typed: list[tuple[str, str]]
+) -> HttpResponse | None:
+    """Beyond the status page's limit (status_limit): a page saying when the customer can write
+    again (429), showing back what they typed so nothing is lost; None within the limit."""
+    until = next_post_at(case)
+    if until is None:
+        return None
+    company_name, time_zone = _company()
+    local = until.astimezone(ZoneInfo(time_zone))
+    context = {
+        "case": case,
+        "company_name": company_name,
+        "until": local,
+        "until_words": f"{local:%H:%M} on {local:%a} {local.day} {local:%b}",
+        "typed": [(label, text) for label, text in typed if text],
+    }
+    response = render(request, "portal/status_wait.html", context, status=429)
+    response["Retry-After"] = str(max(int((until - now()).total_seconds()) + 1, 1))
+    return headed(response)
+
+
 def _render_page(
     request: HttpRequest,
     case: Case,
@@ -223,15 +254,14 @@ def _render_page(
     body="",
     answers: dict | None = None,
 ) -> HttpResponse:
-    company = Company.current()
-    time_zone = company.time_zone if company is not None else settings.TIME_ZONE
+    company_name, time_zone = _company()
     promise, kept = _promise(case, time_zone)
     holder = ""
     if case.is_open:
         holder = f"{_first_name(case.owner).capitalize()} ({case.tier.name})"
     context = {
         "case": case,
-        "company_name": company.name if company is not None else "Relaydesk",
+        "company_name": company_name,
         "status_words": _status_words(case, ZoneInfo(time_zone)),
         "promise": promise,
         "kept": kept,
@@ -276,6 +306,11 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
         return missing(request)
     body = request.POST.get("body", "").strip()
     upload = request.FILES.get("file")
+    typed = [("Your message", body)]
+    if upload is not None:
+        typed.append(("Your file (not sent: choose it again then)", upload.name or ""))
+    if (held := _held_back(request, case, typed)) is not None:
+        return held
     errors = _reply_errors(body, upload)
     if errors:
         return _render_page(request, case, status=422, errors=errors, body=body)
@@ -316,6 +351,13 @@ def survey(request: HttpRequest, ref: str) -> HttpResponse:
         "fix": request.POST.get("fix", "").strip(),
     }
     rating = _rating(answers["rating"])
+    typed = [
+        ("Your rating", f"{rating} of 5" if rating is not None else ""),
+        ("What delighted you?", answers["delighted"]),
+        ("What should we fix?", answers["fix"]),
+    ]
+    if (held := _held_back(request, case, typed)) is not None:
+        return held
     opening = request.POST.get("opening", "")
     errors: dict[str, str] = {}
     if rating is None:
@@ -349,6 +391,8 @@ def unhappy(request: HttpRequest, ref: str) -> HttpResponse:
     if case is None:
         return missing(request)
     why = request.POST.get("why", "").strip()
+    if (held := _held_back(request, case, [("What is still not right?", why)])) is not None:
+        return held
     errors: dict[str, str] = {}
     if not why:
         errors["why"] = "Tell us what is still not right."
