@@ -16,6 +16,7 @@ from relaydesk.cases.mail_threads import outgoing_headers
 from relaydesk.cases.models import Case, Event, EventKind
 from relaydesk.cases.words import promise_words
 from relaydesk.org.company import company_time_zone
+from relaydesk.org.customer_words import Words
 from relaydesk.outbox.queue import queue_mail
 from relaydesk.timekeeping import now
 
@@ -31,19 +32,22 @@ def status_url(case: Case) -> str:
     return url
 
 
-def acknowledgement_subject(case: Case) -> str:
-    return f"[{case.ref}] We have your case: {case.subject}"[:300]
+def about(case: Case) -> dict[str, str]:
+    """What every text the customer reads may say about the case (customer_words.ABOUT_THE_CASE;
+    `first_name` follows from `name`, `company` is read when a text uses it)."""
+    return {"ref": case.ref, "subject": case.subject or "", "name": case.customer.name}
 
 
-def acknowledgement_text(case: Case, link: str) -> str:
+def acknowledgement_subject(case: Case, words: Words | None = None) -> str:
+    """The `[RD-n]` tag, then the company's words on one line (no value can start a header)."""
+    words = words or Words.load(["acknowledgement_subject"])
+    return f"[{case.ref}] {words.render('acknowledgement_subject', **about(case))}"[:300]
+
+
+def acknowledgement_text(case: Case, link: str, words: Words | None = None) -> str:
     promise = promise_words(case.deadline, time_zone=company_time_zone(), now=case.opened_at)
-    return (
-        f"Dear {case.customer.name},\n\n"
-        f"Thank you for telling us about this. Your problem is real and we will deal with it: "
-        f"your case is {case.ref} and you will have our answer {promise}.\n\n"
-        f"You can follow your case, add to it or reply at any time here:\n{link}\n\n"
-        f"Or simply reply to this email; keep {case.ref} in the subject.\n"
-    )
+    words = words or Words.load(["acknowledgement"])
+    return words.render("acknowledgement", **about(case), promise=promise, status_link=link)
 
 
 def recent_acknowledgements(address: str) -> int:
@@ -90,8 +94,9 @@ def acknowledge(
         return _not_sent(
             case, f"{case.customer.email} already had {limit} acknowledgements in the last hour."
         )
-    body = acknowledgement_text(case, status_url(case))
-    subject = acknowledgement_subject(case)
+    words = Words.load(["acknowledgement", "acknowledgement_subject"])
+    body = acknowledgement_text(case, status_url(case), words)
+    subject = acknowledgement_subject(case, words)
     headers = outgoing_headers(
         case, in_reply_to=in_reply_to, references=list(references), first=True
     )

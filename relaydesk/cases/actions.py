@@ -638,7 +638,7 @@ def reply(
                 "attachments": [{"id": a.pk, "name": a.original_name} for a in attachments],
             },
         )
-        text = customer_mail.reply_text(case, body)
+        text = customer_mail.reply_text(case, body, writer=acting)
         customer_mail.send(case, event, mail, text=text, attachments=attachments)
     return event
 

@@ -2,18 +2,23 @@
 
 Plain text, threaded under the case's earlier mail with its per-case Reply-To
 (relaydesk.cases.mail_threads), the `[RD-n]` tag in the subject and the status link in the
-footer. Queued by the actions (`reply`, `solve`) inside their transaction; the Message-ID is
-made first so the action's event can record it. The status link carries a secret, so it is
-only in the mail: events keep the words staff wrote, never the footer.
+footer. The words around what staff wrote are the company's (relaydesk.org.customer_words:
+`reply` and `solve`; ours by default). Queued by the actions (`reply`, `solve`) inside their
+transaction; the Message-ID is made first so the action's event can record it. The status
+link carries a secret, so it is only in the mail: events keep the words staff wrote, never the
+footer.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from relaydesk.cases.acknowledgement import status_url
+from django.contrib.auth.models import User
+
+from relaydesk.cases.acknowledgement import about, status_url
 from relaydesk.cases.mail_threads import outgoing_headers
 from relaydesk.cases.models import Attachment, Case, Event
 from relaydesk.cases.uploads import attachments_dir
+from relaydesk.org.customer_words import render
 from relaydesk.outbox.queue import make_message_id, queue_mail
 
 
@@ -39,29 +44,26 @@ def addressed(case: Case) -> Addressed:
     return Addressed(case.customer.email, case_subject(case), make_message_id())
 
 
-def footer(case: Case) -> str:
-    return (
-        "\n\n-- \n"
-        f"Follow your case {case.ref} here: {status_url(case)}\n"
-        f"Reply to this mail to answer us; keep {case.ref} in the subject.\n"
+def _writer(user: User | None) -> str:
+    """Staff sign with their first name only, as the status page names them."""
+    return (user.first_name if user is not None else "") or "our team"
+
+
+def reply_text(case: Case, body: str, writer: User | None = None) -> str:
+    """The words staff wrote, in the company's reply wrapper (the status link in its footer)."""
+    return render(
+        "reply", **about(case), reply=body, status_link=status_url(case), writer=_writer(writer)
     )
 
 
-def reply_text(case: Case, body: str) -> str:
-    return f"{body}{footer(case)}"
-
-
 def solve_text(case: Case, resolution: str) -> str:
-    return (
-        f"Dear {case.customer.name},\n\n"
-        f"Your case {case.ref} is solved. This is what we did:\n\n"
-        f"{resolution}\n\n"
-        "If anything is still not right, reply to this mail or use the link below; "
-        "we reopen your case.\n\n"
-        "How did we do? On your case's page (the link below) you can rate our help from 1 "
-        "to 5 and tell us what delighted you and what we should fix: two minutes, once. "
-        "Opening the link records nothing; only your answer does."
-        f"{footer(case)}"
+    """What was done, in the owner's words, in the company's solve mail (with the survey)."""
+    return render(
+        "solve",
+        **about(case),
+        resolution=resolution,
+        status_link=status_url(case),
+        writer=_writer(case.solved_by),
     )
 
 

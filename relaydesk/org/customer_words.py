@@ -255,10 +255,10 @@ class Words:
             return text.default
         return chosen
 
-    def render(self, name: str, **values: str) -> str:
-        """Text `name` with `values` in its placeholders; `first_name` comes from `name` and
-        `company` is read when the text uses it and the caller did not give it."""
-        template = self.template(name)
+    def render(self, text_name: str, /, **values: str) -> str:
+        """Text `text_name` with `values` in its placeholders; `first_name` comes from `name`
+        and `company` is read when the text uses it and the caller did not give it."""
+        template = self.template(text_name)
         used = _used(template)
         given = dict(values)
         if "name" in given:
@@ -269,12 +269,12 @@ class Words:
             if key in given:
                 given[key] = one_line(given[key])
         filled = fill(template, given)
-        return one_line(filled) if TEXTS[name].one_line else filled
+        return one_line(filled) if TEXTS[text_name].one_line else filled
 
 
-def render(name: str, **values: str) -> str:
-    """Text `name` in the company's words (ours when it has none), its placeholders filled."""
-    return Words.load([name]).render(name, **values)
+def render(text_name: str, /, **values: str) -> str:
+    """A text in the company's words (ours when it has none), its placeholders filled."""
+    return Words.load([text_name]).render(text_name, **values)
 
 
 def page_words(**values: str) -> dict[str, str]:
