@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,13 @@ from relaydesk.org.models import (
     Tier,
     TierHistory,
 )
+from relaydesk.replies.phrases_actions import PhraseFields, save_company_phrases
+from relaydesk.replies.phrases_defaults import default_phrases
 from relaydesk.setup.company_file import (
     CategoryEntry,
     CompanyFile,
     CompanySection,
+    PhraseEntry,
     RotaEntry,
     StaffEntry,
     TierEntry,
@@ -69,6 +73,8 @@ def apply_company_file(path: str | Path) -> Summary:
 def apply_spec(spec: CompanyFile) -> Summary:
     summary = Summary()
     with transaction.atomic():
+        if spec.company is not None and Company.current() is None:
+            _apply_phrases(default_phrases(), summary)  # a new company starts with ours
         if spec.company is not None:
             _apply_company(spec.company, summary)
         if spec.tiers is not None:
@@ -78,7 +84,22 @@ def apply_spec(spec: CompanyFile) -> Summary:
         _apply_staff(spec.staff, summary)
         if spec.executive_rota is not None:
             _apply_rota(spec.executive_rota, summary)
+        _apply_phrases([_phrase(entry) for entry in spec.phrases], summary)
     return summary
+
+
+def _phrase(entry: PhraseEntry) -> PhraseFields:
+    return PhraseFields(
+        title=entry.title, text=entry.text, principle=entry.principle, tags=entry.tags
+    )
+
+
+def _apply_phrases(phrases: Sequence[PhraseFields], summary: Summary) -> None:
+    created, changed = save_company_phrases(phrases)
+    for _ in range(created):
+        summary.count("phrases", created=True)
+    for _ in range(changed):
+        summary.count("phrases", created=False)
 
 
 def _update(instance: models.Model, values: dict[str, Any]) -> bool:

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from relaydesk.org import customer_words
 from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.setup.company_values import (
     Duration,
@@ -36,6 +37,7 @@ from relaydesk.setup.company_values import (
     FieldKind,
     LocaleName,
     Name,
+    PrincipleName,
     Slug,
     TimeZoneName,
     Username,
@@ -92,7 +94,7 @@ class Known:
         for table in _tables(data, "staff"):
             if isinstance(table.get("username"), str):
                 people[table["username"]] = str(table.get("tier", ""))
-        names = {"tiers": "slug", "categories": "slug", "staff": "username"}
+        names = {"tiers": "slug", "categories": "slug", "staff": "username", "phrases": "title"}
         return cls(
             tiers=_written(data, "tiers", "slug") if "tiers" in data else in_database,
             tiers_in_database=in_database,
@@ -267,6 +269,49 @@ class RotaEntry(_Table):
         return ends_on
 
 
+class PhraseEntry(_Table):
+    """A company-wide phrase, matched by its title (relaydesk.replies)."""
+
+    title: Annotated[Name, Field(max_length=120), _given_once("phrases")]
+    text: Name
+    principle: PrincipleName
+    tags: list[str] = []
+
+
+def _words(name: str) -> AfterValidator:
+    """A text the customer reads, checked as customer_words checks it; "" means ours."""
+
+    def check(text: str | None) -> str | None:
+        if text and (found := customer_words.problems(name, text)):
+            raise problem("; ".join(found))
+        return text
+
+    return AfterValidator(check)
+
+
+Words = str | None
+
+
+class CustomerWordsSection(_Table):
+    """[customer_words]: the company's own words (relaydesk.org.customer_words.TEXTS); a text
+    left out is kept as it is, "" goes back to ours."""
+
+    acknowledgement_subject: Annotated[Words, _words("acknowledgement_subject")] = None
+    acknowledgement: Annotated[Words, _words("acknowledgement")] = None
+    reply: Annotated[Words, _words("reply")] = None
+    solve: Annotated[Words, _words("solve")] = None
+    status_open: Annotated[Words, _words("status_open")] = None
+    status_waiting: Annotated[Words, _words("status_waiting")] = None
+    status_solved: Annotated[Words, _words("status_solved")] = None
+    promise_open: Annotated[Words, _words("promise_open")] = None
+    promise_solved: Annotated[Words, _words("promise_solved")] = None
+    message_received: Annotated[Words, _words("message_received")] = None
+    survey_heading: Annotated[Words, _words("survey_heading")] = None
+    survey_delighted: Annotated[Words, _words("survey_delighted")] = None
+    survey_fix: Annotated[Words, _words("survey_fix")] = None
+    survey_thanks: Annotated[Words, _words("survey_thanks")] = None
+
+
 class CompanyFile(_Table):
     """A checked company file, ready to apply; a section the file leaves out is None."""
 
@@ -275,6 +320,8 @@ class CompanyFile(_Table):
     categories: list[CategoryEntry] = []
     staff: list[StaffEntry] = []
     executive_rota: list[RotaEntry] | None = None  # when given, the whole rota
+    customer_words: CustomerWordsSection | None = None
+    phrases: list[PhraseEntry] = []  # added or updated by title; others are kept
 
     @field_validator("tiers")
     @classmethod

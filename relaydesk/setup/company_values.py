@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from relaydesk.org.models import FieldType
+from relaydesk.replies.phrases import principle_named, principle_words
 from relaydesk.setup.toml_source import written
 
 DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
@@ -86,3 +87,12 @@ LocaleName = Annotated[
 Name = Annotated[str, _check(lambda value: bool(value.strip()), "must not be empty")]
 TimeZoneName = Annotated[str, _check(_passes(ZoneInfo), _TIME_ZONE)]
 FieldKind = Annotated[str, _check(FieldType.values.__contains__, _FIELD_TYPE)]
+# A phrase's principle as people write it ("take the blame"); the value is the stored one.
+PrincipleName = Annotated[
+    str,
+    _check(
+        lambda value: principle_named(value) is not None,
+        f"unknown principle {{value}} (principles: {principle_words()})",
+    ),
+    AfterValidator(lambda value: principle_named(value) or value),
+]
