@@ -385,7 +385,8 @@ def test_an_unknown_section_and_a_misspelt_key_get_a_hint(tmp_path):
         f'line {line_of(text, "pasword")}: staff[2]: unknown key "pasword"; '
         'did you mean "password"?',
         f'line {line_of(text, "[holidays]")}: unknown section "holidays" '
-        "(known sections: categories, company, executive_rota, phrases, staff, tiers)",
+        "(known sections: categories, company, customer_words, executive_rota, phrases, "
+        "staff, tiers)",
     ]
 
 
