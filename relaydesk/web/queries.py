@@ -8,12 +8,13 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
-from relaydesk.cases.models import Case, Event, Status, SurveyAnswer, ref_for
-from relaydesk.org.models import Staff, Tier
+from relaydesk.cases.models import Case, Event, EventKind, Status, SurveyAnswer, ref_for
+from relaydesk.org.models import Category, Staff, Tier
 from relaydesk.timekeeping import now
 
 PAGE_SIZE = 50
 URGENT = ("deadline", "-realtime", "id")  # most urgent first: deadline, then realtime
+FINISHED = ("-solved_at", "-id")  # solved and closed cases: the latest solve first
 SOON = timedelta(hours=4)  # "due soon" in the counts and the lists' colours
 OPEN_COUNT_CAP = 1000  # the directory counts up to here per person ("999+" beyond)
 
@@ -51,6 +52,7 @@ LIST_COLUMNS = (
     "deadline",
     "waiting_since",  # rule 16: a waiting case shows since when instead of its countdown
     "last_activity_at",
+    "solved_at",  # solved and closed cases show when
     "customer",
     "customer__name",
     "category",
@@ -76,12 +78,46 @@ def _case_rows(queryset: QuerySet, *, owner: bool = True) -> QuerySet:
     return queryset.select_related("customer", "category", "tier").only(*columns)
 
 
-def my_cases(user: User, number: int = 1) -> Page:
-    """The person's open cases, most urgent first: deadline, then realtime.
+@dataclass(frozen=True)
+class Filters:
+    """What a case list shows: open cases (the default) or solved or closed ones, of one
+    category or all, realtime only, not realtime, or both."""
+
+    status: str = Status.OPEN
+    category: Category | None = None
+    realtime: bool | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status == Status.OPEN
+
+    def apply(self, cases: QuerySet) -> QuerySet:
+        cases = cases.filter(status=self.status)
+        if self.category is not None:
+            cases = cases.filter(category=self.category)
+        if self.realtime is not None:
+            cases = cases.filter(realtime=self.realtime)
+        return cases
+
+
+OPEN = Filters()
+
+
+def _finished(cases: QuerySet) -> QuerySet:
+    """Solved or closed cases, the latest solve first, with when each closed (`closed_at`,
+    its closed event's time: a subquery in the same query, not one per row)."""
+    closed = Event.objects.filter(case=OuterRef("pk"), kind=EventKind.CLOSED).order_by("-at")
+    return cases.annotate(closed_at=Subquery(closed.values("at")[:1])).order_by(*FINISHED)
+
+
+def my_cases(user: User, number: int = 1, filters: Filters = OPEN) -> Page:
+    """The person's open cases, most urgent first: deadline, then realtime; or their solved
+    or closed ones, the latest solve first.
 
     Served by case_owner_queue_idx (owner, status, deadline).
     """
-    cases = Case.objects.filter(owner=user, status=Status.OPEN).order_by(*URGENT)
+    cases = filters.apply(Case.objects.filter(owner=user))
+    cases = cases.order_by(*URGENT) if filters.open else _finished(cases)
     return _page(_case_rows(cases, owner=False), number)
 
 
@@ -110,8 +146,9 @@ def queue_tiers(staff: Staff | None) -> QuerySet:
 MAX_QUEUE_PAGE = 100
 
 
-def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
-    """Open cases at `tiers` that the person may take (not theirs), most urgent first.
+def tier_queue(user: User, tiers: list[Tier], *, number: int = 1, filters: Filters = OPEN) -> Page:
+    """Open cases at `tiers` that the person may take (not theirs), most urgent first; or,
+    with solved or closed `filters`, every such case at `tiers`, the latest solve first.
 
     Per tier, one ordered range of case_tier_queue_idx (tier, status, deadline) cut off at the
     page, as bare sort keys; merged here; then one query loads the page's rows. A single query
@@ -119,11 +156,14 @@ def tier_queue(user: User, tiers: list[Tier], *, number: int = 1) -> Page:
     tiers, which at a million cases is slow.
     """
     number = min(number, MAX_QUEUE_PAGE)
+    if not filters.open:
+        finished = _finished(filters.apply(Case.objects.filter(tier__in=tiers)))
+        return _page(_case_rows(finished), number)
     want = number * PAGE_SIZE + 1
     keys: list[tuple] = []
     for tier in tiers:
         keys.extend(
-            Case.objects.filter(tier=tier, status=Status.OPEN)
+            filters.apply(Case.objects.filter(tier=tier))
             .exclude(owner=user)
             .order_by(*URGENT)
             .values_list("deadline", "realtime", "id")[:want]
