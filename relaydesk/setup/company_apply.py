@@ -17,9 +17,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import models, transaction
 
+from relaydesk.org.customer_words import TEXTS
 from relaydesk.org.models import (
     Category,
     Company,
+    CustomerWords,
     ExecutiveRota,
     IntakeField,
     RealtimeTrigger,
@@ -33,6 +35,7 @@ from relaydesk.setup.company_file import (
     CategoryEntry,
     CompanyFile,
     CompanySection,
+    CustomerWordsSection,
     PhraseEntry,
     RotaEntry,
     StaffEntry,
@@ -84,6 +87,8 @@ def apply_spec(spec: CompanyFile) -> Summary:
         _apply_staff(spec.staff, summary)
         if spec.executive_rota is not None:
             _apply_rota(spec.executive_rota, summary)
+        if spec.customer_words is not None:
+            _apply_customer_words(spec.customer_words, summary)
         _apply_phrases([_phrase(entry) for entry in spec.phrases], summary)
     return summary
 
@@ -312,3 +317,21 @@ def _apply_rota(rota: list[RotaEntry], summary: Summary) -> None:
     if removed:
         stale.delete()
         summary.updated["rota entries removed"] = removed
+
+
+def _apply_customer_words(section: CustomerWordsSection, summary: Summary) -> None:
+    """Each text the file gives becomes the company's; "" (or our own words) is ours again. A
+    text the file leaves out keeps what it has, which the admin may have written."""
+    existing = {row.name: row for row in CustomerWords.objects.all()}
+    for name, text in section.model_dump(exclude_none=True).items():
+        row = existing.get(name)
+        if not text or text == TEXTS[name].default:
+            if row is not None:
+                row.delete()
+                summary.count("customer words", created=False)
+        elif row is None:
+            CustomerWords.objects.create(name=name, text=text)
+            summary.count("customer words", created=True)
+        else:
+            changed = _update(row, {"text": text})
+            summary.count("customer words", created=False, changed=changed)

@@ -320,7 +320,7 @@ class CompanyFile(_Table):
     categories: list[CategoryEntry] = []
     staff: list[StaffEntry] = []
     executive_rota: list[RotaEntry] | None = None  # when given, the whole rota
-    customer_words: CustomerWordsSection | None = None
+    customer_words: CustomerWordsSection | None = None  # left out: kept
     phrases: list[PhraseEntry] = []  # added or updated by title; others are kept
 
     @field_validator("tiers")
