@@ -37,6 +37,7 @@ from relaydesk.cases.status_links import live_link
 from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
 from relaydesk.org.models import Company
+from relaydesk.portal.no_referrer import status_form
 from relaydesk.portal.status_limit import next_post_at
 from relaydesk.timekeeping import now
 
@@ -298,6 +299,7 @@ def _reply_errors(body: str, upload) -> dict[str, str]:
     return errors
 
 
+@status_form
 @require_POST
 def reply(request: HttpRequest, ref: str) -> HttpResponse:
     """The customer writes on their case: their words (and a file) join its timeline."""
@@ -338,6 +340,7 @@ def _rating(value: str) -> int | None:
     return int(value) if value in {"1", "2", "3", "4", "5"} else None
 
 
+@status_form
 @require_POST
 def survey(request: HttpRequest, ref: str) -> HttpResponse:
     """The customer answers the survey of the case's last solve (rule 12): only this submitted
@@ -383,6 +386,7 @@ def survey(request: HttpRequest, ref: str) -> HttpResponse:
     return _clean_page(case, "answered", "status")
 
 
+@status_form
 @require_POST
 def unhappy(request: HttpRequest, ref: str) -> HttpResponse:
     """ "I'm not happy: reopen": the customer reopens a solved case, with a reason, to the

@@ -244,6 +244,47 @@ def test_the_reply_form_is_csrf_protected(case):
     assert not case.events.filter(kind=EventKind.CUSTOMER_WROTE).exists()
 
 
+def form_token(browser: Client, case: Case) -> str:
+    """Open the case's page in `browser`; the CSRF token its forms carry."""
+    html = opened(browser, case).content.decode()
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("secure", [False, True], ids=["http", "https"])
+def test_the_reply_form_works_from_a_no_referrer_page_as_browsers_post_it(case, secure):
+    """Under no-referrer a browser posts the form with `Origin: null` and no Referer."""
+    browser = Client(enforce_csrf_checks=True)
+    token = form_token(browser, case)
+
+    sent = browser.post(
+        f"/status/case/{case.ref}/reply/",
+        {"body": "Hello", "csrfmiddlewaretoken": token},
+        headers={"Origin": "null"},
+        secure=secure,
+    )
+
+    assert sent.status_code == 302
+    assert case.events.filter(kind=EventKind.CUSTOMER_WROTE).get().body == "Hello"
+
+
+@pytest.mark.parametrize("route", ["reply", "survey", "reopen"])
+def test_a_null_origin_still_needs_the_token_and_another_sites_origin_is_refused(case, route):
+    browser = Client(enforce_csrf_checks=True)
+    token = form_token(browser, case)
+    url = f"/status/case/{case.ref}/{route}/"
+    form = {"body": "Hi", "why": "Not right", "rating": "1", "opening": str(case.opening)}
+
+    without_token = browser.post(url, form, headers={"Origin": "null"})
+    elsewhere = browser.post(
+        url, {**form, "csrfmiddlewaretoken": token}, headers={"Origin": "https://evil.example"}
+    )
+
+    assert without_token.status_code == 403 and elsewhere.status_code == 403
+    assert not case.events.filter(kind=EventKind.CUSTOMER_WROTE).exists()
+
+
 def test_the_page_works_without_script_and_fits_a_phone(client, case):
     html = opened(client, case).content.decode()
 
