@@ -32,6 +32,7 @@ urlpatterns = [
     path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.person, name="person"),
     path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_notifications_read, name="notifications-read"),
     path("due-soon/", due_soon.due_soon_page, name="due-soon"),
     path("mail/quarantine/", quarantine.quarantine_page, name="mail-quarantine"),
     path("mail/quarantine/<int:entry_id>/", quarantine.quarantine_act, name="mail-quarantine-act"),

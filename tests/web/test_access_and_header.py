@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 
-from relaydesk.cases.models import Notification
 from relaydesk.org.permissions import is_lead
 from relaydesk.web.header import header_facts
 from tests import factories
@@ -140,22 +139,6 @@ def test_the_bell_counts_unread_notifications(signed_in, cast):
     )
     html = signed_in(cast.sam).get("/").content.decode()
     assert 'aria-label="Notifications: 1 unread"' in html
-
-
-def test_opening_notifications_lists_them_and_marks_them_read(signed_in, cast):
-    case = factories.make_case(category=cast.billing, acting=cast.fran)
-    Notification.objects.create(
-        user=cast.sam, case=case, text="Fran passed RD-1001 to you", created_at=case.opened_at
-    )
-    client = signed_in(cast.sam)
-    html = client.get("/notifications/").content.decode()
-    assert "Fran passed RD-1001 to you" in html
-    assert 'class="unread"' in html
-    assert f'href="/cases/{case.ref}/"' in html
-    assert Notification.objects.filter(user=cast.sam, read_at__isnull=True).count() == 0
-    again = client.get("/notifications/").content.decode()
-    assert 'class="unread"' not in again
-    assert 'aria-label="Notifications: 0 unread"' in again
 
 
 def test_every_page_names_the_company_time_zone_times(signed_in, cast):

@@ -24,6 +24,7 @@ from relaydesk.web.forms import (
     SolveForm,
     staff_for_passing,
 )
+from relaydesk.web.notifications import mark_case_read
 from relaydesk.web.timeline import describe, problem_titles
 
 PROBLEM_CHOICES = 200
@@ -102,7 +103,9 @@ def _refused(request, case, error: DomainError, form=None, form_key=""):
 
 @staff_required
 def case_page(request, ref):
-    return _render_case(request, get_case_for(request.user, ref))
+    case = get_case_for(request.user, ref)
+    mark_case_read(request.user, case)  # the bell's lines about it are now seen
+    return _render_case(request, case)
 
 
 @staff_required
