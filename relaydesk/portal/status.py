@@ -36,6 +36,7 @@ from relaydesk.cases.models import (
 from relaydesk.cases.status_links import live_link
 from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
+from relaydesk.org.customer_words import page_words
 from relaydesk.org.models import Company
 from relaydesk.portal.no_referrer import status_form
 from relaydesk.portal.status_limit import next_post_at
@@ -178,13 +179,22 @@ def _timeline(case: Case, zone: ZoneInfo) -> list[Line]:
     return [line for event in events if (line := _line(event, zone)) is not None]
 
 
-def _status_words(case: Case, zone: ZoneInfo) -> str:
-    """The status in plain words; a case waiting for the customer's answer (rule 16) says since
-    when, in the company's time zone."""
+def _waiting_since(case: Case, zone: ZoneInfo) -> str:
+    """When a case waiting for the customer's answer (rule 16) started to, in the company's
+    time zone; "" when it is not waiting."""
     if case.is_open and case.waiting_since is not None:
         local = case.waiting_since.astimezone(zone)
-        return f"Waiting for you since {local:%a} {local.day} {local:%b}, {local:%H:%M}"
-    return STATUS_WORDS.get(case.status, "")
+        return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    return ""
+
+
+def _status_words(case: Case, words: dict[str, str]) -> str:
+    """The status in plain words, the company's own (customer_words); a case waiting for the
+    customer's answer says since when."""
+    if case.is_open and case.waiting_since is not None:
+        return words["status_waiting"]
+    company_words = {Status.OPEN: words["status_open"], Status.SOLVED: words["status_solved"]}
+    return company_words.get(case.status) or STATUS_WORDS.get(case.status, "")
 
 
 def _promise(case: Case, time_zone: str) -> tuple[str, str]:
@@ -257,13 +267,22 @@ def _render_page(
 ) -> HttpResponse:
     company_name, time_zone = _company()
     promise, kept = _promise(case, time_zone)
+    words = page_words(
+        ref=case.ref,
+        subject=case.subject,
+        name=case.customer.name,
+        company=company_name,
+        promise=promise,
+        since=_waiting_since(case, ZoneInfo(time_zone)),
+    )
     holder = ""
     if case.is_open:
         holder = f"{_first_name(case.owner).capitalize()} ({case.tier.name})"
     context = {
         "case": case,
         "company_name": company_name,
-        "status_words": _status_words(case, ZoneInfo(time_zone)),
+        "status_words": _status_words(case, words),
+        "words": words,
         "promise": promise,
         "kept": kept,
         "holder": holder,
