@@ -1,11 +1,15 @@
 """The admin for the company itself: tiers, staff, rotas, categories. Everything the company
 file sets."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 
+from relaydesk.org import customer_words
 from relaydesk.org.models import (
     Category,
     Company,
+    CustomerWords,
     ExecutiveRota,
     IntakeField,
     RealtimeTrigger,
@@ -24,6 +28,75 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not Company.objects.exists()  # one company per installation
+
+
+class CustomerWordsForm(forms.ModelForm):
+    """A text the customer reads, checked as the company file checks it (a field error)."""
+
+    name = forms.ChoiceField(
+        choices=[
+            (text.name, f"{text.name}: {text.where}") for text in customer_words.TEXTS.values()
+        ]
+    )
+
+    class Meta:
+        model = CustomerWords
+        fields = ["name", "text"]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        name, text = cleaned.get("name"), cleaned.get("text")
+        if name and text is not None:
+            for problem in customer_words.problems(name, text):
+                self.add_error("text", problem)
+        return cleaned
+
+
+@admin.register(CustomerWords)
+class CustomerWordsAdmin(admin.ModelAdmin):
+    """The company's own words for what the customer reads; a text without a row reads ours
+    (delete the row to go back to it). A new row starts from our words for the text asked
+    for (`?name=acknowledgement`)."""
+
+    form = CustomerWordsForm
+    list_display = ["name", "where", "text"]
+    readonly_fields = ["placeholders"]
+    fields = ["name", "text", "placeholders"]
+
+    @admin.display(description="Read in")
+    def where(self, row: CustomerWords) -> str:
+        text = customer_words.TEXTS.get(row.name)
+        return text.where if text else ""
+
+    @admin.display(description="Placeholders and our words")
+    def placeholders(self, row: CustomerWords | None) -> str:
+        texts = customer_words.TEXTS
+        shown = [texts[row.name]] if row is not None and row.name in texts else texts.values()
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>may use {}{}</dd><dd><pre>{}</pre></dd>",
+                (
+                    (
+                        text.name,
+                        customer_words.listed(text.placeholders),
+                        f"; must use {customer_words.listed(text.must_use)}"
+                        if text.must_use
+                        else "",
+                        text.default,
+                    )
+                    for text in shown
+                ),
+            ),
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        text = customer_words.TEXTS.get(str(initial.get("name", "")))
+        if text is not None:
+            initial.setdefault("text", text.default)
+        return initial
 
 
 @admin.register(Tier)

@@ -171,11 +171,11 @@ def _placeholder_problem(field: str, text: Text) -> str | None:
     if any(mark in field for mark in "!:"):
         return f"{shown}: write a placeholder alone, like {{ref}}, without ! or : after it"
     if not NAME_RE.fullmatch(field) or field not in text.placeholders:
-        return f"unknown placeholder {shown}; {text.name} may use {_listed(text.placeholders)}"
+        return f"unknown placeholder {shown}; {text.name} may use {listed(text.placeholders)}"
     return None
 
 
-def _listed(names: Iterable[str]) -> str:
+def listed(names: Iterable[str]) -> str:
     return ", ".join("{" + name + "}" for name in names)
 
 
@@ -198,7 +198,7 @@ def problems(name: str, template: str) -> list[str]:
             else:
                 used.add(field)
     if missing := [must for must in text.must_use if must not in used]:
-        found.append(f"{text.name} must use {_listed(missing)}")
+        found.append(f"{text.name} must use {listed(missing)}")
     if text.one_line and "\n" in template:
         found.append(f"{text.name} is one line: write it without line breaks")
     if not template.strip():

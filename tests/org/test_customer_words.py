@@ -1,0 +1,22 @@
+"""customer_words: our defaults pass their own checks, and filling never reads a value twice."""
+
+import pytest
+
+from relaydesk.org.customer_words import PLACEHOLDERS, TEXTS, fill, problems
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_each_of_our_texts_passes_the_checks_a_company_text_must_pass(name):
+    text = TEXTS[name]
+
+    assert problems(name, text.default) == []
+    assert set(text.placeholders) <= set(PLACEHOLDERS)
+
+
+def test_a_value_is_put_in_as_it_is_never_read_for_placeholders_again():
+    filled = fill(
+        "{{ref}} {name} wrote: {reply}",
+        {"name": "Ann {ref} \\1 {{", "reply": "{status_link} {ref.__class__} {0}", "ref": "RD-1"},
+    )
+
+    assert filled == "{ref} Ann {ref} \\1 {{ wrote: {status_link} {ref.__class__} {0}"
