@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relaydesk.web.views import case, due_soon, intake, lists, notifications, people, quarantine
+from relaydesk.web.views import (
+    case,
+    due_soon,
+    intake,
+    lists,
+    notifications,
+    people,
+    phrases,
+    quarantine,
+)
 
 login_view = auth_views.LoginView.as_view(
     template_name="web/login.html", redirect_authenticated_user=True
@@ -31,6 +40,11 @@ urlpatterns = [
     path("cases/<str:ref>/rotate-link/", case.rotate_link, name="case-rotate-link"),
     path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.person, name="person"),
+    path("phrases/", phrases.phrase_list, name="phrases"),
+    path("phrases/add/", phrases.phrase_add, name="phrase-add"),
+    path("phrases/pick/", phrases.phrase_pick, name="phrase-pick"),
+    path("phrases/<int:phrase_id>/edit/", phrases.phrase_edit, name="phrase-edit"),
+    path("phrases/<int:phrase_id>/delete/", phrases.phrase_delete, name="phrase-delete"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications-read"),
     path("due-soon/", due_soon.due_soon_page, name="due-soon"),

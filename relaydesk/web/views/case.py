@@ -13,6 +13,7 @@ from relaydesk.cases.details import uploaded_file
 from relaydesk.cases.errors import DomainError
 from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
+from relaydesk.replies.phrases_actions import count_uses
 from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
@@ -140,6 +141,8 @@ def reply(request, ref):
         )
     except DomainError as error:
         return _refused(request, case, error, form, "reply")
+    # Counted once sent (relaydesk.replies.phrases_actions.count_uses says why).
+    count_uses(acting=request.user, phrase_ids=request.POST.getlist("reply-phrases"), case=case)
     if form.cleaned_data["waiting"]:
         return _done(request, case, "Your reply is on its way; the case waits for the answer.")
     return _done(request, case, "Your reply is on its way to the customer.")
