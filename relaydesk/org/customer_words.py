@@ -36,7 +36,7 @@ PLACEHOLDERS: dict[str, str] = {
     "status_link": "the link to the case's status page (a new one in every mail)",
     "reply": "the words staff wrote to the customer",
     "resolution": "what was done, in the owner's words",
-    "writer": "the first name of the staff member writing",
+    "writer": "the first name of the staff member who wrote the reply or solved the case",
     "since": "when the case started waiting for the customer's answer",
 }
 ABOUT_THE_CASE = ("ref", "subject", "name", "first_name", "company")

@@ -3,6 +3,7 @@
 import pytest
 
 from relaydesk.org.customer_words import PLACEHOLDERS, TEXTS, fill, problems
+from tests.cli.processes import REPO
 
 
 @pytest.mark.parametrize("name", list(TEXTS))
@@ -20,3 +21,17 @@ def test_a_value_is_put_in_as_it_is_never_read_for_placeholders_again():
     )
 
     assert filled == "{ref} Ann {ref} \\1 {{ wrote: {status_link} {ref.__class__} {0}"
+
+
+def test_every_text_and_placeholder_is_in_the_configuration_docs():
+    docs = (REPO / "docs" / "configuration.md").read_text()
+
+    for text in TEXTS.values():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{text.name}` |"))
+        may_use, must_use = row.split(" | ")[2:4]
+        assert may_use.replace("—", "") == ", ".join(f"`{{{p}}}`" for p in text.may_use)
+        assert must_use.rstrip(" |").replace("—", "") == ", ".join(
+            f"`{{{p}}}`" for p in text.must_use
+        )
+    for placeholder in PLACEHOLDERS:
+        assert f"| `{{{placeholder}}}` |" in docs
