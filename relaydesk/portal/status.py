@@ -193,7 +193,10 @@ def _status_words(case: Case, words: dict[str, str]) -> str:
     customer's answer says since when."""
     if case.is_open and case.waiting_since is not None:
         return words["status_waiting"]
-    company_words = {Status.OPEN: words["status_open"], Status.SOLVED: words["status_solved"]}
+    company_words: dict[str, str] = {
+        Status.OPEN: words["status_open"],
+        Status.SOLVED: words["status_solved"],
+    }
     return company_words.get(case.status) or STATUS_WORDS.get(case.status, "")
 
 
