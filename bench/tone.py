@@ -1,0 +1,146 @@
+"""How good the tone check is: precision, recall and span accuracy on a labelled set; its speed.
+
+    python -m bench.tone                       # bench/data/tone_replies.jsonl
+    python -m bench.tone --show                # also list every miss and false warning
+    python -m bench.tone --data other.jsonl    # another labelled set, same format
+
+The set: one JSON object per line, {"text", "warn": true|false, "spans": [[start, end], …]}
+(the offending words of a reply that should warn; "span": "the words" works too), with
+"split" (dev: looked at while writing rules; holdout: only measured) and "business".
+
+Per reply, warned or not: precision = warned replies that should warn ÷ warned replies;
+recall = warned replies that should warn ÷ replies that should warn; span accuracy = of
+those, the share where a warning overlaps the offending words. Speed: p95 of check() on a
+2,000-character reply. Goals (issue 14): precision ≥ 0.90, recall ≥ 0.85, span ≥ 0.90,
+p95 ≤ 2 ms. No database is needed.
+"""
+
+import argparse
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.report import heading, latency_line, percentile
+from relaydesk.replies.tone import check
+
+DATA = Path(__file__).parent / "data" / "tone_replies.jsonl"
+GOALS = {"precision": 0.90, "recall": 0.85, "span": 0.90}
+P95_GOAL_MS = 2.0
+
+
+@dataclass
+class Tally:
+    true_pos: int = 0
+    false_pos: int = 0
+    false_neg: int = 0
+    true_neg: int = 0
+    span_hits: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def share(self, part: int, whole: int) -> float:
+        return part / whole if whole else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.share(self.true_pos, self.true_pos + self.false_pos)
+
+    @property
+    def recall(self) -> float:
+        return self.share(self.true_pos, self.true_pos + self.false_neg)
+
+    @property
+    def span(self) -> float:
+        return self.share(self.span_hits, self.true_pos)
+
+
+def labelled(path: Path) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for row in rows:
+        if "spans" not in row:
+            words = row.get("span") or ""
+            start = row["text"].find(words) if words else -1
+            row["spans"] = [[start, start + len(words)]] if start >= 0 else []
+    return rows
+
+
+def score(rows: list[dict]) -> Tally:
+    tally = Tally()
+    for row in rows:
+        warnings = check(row["text"])
+        said = [f"{w.rule}: {row['text'][w.start : w.end]!r}" for w in warnings]
+        if row["warn"] and warnings:
+            tally.true_pos += 1
+            if any(w.start < e and s < w.end for w in warnings for s, e in row["spans"]):
+                tally.span_hits += 1
+            else:
+                tally.notes.append(f"wrong words  {row.get('id', '')}: {said}")
+        elif row["warn"]:
+            tally.false_neg += 1
+            tally.notes.append(f"missed       {row.get('id', '')}: {row['text']!r}")
+        elif warnings:
+            tally.false_pos += 1
+            tally.notes.append(f"false alarm  {row.get('id', '')}: {said}")
+        else:
+            tally.true_neg += 1
+    return tally
+
+
+def quality_line(label: str, rows: list[dict], tally: Tally) -> str:
+    return (
+        f"{label:<10} n={len(rows):<4} precision {tally.precision:.3f}   recall {tally.recall:.3f}"
+        f"   span {tally.span:.3f}   (warned right {tally.true_pos}, false alarms"
+        f" {tally.false_pos}, missed {tally.false_neg}, quiet right {tally.true_neg})"
+    )
+
+
+def long_reply(rows: list[dict], size: int = 2000) -> str:
+    """A 2,000-character reply made of the set's own sentences, warned and fine."""
+    text, i = "", 0
+    while len(text) < size:
+        text += rows[i % len(rows)]["text"] + ("\n\n" if i % 3 == 2 else " ")
+        i += 1
+    return text[:size]
+
+
+def timing(rows: list[dict], runs: int) -> list[float]:
+    text = long_reply(rows)
+    check(text)  # the rules are compiled on first use, as once per process in production
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        check(text)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--show", action="store_true", help="list every miss and false alarm")
+    args = parser.parse_args()
+    rows = labelled(args.data)
+    heading(f"tone check quality on {args.data.name}")
+    splits = sorted({row.get("split", "all") for row in rows})
+    for split in splits if len(splits) > 1 else []:
+        part = [row for row in rows if row.get("split", "all") == split]
+        print(quality_line(split, part, score(part)))
+    overall = score(rows)
+    print(quality_line("all", rows, overall))
+    print(
+        "goals      "
+        + "   ".join(f"{name} ≥ {goal:.2f}" for name, goal in GOALS.items())
+        + ("   met" if all(getattr(overall, n) >= g for n, g in GOALS.items()) else "   NOT MET")
+    )
+    if args.show:
+        print("\n".join(overall.notes))
+    heading("tone check speed")
+    seconds = timing(rows, args.runs)
+    print(latency_line("check() on a 2,000-character reply", seconds))
+    met = percentile([s * 1000 for s in seconds], 0.95) <= P95_GOAL_MS
+    print(f"goal       p95 ≤ {P95_GOAL_MS} ms   {'met' if met else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()

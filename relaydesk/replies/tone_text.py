@@ -1,0 +1,76 @@
+"""The text the tone rules read: the reply as typed, made plain without moving a character.
+
+Every step keeps the length of the text, so an offset found in the plain text is the offset
+in the text as typed (Python string indices: one per Unicode code point, so an emoji or a
+curly apostrophe counts as one character).
+"""
+
+import re
+
+# Curly apostrophes and quotes written as plain ones, so rules need only one spelling.
+PLAIN = str.maketrans(
+    {
+        "\u2019": "'",  # ’ right single quote: the apostrophe most keyboards type
+        "\u2018": "'",  # ‘
+        "\u02bc": "'",  # ʼ modifier apostrophe
+        "\u2032": "'",  # ′ prime
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u201e": '"',  # „
+        "\u00ab": '"',  # «
+        "\u00bb": '"',  # »
+        "\u00a0": " ",  # no-break space
+        "\u2009": " ",  # thin space
+        "\u202f": " ",  # narrow no-break space
+    }
+)
+HIDDEN = "\x00"  # what quoted words become: no pattern matches across it
+
+# The customer's own words: a mail-quoted line ("> …") or words between double quotes on one
+# line (so a lone inch mark never hides the rest of the reply).
+MAIL_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+QUOTED = re.compile(r'"[^"\n]{1,400}"')
+
+TOKEN = re.compile(r"[\w']+")
+CLAUSE_END = re.compile(r"[.!?;:,\n()\u2014\u2013\x00]|\s-\s")
+NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "neither",
+        "nor",
+        "hardly",
+        "without",
+        "isnt",
+        "cannot",
+    ]
+)
+
+
+def lower_in_place(text: str) -> str:
+    """Lower case, character for character (a letter whose lower case is longer stays)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def plain(text: str) -> str:
+    """The text as the rules read it: lower case, plain quotes, the customer's words hidden."""
+    flat = lower_in_place(text.translate(PLAIN))
+    flat = MAIL_QUOTE.sub(lambda m: HIDDEN * len(m.group()), flat)
+    return QUOTED.sub(lambda m: HIDDEN * len(m.group()), flat)
+
+
+def negated_before(flat: str, start: int, window: int = 3) -> bool:
+    """Whether one of the `window` words before `start`, in the same clause, negates it."""
+    before = flat[max(0, start - 80) : start]
+    clause_starts = [m.end() for m in CLAUSE_END.finditer(before)]
+    if clause_starts:
+        before = before[clause_starts[-1] :]
+    words = TOKEN.findall(before)[-window:]
+    return any(word in NEGATIONS or word.endswith("n't") for word in words)
