@@ -130,3 +130,26 @@ def test_a_closed_cases_files_are_gone_with_its_page(client, cast, case):
     actions.close(case, acting=None)
 
     assert client.get(file_url(case, photo)).status_code == 404
+
+
+def test_the_files_sent_with_the_contact_form_are_the_customers_own(client, damage):
+    photo = upload("crack.png", PHOTO, "image/png")
+    sent = client.post(
+        "/contact",
+        {
+            "category": "damage",
+            "name": "Dana Ruiz",
+            "email": "dana@example.com",
+            "subject": "The vase arrived in pieces",
+            "message": "See the photo.",
+            "detail_photo": photo,
+        },
+    )
+    assert sent.status_code == 302
+    case = Case.objects.get()
+    [crack] = files_of(case, EventKind.CUSTOMER_WROTE)
+
+    html = opened(client, case).content.decode()
+
+    assert f'href="{file_url(case, crack)}" download>crack.png<' in html
+    assert b"".join(client.get(file_url(case, crack)).streaming_content) == PHOTO
