@@ -4,6 +4,7 @@ from collections import Counter
 
 from relaydesk.replies.models import Principle
 from relaydesk.replies.phrases_defaults import default_phrases
+from relaydesk.replies.tone import check
 
 
 def test_there_are_at_least_forty_and_every_principle_has_five_or_more():
@@ -23,3 +24,10 @@ def test_titles_are_unique_and_every_phrase_is_a_finished_sentence():
         assert phrase.title.strip() and len(phrase.title) <= 120
         assert phrase.text.rstrip().endswith((".", "?", ":", "!")), phrase.title
         assert phrase.tags, phrase.title
+
+
+def test_no_default_phrase_sets_off_the_tone_check():
+    """They are what the tone check suggests: a suggestion that warned would go round in circles."""
+    warned = {phrase.title: check(phrase.text) for phrase in default_phrases()}
+
+    assert {title: found for title, found in warned.items() if found} == {}
