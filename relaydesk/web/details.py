@@ -6,7 +6,9 @@ from django.conf import settings
 
 from relaydesk.cases.details import uploaded_file
 from relaydesk.cases.uploads import limit_words, posted_files
+from relaydesk.org.dates import date_example, read_date
 from relaydesk.org.models import FieldType, IntakeField
+from relaydesk.web.middleware import display_language
 
 __all__ = ["DetailRow", "detail_rows", "posted_details", "posted_files", "NUL_MESSAGE"]
 
@@ -66,9 +68,27 @@ def detail_rows(
 ):
     errors, notes = errors or {}, notes or {}
     return [
-        DetailRow(field, values.get(field.key), errors.get(field.key, ""), notes.get(field.key, ""))
+        DetailRow(field, values.get(field.key), _error(field, errors), notes.get(field.key, ""))
         for field in fields
     ]
+
+
+def _error(field: IntakeField, errors: dict) -> str:
+    """The field's error; a date the action could not read is asked for the locale's way
+    (cases, and the API, keep and speak ISO 8601)."""
+    error = errors.get(field.key, "")
+    if error and field.type == FieldType.DATE:
+        return f"Write the date like {date_example(display_language())}."
+    return error
+
+
+def _posted_text(field: IntakeField, text: str) -> str:
+    """A date typed the company's way becomes the ISO date cases keep; anything else, and a
+    date that cannot be read (the action then refuses it), as typed."""
+    if field.type == FieldType.DATE and text:
+        found = read_date(text, display_language())
+        return found.isoformat() if found else text
+    return text
 
 
 def posted_details(fields: list[IntakeField], data) -> dict[str, str]:
@@ -78,7 +98,7 @@ def posted_details(fields: list[IntakeField], data) -> dict[str, str]:
     details = {}
     for field in fields:
         if field.type != FieldType.FILE:
-            details[field.key] = data.get(f"{PREFIX}{field.key}", "").strip()
+            details[field.key] = _posted_text(field, data.get(f"{PREFIX}{field.key}", "").strip())
         elif data.get(f"{PREFIX}{field.key}{REMOVE_SUFFIX}"):
             details[field.key] = ""
     return details

@@ -72,7 +72,8 @@ def test_choosing_a_category_swaps_in_its_form(signed_in, cast, delivery):
     assert "<html" not in html
     assert "Order number" in html and "required before passing up" in html
     assert "On the confirmation email, starts with ORD" in html
-    assert 'type="date"' in html and 'type="email"' in html and 'type="tel"' in html
+    assert 'placeholder="31/12/2026"' in html  # a date, typed the company's way (en-GB)
+    assert 'type="email"' in html and 'type="tel"' in html
     assert "<textarea" in html and '<option value="Courier"' in html
     assert "Is the service completely down?" in html
     assert "Invoice number" not in html
@@ -206,7 +207,7 @@ def test_every_field_type_is_checked_on_the_server(signed_in, cast, delivery):
         category="delivery",
         detail_order="ORD-1",
         detail_parcels="two",
-        detail_due="31/12/2026",
+        detail_due="31/31/2026",
         detail_carrier="Pigeon",
         detail_contact="nope",
         detail_mobile="call me",
@@ -215,7 +216,7 @@ def test_every_field_type_is_checked_on_the_server(signed_in, cast, delivery):
     html = response.content.decode()
     for message in (
         "Enter a number.",
-        "Enter a date as YYYY-MM-DD.",
+        "Write the date like 31/12/2026.",  # the company's way (en-GB)
         "Choose one of: Post, Courier.",
         "Enter a valid email address.",
         "Enter a phone number",

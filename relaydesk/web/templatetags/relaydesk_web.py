@@ -1,14 +1,16 @@
-"""Template tags for the staff pages: the header and times in words."""
+"""Template tags for the staff pages: the header, times in words, and dates the company's way."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from relaydesk.org import dates
+from relaydesk.org.dates import write_date, write_moment
 from relaydesk.timekeeping import now
 from relaydesk.web.header import header_facts
-from relaydesk.web.middleware import display_zone
+from relaydesk.web.middleware import display_language, display_zone
 from relaydesk.web.queries import SOON
 
 register = template.Library()
@@ -68,23 +70,46 @@ def iso(moment: datetime | None) -> str:
 
 
 @register.filter
-def when(moment: datetime | None, style: str = "long") -> str:
-    """The exact time in the active (company) time zone: 'Mon 23 Nov 2026, 14:05'.
-
-    Plain strftime rather than Django's localised `date` filter, which costs far more per call
-    and runs for every row of every list.
-    """
+def when(moment: datetime | None, style: str = "") -> str:
+    """A moment in the company's time zone, written the one way its locale writes a date and
+    time (relaydesk.org.dates): '05/12/2026 2:05 p.m.' in en-GB, '05.12.2026 14:05' in de.
+    `when:"day"` writes the date only. Other styles are kept for old templates and mean the
+    same one format."""
     if moment is None:
         return ""
     local = moment.astimezone(display_zone())
-    day = f"{local:%a} {local.day} {local:%b}"
-    if style == "short":
-        return f"{day}, {local:%H:%M}"
-    if style == "seconds":
-        return f"{day} {local.year}, {local:%H:%M:%S}"
     if style == "day":
-        return f"{local.day} {local:%b %Y}"
-    return f"{day} {local.year}, {local:%H:%M}"
+        return write_date(local, display_language())
+    return write_moment(local, display_language())
+
+
+@register.filter
+def day(value: date | str | None) -> str:
+    """A date (or a date field's ISO value, '2026-12-31', as cases keep it) written the
+    locale's way; text that is not a date is shown as it is."""
+    if isinstance(value, datetime):
+        return when(value, "day")
+    if isinstance(value, date):
+        return write_date(value, display_language())
+    return date_input(value)
+
+
+@register.filter
+def date_input(value: object) -> str:
+    """A date field's value as its input shows it: a kept ISO date the locale's way, and what
+    the person typed (a form sent back with an error) as they typed it."""
+    if isinstance(value, str):
+        try:
+            return write_date(date.fromisoformat(value), display_language())
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+@register.simple_tag
+def date_example() -> str:
+    """How a date is typed here: '31/12/2026'."""
+    return dates.date_example(display_language())
 
 
 @register.simple_tag

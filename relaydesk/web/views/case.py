@@ -105,7 +105,7 @@ def _refused(request, case, error: DomainError, form=None, form_key=""):
 @staff_required
 def case_page(request, ref):
     case = get_case_for(request.user, ref)
-    mark_case_read(request.user, case)  # the bell's lines about it are now seen
+    mark_case_read(request, case)  # the bell's lines about it are now seen
     return _render_case(request, case)
 
 
