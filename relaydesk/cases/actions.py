@@ -402,10 +402,10 @@ def open_case(
             suppressed=acknowledgement_suppressed,
         )
         if customer_message:  # the customer's own form (/contact): its files are theirs too
-            files = [{"id": s.attachment_id, "name": s.name} for s in stored.values()]
+            theirs = [{"id": s.attachment_id, "name": s.name} for s in stored.values()]
             where = {"subject": subject, "from": customer.email, "via": channel}
             _customer_words(
-                case, moment, body=customer_message, data=where | {"attachments": files}
+                case, moment, body=customer_message, data=where | {"attachments": theirs}
             )
         if owner.user != acting:
             notify(owner.user, case=case, event=opened, text=f"{case.ref} is yours: {subject}")
