@@ -111,7 +111,7 @@ class Company(models.Model):
     # The From of every mail and the domain mailin accepts (relaydesk.org.addresses);
     # empty: RELAYDESK_FROM_EMAIL's default. The environment variable, when set, wins.
     support_email = models.EmailField(blank=True, default="")
-    # A language tag ("en-GB"); stored, not yet used to format dates or numbers.
+    # A language tag ("en-GB"): how the staff pages write dates (relaydesk.org.dates).
     locale = models.CharField(max_length=35, blank=True, default="")
     # Rule 8: a solved case closes by itself once this has passed since its last solve
     # (relaydesk.clock.closing); until then the customer's word reopens it.

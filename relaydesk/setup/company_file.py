@@ -140,7 +140,7 @@ class CompanySection(_Table):
     reopen_within: Duration | None = None  # rule 8; none in the file: keep (new: 30 days)
     waiting_gives_up: Duration | None = None  # rule 16; none in the file: keep (new: 7 days)
     support_email: Email | None = None  # the From of our mail; none in the file: keep
-    locale: LocaleName | None = None  # stored; not yet used to format (docs/configuration.md)
+    locale: LocaleName | None = None  # how staff pages write dates (relaydesk.org.dates)
 
 
 class TierEntry(_Table):

@@ -15,6 +15,7 @@ from django.core.validators import validate_email, validate_slug
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from relaydesk.org.dates import has_formats
 from relaydesk.org.models import FieldType
 from relaydesk.replies.phrases import principle_named, principle_words
 from relaydesk.setup.toml_source import written
@@ -76,12 +77,16 @@ EmailOrNothing = Annotated[
     str, _check(lambda value: not value or _an_email(value), "{value} is not an email address")
 ]
 Email = Annotated[str, _check(_an_email, "{value} is not an email address")]
-# A language tag as people write it: "en", "nl", "en-GB", "pt-BR" (language, then country).
+# A language tag as people write it: "en", "nl", "en-GB", "pt-BR" (language, then country),
+# of a locale Django has date formats for (the staff pages write dates its way).
 LocaleName = Annotated[
     str,
     _check(
-        lambda value: re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value) is not None,
-        '{value} is not a locale; write a language tag like "en-GB" or "nl"',
+        lambda value: (
+            re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value) is not None and has_formats(value)
+        ),
+        '{value} is not a locale we can write dates for; write a language tag like "en-GB", '
+        '"en-US", "de", "fr" or "nl"',
     ),
 ]
 Name = Annotated[str, _check(lambda value: bool(value.strip()), "must not be empty")]

@@ -651,6 +651,7 @@ def test_init_sets_the_support_address_and_the_locale_and_keeps_them_when_left_o
         ('support_email = ""', 'company.support_email: "" is not an email address'),
         ('locale = "English"', 'company.locale: "English" is not a locale'),
         ('locale = "en_gb"', 'company.locale: "en_gb" is not a locale'),
+        ('locale = "xx"', 'company.locale: "xx" is not a locale we can write dates for'),
     ],
 )
 def test_a_bad_support_address_or_locale_is_reported_at_its_line(tmp_path, line_text, problem):
