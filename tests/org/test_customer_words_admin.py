@@ -55,3 +55,12 @@ def test_the_form_shows_what_each_text_may_use(admin_client):
     for text in TEXTS.values():
         assert f"<dt>{text.name}</dt>" in page
     assert "must use {reply}, {status_link}" in page
+
+
+def test_a_changed_text_shows_its_own_placeholders_and_our_words(admin_client):
+    row = CustomerWords.objects.create(name="status_open", text="On it, {first_name}")
+
+    page = admin_client.get(f"/admin/org/customerwords/{row.pk}/change/").content.decode()
+
+    assert "<dt>status_open</dt>" in page and "<dt>solve</dt>" not in page
+    assert "<pre>We are working on it</pre>" in page
