@@ -199,7 +199,7 @@ def problems(name: str, template: str) -> list[str]:
                 used.add(field)
     if missing := [must for must in text.must_use if must not in used]:
         found.append(f"{text.name} must use {listed(missing)}")
-    if text.one_line and "\n" in template:
+    if text.one_line and ("\n" in template or "\r" in template):
         found.append(f"{text.name} is one line: write it without line breaks")
     if not template.strip():
         found.append(f"{text.name} must not be empty")

@@ -35,3 +35,9 @@ def test_every_text_and_placeholder_is_in_the_configuration_docs():
         )
     for placeholder in PLACEHOLDERS:
         assert f"| `{{{placeholder}}}` |" in docs
+
+
+def test_a_one_line_text_may_not_break_a_line_in_any_way():
+    assert problems("acknowledgement_subject", "Ours\rBcc: x@example.com") == [
+        "acknowledgement_subject is one line: write it without line breaks"
+    ]
