@@ -13,6 +13,7 @@ from relaydesk.replies.models import Phrase, Principle
 
 SEARCH_LIMIT = 20
 MAX_WORDS = 6  # a search is a few words; more would only make the query longer
+MAX_QUERY = 200
 
 
 def visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Phrase]:
@@ -30,7 +31,7 @@ def with_use_counts(phrases: QuerySet[Phrase]) -> QuerySet[Phrase]:
 
 def words_of(query: str) -> list[str]:
     """The words to look for. NUL is dropped: PostgreSQL refuses it even in a WHERE clause."""
-    return query.replace("\x00", "").split()[:MAX_WORDS]
+    return query[:MAX_QUERY].replace("\x00", "").split()[:MAX_WORDS]
 
 
 def _matches(word: str) -> Q:

@@ -50,13 +50,17 @@ def _checked(fields: PhraseFields) -> dict[str, str]:
         problems["text"] = "Write the phrase."
     if fields.principle not in Principle.values:
         problems["principle"] = "Choose the moment the phrase is for."
+    tags = tag_text(fields.tags)
+    for key, value in (("title", title), ("text", text), ("tags", tags)):
+        if "\x00" in value:  # PostgreSQL cannot store it; a company file could hold one
+            problems[key] = "Remove the invisible control character (NUL)."
     if problems:
         raise Incomplete("The phrase is not complete yet.", fields=problems)
     return {
         "title": title,
         "text": text,
         "principle": fields.principle,
-        "tags": tag_text(fields.tags),
+        "tags": tags,
     }
 
 

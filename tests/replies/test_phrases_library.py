@@ -125,3 +125,11 @@ def test_a_deleted_phrase_leaves_its_uses_counted_with_their_principle(cast):
 
     use = PhraseUse.objects.get()
     assert use.phrase is None and use.principle == "apologise" and use.used_by == cast.fran
+
+
+def test_a_nul_character_is_refused_before_the_database_sees_it(cast):
+    with pytest.raises(Incomplete) as error:
+        add_phrase(acting=cast.fran, fields=_fields(text="Sorry\x00", tags="a\x00b"))
+
+    assert set(error.value.fields) == {"text", "tags"}
+    assert search(cast.fran, "sorry\x00 " + "x" * 5000) == []  # a long search is cut short
