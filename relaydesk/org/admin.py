@@ -176,7 +176,7 @@ class IntakeFieldInline(admin.TabularInline):
 
 class RealtimeTriggerInline(admin.TabularInline):
     model = RealtimeTrigger
-    fields = ["position", "key", "question"]
+    fields = ["position", "key", "question", "customer_question"]
     extra = 0
 
 

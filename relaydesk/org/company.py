@@ -20,6 +20,11 @@ def company_time_zone() -> str:
     return found if found is not None else settings.TIME_ZONE
 
 
+def company_name() -> str:
+    """The company's name as its customers know it ("" before a company exists)."""
+    return Company.objects.values_list("name", flat=True).first() or ""
+
+
 def company_place() -> tuple[str, str]:
     """The company's time zone name and locale ("en-GB"; "" when not given) in one query, for
     every staff page (the settings' zone before a company exists). Not cached, like the zone."""

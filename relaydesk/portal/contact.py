@@ -21,7 +21,7 @@ from relaydesk.cases.models import Case, Channel
 from relaydesk.cases.uploads import limit_words, posted_files
 from relaydesk.cases.words import promise_words
 from relaydesk.intake.models import ContactAttempt
-from relaydesk.org.company import company_time_zone
+from relaydesk.org.company import company_name, company_time_zone
 from relaydesk.org.models import Category, FieldType
 from relaydesk.timekeeping import now
 
@@ -134,6 +134,7 @@ def _render(
             "rows": rows_for(category, values, errors, notes or {}) if category else [],
             "questions": customer_questions(category),
             "checked": set(triggers),
+            "company_name": company_name(),
             "data": data,
             "errors": errors,
             "notice": notice,
@@ -285,4 +286,5 @@ def contact_sent(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         raise Http404("This confirmation link is not valid.")
     promise = promise_words(case.deadline, time_zone=company_time_zone(), now=now())
-    return render(request, "portal/contact_sent.html", {"case": case, "promise": promise})
+    context = {"case": case, "promise": promise, "company_name": company_name()}
+    return render(request, "portal/contact_sent.html", context)
