@@ -6,7 +6,7 @@ registered here with one line.
 
 from ninja import NinjaAPI
 
-from relaydesk.api import cases, catalog, errors, phrases, problems
+from relaydesk.api import cases, catalog, errors, phrases, problems, tone
 from relaydesk.api.auth import bearer
 
 api = NinjaAPI(
@@ -22,4 +22,5 @@ api.add_router("", catalog.router)
 api.add_router("/cases", cases.router)
 api.add_router("/problems", problems.router)
 api.add_router("/phrases", phrases.router)
+api.add_router("/tone-check", tone.router)
 api.add_router("/mail", "relaydesk.api.mail.router")

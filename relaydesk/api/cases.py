@@ -28,6 +28,7 @@ from relaydesk.api.schemas import (
     SolveIn,
     StatusLinkOut,
 )
+from relaydesk.api.tone import ToneRefusedOut, warnings_for
 from relaydesk.cases import actions
 from relaydesk.cases.errors import Incomplete
 from relaydesk.cases.models import Case, Event, id_from_ref
@@ -265,10 +266,12 @@ def add_note(request: HttpRequest, ref: str, payload: NoteIn):
 
 @router.post(
     "/{ref}/replies",
-    response={201: ReplyOut, **REFUSED_FOR_CASE},
-    summary="Reply to the customer (an event and a mail)",
+    response={201: ReplyOut, **REFUSED_FOR_CASE, 409: ToneRefusedOut},
+    summary="Reply to the customer (an event and a mail); 409 with warnings from the tone check",
 )
 def reply(request: HttpRequest, ref: str, payload: ReplyIn):
+    """Rule 10: the tone check runs first; a warned reply is 409 with the warnings unless
+    `send_anyway` is given."""
     user = acting_user(request)
     case = case_for(user, ref)
     event = actions.reply(
@@ -277,6 +280,7 @@ def reply(request: HttpRequest, ref: str, payload: ReplyIn):
         body=payload.body,
         send_anyway=payload.send_anyway,
         waiting=payload.waiting,
+        tone_warnings=[w.as_dict() for w in warnings_for(request, payload.body)],
     )
     return Status(
         201,

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from relaydesk.cases.errors import DomainError
+from relaydesk.cases.errors import DomainError, ToneWarned
 
 
 class NotFound(Http404):
@@ -19,6 +19,11 @@ def install(api: NinjaAPI) -> None:
         body: dict = {"detail": exc.message}
         if exc.fields:
             body["fields"] = exc.fields
+        return api.create_response(request, body, status=exc.http_status)
+
+    @api.exception_handler(ToneWarned)
+    def tone_warned(request: HttpRequest, exc: ToneWarned) -> HttpResponse:
+        body = {"detail": exc.message, "warnings": exc.warnings}
         return api.create_response(request, body, status=exc.http_status)
 
     @api.exception_handler(NotFound)

@@ -19,7 +19,7 @@ from relaydesk.cases import customer_mail, routing, status_links
 from relaydesk.cases.acknowledgement import acknowledge
 from relaydesk.cases.deadlines import deadline_for, next_tickle_after
 from relaydesk.cases.details import clean_details, missing_required
-from relaydesk.cases.errors import DomainError, Incomplete
+from relaydesk.cases.errors import DomainError, Incomplete, ToneWarned
 from relaydesk.cases.models import (
     Attachment,
     Case,
@@ -600,18 +600,26 @@ def reply(
     send_anyway: bool = False,
     files: Sequence[UploadedFile] | None = None,
     waiting: bool = False,
+    tone_warnings: Sequence[Mapping[str, Any]] = (),
 ) -> Event:
     """Domain rule 10: staff write to the customer; the reply is an event and a mail.
 
     Any staff member may reply; the owner's reply is the owner's activity (the idle clock
-    restarts). `files` are kept on the case and sent with the mail. `send_anyway` records that
-    the writer chose to send despite the tone check's warnings.
+    restarts). `files` are kept on the case and sent with the mail.
+
+    `tone_warnings` are the tone check's findings on `body` as typed (relaydesk.replies.tone,
+    run by the caller: replies sits beside cases and imports it, so cases does not import it
+    back). With warnings the reply is refused (ToneWarned) unless `send_anyway`; the event
+    records `send_anyway` and, when there were warnings, their rules and words.
 
     `waiting` (rule 16, the owner of an open case only): the reply asks the customer
     something and the case waits for the answer; the deadline and tickles pause until the
     customer answers (customer_wrote) or the owner acts again. The event records it.
     """
     staff_of(acting)
+    warned = _tone_warned(body, tone_warnings)
+    if warned and not send_anyway:
+        raise ToneWarned(_tone_refusal(warned), warnings=[dict(w) for w in tone_warnings])
     body = _text(body, "the reply", field="body")
     uploads = _checked_reply_files(files)
     with UploadBatch() as batch, transaction.atomic():
@@ -639,11 +647,28 @@ def reply(
                 "send_anyway": bool(send_anyway),
                 "waiting": bool(waiting),
                 "attachments": [{"id": a.pk, "name": a.original_name} for a in attachments],
+                **({"tone_warnings": warned} if warned else {}),
             },
         )
         text = customer_mail.reply_text(case, body, writer=acting)
         customer_mail.send(case, event, mail, text=text, attachments=attachments)
     return event
+
+
+def _tone_warned(body: str, warnings: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The rule and the words of each tone warning (offsets are in `body` as typed)."""
+    return [
+        {"rule": str(w["rule"]), "words": body[int(w["start"]) : int(w["end"])]} for w in warnings
+    ]
+
+
+def _tone_refusal(warned: list[dict[str, str]]) -> str:
+    words = ", ".join(f"\u201c{w['words']}\u201d" for w in warned[:5])
+    more = f" and {len(warned) - 5} more" if len(warned) > 5 else ""
+    return (
+        f"The tone check warns about {words}{more}: words that may blame, argue with, lecture "
+        "or dismiss the customer. Change them, or send anyway."
+    )
 
 
 def _replied_clock(case: Case, *, acting: User, moment: datetime, waiting: bool) -> None:

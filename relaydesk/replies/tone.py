@@ -12,6 +12,7 @@ negations.
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from relaydesk.replies.tone_rules import Patterns, Rule, loaded
@@ -36,12 +37,14 @@ class ToneWarning:
 
 
 def suggestion_for(rule: Rule) -> str:
-    """The better phrase shown with a warning: for now the rule's own suggestion."""
+    """The better phrase shown with a warning: the rule's own (no database needed).
+    relaydesk.replies.tone_phrases.library_suggestions prefers the phrase library's."""
     return rule.suggestion
 
 
-def check(text: str) -> list[ToneWarning]:
-    """The warnings for `text`, in reading order, at most one per place."""
+def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list[ToneWarning]:
+    """The warnings for `text`, in reading order, at most one per place; `suggest` gives
+    each its better phrase."""
     flat = plain(text[:MAX_TEXT])
     at = word_positions(flat)
     rules = loaded()
@@ -61,7 +64,7 @@ def check(text: str) -> list[ToneWarning]:
                 continue
             if rule.negatable and negated_before(flat, start):
                 continue
-            found.append(ToneWarning(start, end, rule.id, rule.why, suggestion_for(rule)))
+            found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
     return _one_per_place(found)
 
 

@@ -33,6 +33,7 @@ ANY_WORD = "*"  # first_words' answer for a pattern that may start anywhere
 class Rule:
     id: str
     category: str
+    principle: str  # the phrase library's moment whose phrase a warning suggests
     why: str
     suggestion: str
     negatable: bool
@@ -169,6 +170,7 @@ def rule_from(entry: dict) -> Rule:
     return Rule(
         id=entry["id"],
         category=entry["category"],
+        principle=entry.get("principle", ""),
         why=entry["why"],
         suggestion=entry["suggestion"],
         negatable=bool(entry.get("negatable", False)),

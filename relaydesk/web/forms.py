@@ -119,6 +119,11 @@ class ReplyForm(forms.Form):
         required=False,
         help_text="The deadline and reminders pause until the customer answers or you act again.",
     )
+    send_anyway = forms.BooleanField(
+        label="Send anyway",
+        required=False,
+        help_text="Send it as written despite the tone check's warnings; the history notes it.",
+    )
 
 
 class ReopenForm(forms.Form):

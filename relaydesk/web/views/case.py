@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from relaydesk.cases import actions
 from relaydesk.cases.details import uploaded_file
-from relaydesk.cases.errors import DomainError
+from relaydesk.cases.errors import DomainError, ToneWarned
 from relaydesk.org.models import Tier
 from relaydesk.problems.models import Problem
 from relaydesk.replies.phrases_actions import count_uses
+from relaydesk.replies.tone import check
+from relaydesk.replies.tone_phrases import library_suggestions
 from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
@@ -126,19 +128,28 @@ def add_note(request, ref):
 @staff_required
 @require_POST
 def reply(request, ref):
-    """Rule 10: a reply to the customer, with the files chosen (`reply-files`)."""
+    """Rule 10: a reply to the customer, with the files chosen (`reply-files`). The tone
+    check runs first: a warned reply comes back with the warnings and a "send anyway" box."""
     case = get_case_for(request.user, ref)
     form = ReplyForm(request.POST, prefix="reply")
     if not form.is_valid():
         return _render_case(request, case, status=422, reply_form=form, open_form="reply")
+    body = form.cleaned_data["body"]
+    warnings = check(body, suggest=library_suggestions(request.user))
     try:
         actions.reply(
             case,
             acting=request.user,
-            body=form.cleaned_data["body"],
+            body=body,
             files=request.FILES.getlist("reply-files"),
             waiting=form.cleaned_data["waiting"],
+            send_anyway=form.cleaned_data["send_anyway"],
+            tone_warnings=[w.as_dict() for w in warnings],
         )
+    except ToneWarned as error:
+        marked = [{**w.as_dict(), "words": body[w.start : w.end]} for w in warnings]
+        extra = {"error": error.message, "tone_warnings": marked, "reply_form": form}
+        return _render_case(request, case, status=409, open_form="reply", **extra)
     except DomainError as error:
         return _refused(request, case, error, form, "reply")
     # Counted once sent (relaydesk.replies.phrases_actions.count_uses says why).
