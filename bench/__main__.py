@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-NOT_BENCHMARKS = {"database", "seed", "report", "__main__"}  # helpers
+NOT_BENCHMARKS = {"database", "seed", "seed_cache", "report", "__main__"}  # helpers
 
 
 def benchmarks() -> list[str]:

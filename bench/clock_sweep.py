@@ -21,7 +21,6 @@ template database) and reuses it on the next run with the same --open/--due.
 """
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -30,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -192,71 +191,6 @@ def one_digest(label: str) -> None:
     )
 
 
-class SeedCache:
-    """A seeded database kept between runs: a SQLite file, or a PostgreSQL template."""
-
-    def __init__(self, n_open: int, n_due: int):
-        from bench import database
-
-        self.key = f"{n_open}_{n_due}"
-        self.server_url = os.environ.get("RELAYDESK_DATABASE_URL", "")  # as bench_database set it
-        self.template = f"{database.BENCH_DB_NAME}_seed_{self.key}"
-        folder = Path(tempfile.gettempdir())
-        self.sqlite_file = folder / f"relaydesk-clock-seed-{self.key}.sqlite3"
-        self.moment_file = folder / f"relaydesk-clock-seed-{self.key}.json"
-        if self.server_url:
-            self.moment_file = folder / f"relaydesk-clock-seed-{self.template}.json"
-
-    def _admin(self, sql: str) -> None:
-        from bench.database import _admin_execute
-
-        _admin_execute(self.server_url, sql)
-
-    def _live_name(self) -> str:
-        from django.db import connection
-
-        return connection.settings_dict["NAME"]
-
-    def restore(self) -> datetime | None:
-        """Put the cached seed in place of the fresh database; its seeding moment, or None."""
-        from django.db import connection
-
-        if not self.moment_file.exists():
-            return None
-        moment = datetime.fromisoformat(json.loads(self.moment_file.read_text())["moment"])
-        live = self._live_name()
-        connection.close()
-        if connection.vendor == "sqlite":
-            if not self.sqlite_file.exists():
-                return None
-            for suffix in ("-wal", "-shm"):
-                Path(f"{live}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(self.sqlite_file, live)
-        else:
-            self._admin(f"DROP DATABASE {live} WITH (FORCE)")
-            try:
-                self._admin(f"CREATE DATABASE {live} TEMPLATE {self.template}")
-            except Exception:
-                self._admin(f"CREATE DATABASE {live}")
-                raise
-        return moment
-
-    def save(self, moment: datetime) -> None:
-        from django.db import connection
-
-        live = self._live_name()
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            connection.close()
-            shutil.copyfile(live, self.sqlite_file)
-        else:
-            connection.close()
-            self._admin(f"DROP DATABASE IF EXISTS {self.template}")
-            self._admin(f"CREATE DATABASE {self.template} TEMPLATE {live}")
-        self.moment_file.write_text(json.dumps({"moment": moment.isoformat()}))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open", type=int, default=1_000_000, help="open cases")
@@ -268,6 +202,7 @@ def main() -> None:
 
     from bench import database
     from bench.database import analyze, bench_database, flush_sqlite
+    from bench.seed_cache import SeedCache
 
     if "BENCH_DB_NAME" not in os.environ:
         database.BENCH_DB_NAME = "relaydesk_bench_clock"  # not the core benchmarks' database
@@ -281,7 +216,9 @@ def main() -> None:
 
         runs = [1] if engine == "sqlite" else [1, 4]
         print(f"[clock] {engine}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        cache = SeedCache(args.open, args.due * len(runs)) if args.seed_cache else None
+        cache = (
+            SeedCache("clock", f"{args.open}_{args.due * len(runs)}") if args.seed_cache else None
+        )
         started = time.perf_counter()
         moment = cache.restore() if cache else None
         if moment is not None:
