@@ -1,10 +1,16 @@
-"""Each event of a case's history as one line a person reads."""
+"""Each event of a case's history as one line a person reads, and the lines as the case
+page's timeline."""
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from relaydesk.cases.details import uploaded_file
-from relaydesk.cases.models import Event, EventKind, PassReason
+from relaydesk.cases.models import Case, Event, EventKind, PassReason
 from relaydesk.problems.models import Problem
+from relaydesk.web.templatetags.relaydesk_web import ago, iso, when
 
 
 def _name(user) -> str:
@@ -184,3 +190,76 @@ def _mail_files(attachments: list) -> list[dict]:
         for item in attachments
         if isinstance(item, dict) and isinstance(item.get("id"), int)
     ]
+
+
+_PEOPLE = [Event.actor.field, Event.from_owner.field, Event.to_owner.field]
+
+
+def case_events(case: Case) -> list[Event]:
+    """The case's events, oldest first, with the tiers they name (joined: a tier is a short row)
+    and the people (one more query however long the history: joined, each actor's whole user
+    row came once per event, 200 copies of a few people for a 200-message conversation)."""
+    events = list(
+        Event.objects.filter(case=case).select_related("from_tier", "to_tier").order_by("at", "id")
+    )
+    ids = {getattr(event, person.attname) for event in events for person in _PEOPLE}
+    ids.discard(None)
+    names = ("id", "username", "first_name", "last_name")  # all _name() reads
+    people = User.objects.only(*names).in_bulk(ids) if ids else {}
+    # Into each event's cache, as prefetch_related does (assigning through the attributes
+    # checks and sets the ids again, which cost more than the query).
+    for person in _PEOPLE:
+        for event in events:
+            person.set_cached_value(event, people.get(getattr(event, person.attname)))
+    return events
+
+
+def timeline_items(lines: list[Line]) -> SafeString:
+    """The timeline's <li> items. Written here rather than in a template loop: the page shows
+    every event, and the template engine's cost per variable, tag and filter, times the lines
+    of a long conversation, was most of the page's time (docs/performance.md). Every value is
+    escaped as the template would."""
+    return mark_safe("".join(_item(line) for line in lines))  # noqa: S308 - escaped in _item
+
+
+def _item(line: Line) -> str:
+    event, voice = line.event, line.voice
+    voiced = f" voice voice-{voice}" if voice else ""
+    label = (
+        f'<span class="voice-label" data-testid="voice-label">{escape(line.voice_label)}</span>'
+        if voice
+        else ""
+    )
+    at = event.at
+    parts = [
+        f'<li class="event-{escape(event.kind)}{voiced}">{label}',
+        f'<div class="what">{escape(line.headline)}</div>',
+        f'<div class="muted small"><time datetime="{escape(iso(at))}">'
+        f"{escape(when(at, 'seconds'))}</time> · {escape(ago(at))}</div>",
+    ]
+    if line.changes:
+        changed = "".join(
+            f"<li>{escape(label)}: {_value(old)} → {_value(new)}</li>"
+            for label, old, new in line.changes
+        )
+        parts.append(f'<ul class="small">{changed}</ul>')
+    if line.files:
+        links = ", ".join(
+            f'<a href="/mail/attachments/{int(item["id"])}/" download>{escape(item["name"])}</a>'
+            for item in line.files
+        )
+        parts.append(f'<p class="small">Download: {links}</p>')
+    if line.body and line.body_is_mail:
+        parts.append(
+            f'<details{" open" if voice else ""}><summary class="small">What was written'
+            f'</summary><div class="body">{escape(line.body)}</div></details>'
+        )
+    elif line.body:
+        parts.append(f'<div class="body">{escape(line.body)}</div>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _value(value: object) -> str:
+    """A detail's old or new value as the template's `default_if_none:"(empty)"` showed it."""
+    return "(empty)" if value is None else escape(value)

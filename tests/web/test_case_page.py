@@ -397,6 +397,58 @@ def test_the_case_page_has_a_fixed_query_count(signed_in, cast, django_assert_ma
     assert html.count("added a note") == 40
 
 
+# The owner's case page, the bell already read: the middleware's company, the session, the
+# user, the staff row, the case, the header, the details' fields, the events (their tiers
+# joined), the people they name, the files, the pass form's tiers and people, the solve
+# form's problems. The same however long the conversation: none of them is per message.
+CASE_PAGE_QUERIES = 13
+
+
+def _page_queries(client, case) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(f"/cases/{case.ref}/")  # reads what the bell says about the case
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/cases/{case.ref}/").content.decode()
+    return len(queries), html
+
+
+def test_a_long_conversation_costs_the_case_page_no_query_more(signed_in, cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = _case(cast)
+    client = signed_in(cast.fran)
+    short, _ = _page_queries(client, case)
+
+    staff = [cast.fran, cast.sam, cast.eve, cast.fiona, cast.mia]
+    for i in range(20):  # every kind of line the conversation has, by five people
+        actions.customer_wrote(case, body=f"customer {i}", via="email")
+        photo = SimpleUploadedFile(f"p{i}.jpg", b"jpeg", "image/jpeg")
+        actions.reply(case, acting=cast.fran, body=f"reply {i}", files=[photo])
+        actions.add_note(case, acting=staff[i % len(staff)], body=f"note {i}")
+        actions.update_details(case, acting=cast.fran, details={"amount": str(i)})
+    long, html = _page_queries(client, case)
+
+    assert (short, long) == (CASE_PAGE_QUERIES, CASE_PAGE_QUERIES)
+    assert html.count('<li class="event-') == case.events.count()
+    assert html.count("p19.jpg") == 2  # the reply's line and the case's files
+    assert "Fiona" in html and "Mia Manager added a note" in html
+
+
+def test_the_timeline_shows_what_was_written_as_text(signed_in, cast):
+    case = _case(cast, details={})
+    actions.add_note(case, acting=cast.fran, body="<script>alert('note')</script>")
+    actions.customer_wrote(case, body="<img src=x onerror=alert(1)>", via="email")
+    actions.update_details(case, acting=cast.fran, details={"invoice": "<b>INV-1</b>"})
+
+    html = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>INV" not in html
+    assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Invoice number: (empty) → &lt;b&gt;INV-1&lt;/b&gt;" in html
+
+
 def test_a_nul_character_in_the_details_is_a_field_error_not_a_crash(signed_in, cast):
     case = _case(cast)
     response = signed_in(cast.fran).post(

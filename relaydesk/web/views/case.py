@@ -16,7 +16,6 @@ from relaydesk.problems.models import Problem
 from relaydesk.replies.phrases_actions import count_uses
 from relaydesk.replies.tone import check
 from relaydesk.replies.tone_phrases import library_suggestions
-from relaydesk.web import queries
 from relaydesk.web.access import allowed_actions, get_case_for, staff_required
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
 from relaydesk.web.forms import (
@@ -28,7 +27,7 @@ from relaydesk.web.forms import (
     staff_for_passing,
 )
 from relaydesk.web.notifications import mark_case_read
-from relaydesk.web.timeline import describe, problem_titles
+from relaydesk.web.timeline import case_events, describe, problem_titles, timeline_items
 
 PROBLEM_CHOICES = 200
 
@@ -53,7 +52,7 @@ def _render_case(request, case, *, status=200, **extra):
     fields = list(case.category.fields.all())
     labels = {field.key: field.label for field in fields}
     known = set(labels)
-    events = queries.timeline(case)
+    events = case_events(case)
     problems = problem_titles(events)
     rows = detail_rows(fields, case.details)
     files = list(case.attachments.order_by("created_at", "id"))
@@ -70,7 +69,7 @@ def _render_case(request, case, *, status=200, **extra):
         ),
         "extra_details": {k: v for k, v in case.details.items() if k not in known},
         "missing": [row.field for row in rows if row.missing],  # rule 2, as pass_case checks
-        "lines": lines,
+        "timeline_items": timeline_items(lines),
         "files": files,
         "note_form": NoteForm(prefix="note"),
         "reply_form": ReplyForm(prefix="reply"),
