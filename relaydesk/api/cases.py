@@ -34,6 +34,7 @@ from relaydesk.cases.errors import Incomplete
 from relaydesk.cases.models import Case, Event, id_from_ref
 from relaydesk.org.models import Category, Tier
 from relaydesk.problems.models import Problem
+from relaydesk.replies.phrases_actions import count_uses
 
 router = Router(tags=["cases"])
 
@@ -282,6 +283,7 @@ def reply(request: HttpRequest, ref: str, payload: ReplyIn):
         waiting=payload.waiting,
         tone_warnings=[w.as_dict() for w in warnings_for(request, payload.body)],
     )
+    count_uses(acting=user, phrase_ids=payload.phrases, case=case)  # once sent: see count_uses
     return Status(
         201,
         {

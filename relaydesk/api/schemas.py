@@ -207,6 +207,13 @@ class ReplyIn(Input):
         description="The reply asks the customer something: the case waits for the answer, "
         "its deadline and reminders paused (rule 16; the owner of an open case only).",
     )
+    phrases: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(
+        [],
+        max_length=20,
+        description="Ids of the library's phrases the reply used (GET /phrases): each is "
+        "counted as used by the caller once the reply is sent; ids the caller cannot see are "
+        "left out.",
+    )
 
 
 class ReplyOut(Schema):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from relaydesk.replies.models import Principle
+from relaydesk.replies.models import PhraseUse, Principle
 from relaydesk.replies.phrases_actions import PhraseFields, add_phrase, count_uses
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,23 @@ def test_the_list_is_one_query_however_long(api_as, cast, library, django_assert
     with django_assert_max_num_queries(4):  # the token, its user and staff, its last use, the list
         response = api.get("/phrases")
     assert len(response.json()) == 32
+
+
+def test_a_reply_sent_through_the_api_counts_the_phrases_it_names(api_as, cast, library):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    ids = [library["company"].pk, library["fran"].pk, library["sam"].pk]
+    api = api_as(cast.fran)
+
+    response = api.post(
+        f"/cases/{case.ref}/replies", {"body": "Your refund reaches you by Friday.", "phrases": ids}
+    )
+
+    assert response.status_code == 201
+    used = PhraseUse.objects.filter(case=case, used_by=cast.fran)
+    assert sorted(used.values_list("phrase_id", flat=True)) == sorted(ids[:2])  # not sam's
+    too_many = {"body": "Hello.", "phrases": list(range(1, 22))}
+    assert api.post(f"/cases/{case.ref}/replies", too_many).status_code == 422
+    assert (
+        api.post(f"/cases/{case.ref}/replies", {"body": "Hi.", "phrases": [0]}).status_code == 422
+    )
+    assert PhraseUse.objects.count() == 2
