@@ -47,6 +47,8 @@ def test_mark_read_on_the_bell_works_in_place(page, live_server, cast, sign_in, 
     shoot("bell-unread-390")
     page.get_by_role("button", name=f"Mark {case.ref} read").click()
     expect(page.get_by_text("1 new")).to_have_count(0)
+    expect(page.get_by_test_id("unread-count")).to_have_text("0")  # the header's bell too
+    expect(page.get_by_test_id("unread-count")).to_have_count(1)
     assert not Notification.objects.filter(user=cast.sam, read_at__isnull=True).exists()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

@@ -96,6 +96,8 @@ def test_mark_all_read_with_htmx_returns_the_list(signed_in, cast):
     assert response.status_code == 200
     assert response.text.strip().startswith('<div id="notification-list">')
     assert "new</span>" not in response.text
+    assert 'hx-swap-oob="outerHTML:.site-header .bell"' in response.text  # the bell says 0
+    assert 'aria-label="Notifications: 0 unread"' in response.text
     assert _unread(cast.sam) == 0
 
 

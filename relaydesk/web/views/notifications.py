@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from relaydesk.cases.models import id_from_ref
 from relaydesk.web.access import lookup_or_404, staff_required
+from relaydesk.web.header import header_facts
 from relaydesk.web.notifications import OTHER, groups_for, mark_read
 
 LIST_TARGET = "notification-list"
@@ -14,9 +15,11 @@ ALL = "all"
 
 def _render(request, status: int = 200):
     template = "web/notifications.html"
+    context: dict = {"groups": groups_for(request.user)}
     if request.htmx and request.htmx.target == LIST_TARGET:
         template = f"{template}#{LIST_TARGET}"
-    return render(request, template, {"groups": groups_for(request.user)}, status=status)
+        context["bell"] = header_facts(request.user)  # the header's count, swapped in too
+    return render(request, template, context, status=status)
 
 
 @staff_required
