@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.utils import dateformat
 
 from relaydesk.cases import actions
+from relaydesk.org.dates import date_format, moment_format, write_date, write_moment
 from relaydesk.org.models import Company
 from tests import factories
 
@@ -116,3 +118,21 @@ def test_the_due_soon_and_quarantine_pages_use_the_same_format(signed_in, cast, 
     with time_machine.travel(datetime(2026, 12, 6, 7, 0, tzinfo=UTC), tick=False):
         html = signed_in(cast.mia).get("/due-soon/").text
     assert ">06.12.2026 10:05</time>" in html
+
+
+LOCALES = ["en-gb", "en-us", "en-au", "de", "de-ch", "fr", "nl", "pt-br", "es", "it", "sv", "ja"]
+MOMENTS = [
+    datetime(2026, 1, 1, 0, 0, tzinfo=UTC),  # midnight
+    datetime(2026, 12, 5, 12, 0, tzinfo=UTC),  # noon
+    datetime(2026, 3, 9, 9, 5, 7, tzinfo=UTC),
+    datetime(2026, 10, 25, 23, 59, 59, tzinfo=UTC),
+    datetime(987, 7, 4, 13, 30, tzinfo=UTC),  # a year of fewer than four digits
+]
+
+
+@pytest.mark.parametrize("language", LOCALES)
+def test_dates_are_written_exactly_as_djangos_own_formatter_writes_them(language):
+    for moment in MOMENTS:
+        assert write_moment(moment, language) == dateformat.format(moment, moment_format(language))
+        day = moment.date()
+        assert write_date(day, language) == dateformat.format(day, date_format(language))
