@@ -10,16 +10,15 @@ exemptions: the customer's quoted words, the company taking the blame, kind and 
 negations.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from relaydesk.replies.tone_rules import Patterns, Rule, loaded
+from relaydesk.replies.tone_heads import ANY, WORD
+from relaydesk.replies.tone_rules import EXEMPT, Rule, Rules, loaded
 from relaydesk.replies.tone_text import negated_before, plain
 
 MAX_TEXT = 100_000  # a reply is far shorter; beyond this the rest is not checked
-WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -46,20 +45,13 @@ def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list
     """The warnings for `text`, in reading order, at most one per place; `suggest` gives
     each its better phrase."""
     flat = plain(text[:MAX_TEXT])
-    at = word_positions(flat)
     rules = loaded()
-    exempt: list[tuple[int, int]] | None = None  # found when first needed
+    matched = matches(rules, flat)
+    exempt = matched.get(EXEMPT, [])
     found: list[ToneWarning] = []
     for rule in rules.rules:
-        matches = [
-            _trimmed(flat, start, end) for start, end in spans(rules.patterns[rule.id], flat, at)
-        ]
-        if not matches:
-            continue
-        if exempt is None:
-            exempt = spans(rules.exemptions, flat, at)
-        kept = exempt + spans(rules.unless[rule.id], flat, at)
-        for start, end in matches:
+        kept = exempt + matched.get(f"unless:{rule.id}", [])
+        for start, end in (_trimmed(flat, s, e) for s, e in matched.get(rule.id, ())):
             if end <= start or _overlaps(start, end, kept):
                 continue
             if rule.negatable and negated_before(flat, start):
@@ -68,24 +60,20 @@ def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list
     return _one_per_place(found)
 
 
-def word_positions(flat: str) -> dict[str, list[int]]:
-    """Where each word of the text starts (the patterns are tried only there)."""
-    at: dict[str, list[int]] = defaultdict(list)
-    for match in WORD.finditer(flat):
-        at[match.group()].append(match.start())
-    return at
-
-
-def spans(patterns: Patterns, flat: str, at: dict[str, list[int]]) -> list[tuple[int, int]]:
-    """Where `patterns` match: tried at the words they start with, or scanned."""
-    found = []
-    for word, pattern in patterns.starting.items():
-        for position in at.get(word, ()):
-            match = pattern.match(flat, position)
-            if match:
-                found.append(match.span())
-    if patterns.anywhere is not None:
-        found.extend(match.span() for match in patterns.anywhere.finditer(flat))
+def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each owner's patterns match (a rule's id, "unless:<id>", "exempt"): tried at
+    the words they start with, two deep, or scanned."""
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    words = [(m.start(), m.group()) for m in WORD.finditer(flat)]
+    words.append((len(flat), ""))
+    for (position, word), (_, after) in zip(words, words[1:], strict=False):
+        for key in ((word, after), (word, ANY)):
+            for owner, pattern in rules.index.get(key, ()):
+                match = pattern.match(flat, position)
+                if match:
+                    found[owner].append(match.span())
+    for owner, pattern in rules.anywhere:
+        found[owner].extend(match.span() for match in pattern.finditer(flat))
     return found
 
 

@@ -1,17 +1,19 @@
 """The tone rules, read once from tone_rules.toml (the file's header explains how a pattern reads).
 
-Speed (a 2,000-character reply in well under 2 ms): scanning the reply with every pattern at
-every character is too slow, so each pattern is filed under the words it can start with
-(`first_words`) and tried only where the reply has such a word. A pattern that can start with
-any word (one beginning with \\w, say) is scanned the ordinary way.
+Speed (a 2,000-character reply in well under 2 ms): trying every pattern at every character is
+too slow, so each pattern is filed under the first two words it can start with (tone_heads)
+and tried only where the reply has them. A pattern that may start with any word is scanned
+the ordinary way.
 """
 
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from relaydesk.replies.tone_heads import ANY, heads
 
 RULES_FILE = Path(__file__).with_name("tone_rules.toml")
 
@@ -26,7 +28,9 @@ START = (
 # matches "you'd").
 SPACE = r"(?:\s+|(?='))"
 WORD_CLASS = re.compile(r"\{(\w+)\}")
-ANY_WORD = "*"  # first_words' answer for a pattern that may start anywhere
+EXEMPT = "exempt"  # the owner of the [[exemptions]] patterns; a rule's `unless` is "unless:<id>"
+
+Owned = list[tuple[str, re.Pattern[str]]]  # (owner, pattern)
 
 
 @dataclass(frozen=True)
@@ -41,20 +45,13 @@ class Rule:
     fine: tuple[str, ...]
 
 
-@dataclass
-class Patterns:
-    """Patterns filed by their first word: `starting[word]` is tried where the text has `word`."""
-
-    starting: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    anywhere: re.Pattern[str] | None = None
-
-
 @dataclass(frozen=True)
 class Rules:
     rules: tuple[Rule, ...]
-    patterns: dict[str, Patterns]  # by rule id
-    unless: dict[str, Patterns]  # by rule id
-    exemptions: Patterns
+    # (first word, second word or "*") → the patterns to try there, with their owner: a rule's
+    # id, "unless:<rule id>" or "exempt".
+    index: dict[tuple[str, str], Owned]
+    anywhere: Owned  # patterns that may start with any word: scanned
 
 
 def expand(pattern: str, words: dict[str, str]) -> str:
@@ -76,94 +73,6 @@ def whole_words(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{either})(?:(?<=\W)|(?!\w))", re.MULTILINE)
 
 
-def closing(pattern: str, opening: int) -> int:
-    """The index of the bracket closing the one at `opening`."""
-    depth, i = 0, opening
-    while i < len(pattern):
-        if pattern[i] == "\\":
-            i += 2
-            continue
-        depth += {"(": 1, ")": -1}.get(pattern[i], 0)
-        if depth == 0:
-            return i
-        i += 1
-    raise ValueError(f"tone rules: unbalanced brackets in {pattern!r}")
-
-
-def alternatives(inner: str) -> list[str]:
-    """`a|b(c|d)|e` → ["a", "b(c|d)", "e"]: split at the top-level bars."""
-    parts, depth, last, i = [], 0, 0, 0
-    while i < len(inner):
-        char = inner[i]
-        if char == "\\":
-            i += 2
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            parts.append(inner[last:i])
-            last = i + 1
-        i += 1
-    return [*parts, inner[last:]]
-
-
-def first_words(pattern: str, words: dict[str, str]) -> tuple[set[str], bool]:
-    """The words `pattern` can start with, and whether it can match nothing at all."""
-    found: set[str] = set()
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char in " ^":
-            i += 1
-        elif pattern.startswith("{start}", i) or pattern.startswith("\\b", i):
-            i += len("{start}") if char == "{" else 2
-        elif char == "{":
-            end = pattern.index("}", i)
-            heads, _ = first_words(f"({words[pattern[i + 1 : end]]})", words)
-            return found | heads, False
-        elif char == "(":
-            end = closing(pattern, i)
-            inner = pattern[i + 1 : end]
-            i = end + 1
-            optional = i < len(pattern) and pattern[i] in "?*"
-            i += optional
-            if inner.startswith(("?=", "?!", "?<")):
-                continue  # a look-around matches nothing
-            inner = inner.removeprefix("?:")
-            for alternative in alternatives(inner):
-                heads, empty = first_words(alternative, words)
-                found |= heads
-                optional = optional or empty
-            if not optional:
-                return found, False
-        else:
-            word = re.match(r"[^\W_]+", pattern[i:])
-            if word is None or pattern[i + len(word.group()) : i + len(word.group()) + 1] in (
-                "?",
-                "*",
-            ):
-                return found | {ANY_WORD}, False  # \w, [...], an optional letter: anywhere
-            return found | {word.group()}, False
-    return found, True
-
-
-def filed(patterns: list[str], words: dict[str, str]) -> Patterns:
-    """`patterns` filed by the words they can start with."""
-    by_word: dict[str, list[str]] = defaultdict(list)
-    anywhere: list[str] = []
-    for pattern in patterns:
-        heads, empty = first_words(pattern, words)
-        expanded = expand(pattern, words)
-        if empty or ANY_WORD in heads:
-            anywhere.append(expanded)
-            continue
-        for word in heads:
-            by_word[word].append(expanded)
-    return Patterns(
-        starting={word: whole_words(group) for word, group in by_word.items()},
-        anywhere=whole_words(anywhere) if anywhere else None,
-    )
-
-
 def rule_from(entry: dict) -> Rule:
     if not entry.get("patterns"):
         raise ValueError(f"tone rule {entry['id']} has no patterns")
@@ -179,16 +88,46 @@ def rule_from(entry: dict) -> Rule:
     )
 
 
+def owned_patterns(data: dict) -> list[tuple[str, str]]:
+    """Every pattern of the file with its owner."""
+    owned = []
+    for entry in data["rules"]:
+        owned += [(entry["id"], p) for p in entry["patterns"]]
+        owned += [(f"unless:{entry['id']}", p) for p in entry.get("unless", [])]
+    for entry in data.get("exemptions", []):
+        owned += [(EXEMPT, p) for p in entry["patterns"]]
+    return owned
+
+
+def filed(owned: list[tuple[str, str]], words: dict[str, str]) -> tuple[dict, Owned]:
+    """The patterns filed by their first two words (one regular expression per owner and
+    pair), and those that may start anywhere."""
+    by_key: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    anywhere: dict[str, list[str]] = defaultdict(list)
+    for owner, pattern in owned:
+        expanded = expand(pattern, words)
+        starts = heads(pattern, words)
+        if any(not h or h[0] == ANY for h in starts):
+            anywhere[owner].append(expanded)
+            continue
+        for key in {(h[0], h[1] if len(h) > 1 else ANY) for h in starts}:
+            by_key[key][owner].append(expanded)
+    index = {
+        key: [(owner, whole_words(group)) for owner, group in owners.items()]
+        for key, owners in by_key.items()
+    }
+    return index, [(owner, whole_words(group)) for owner, group in anywhere.items()]
+
+
 def parse(source: str) -> Rules:
     data = tomllib.loads(source)
     words = data.get("words", {})
-    entries = data["rules"]
-    exempt = [p for entry in data.get("exemptions", []) for p in entry["patterns"]]
+    for name in (n for _, p in owned_patterns(data) for n in WORD_CLASS.findall(p)):
+        if name != "start" and name not in words:
+            raise ValueError(f"tone rules: {{{name}}} is not among [words]")
+    index, anywhere = filed(owned_patterns(data), words)
     return Rules(
-        rules=tuple(rule_from(entry) for entry in entries),
-        patterns={e["id"]: filed(e["patterns"], words) for e in entries},
-        unless={e["id"]: filed(e.get("unless", []), words) for e in entries},
-        exemptions=filed(exempt, words),
+        rules=tuple(rule_from(entry) for entry in data["rules"]), index=index, anywhere=anywhere
     )
 
 

@@ -2,6 +2,7 @@
 then offsets in the text as typed and the exemptions."""
 
 import re
+import tomllib
 
 import pytest
 
@@ -178,16 +179,55 @@ def test_a_negation_in_another_clause_does_not_hide_blame():
 # The rules file ---------------------------------------------------------------------------------
 
 
-def test_a_new_rule_in_the_file_works_with_its_word_classes():
+def test_a_new_rule_in_the_file_works_with_its_word_classes(monkeypatch):
+    from relaydesk.replies import tone
+
     source = RULES_FILE.read_text(encoding="utf-8") + (
         '\n[[rules]]\nid = "lecture.rtfm"\ncategory = "lecture"\nwhy = "Rude."\n'
         'suggestion = "Here is the step."\npatterns = ["rtfm", "read the (fine )?{documents}!"]\n'
     )
-    rules = parse(source)
+    monkeypatch.setattr(tone, "loaded", lambda: parse(source))
 
-    assert "lecture.rtfm" in rules.patterns
-    assert rules.patterns["lecture.rtfm"].starting.keys() == {"rtfm", "read"}
+    text = "Read the fine manual! Or just rtfm."
+    assert [(w.rule, text[w.start : w.end]) for w in check(text)] == [
+        ("lecture.rtfm", "Read the fine manual!"),
+        ("lecture.rtfm", "rtfm"),
+    ]
 
 
 def test_check_is_quick_to_return_nothing_for_an_empty_reply():
     assert check("") == [] and check("   \n ") == []
+
+
+def test_filing_patterns_by_their_first_words_never_loses_a_warning(monkeypatch):
+    """The speed-up (tone_heads) against the plain way: every pattern scanned everywhere."""
+    from collections import defaultdict
+    from dataclasses import replace
+
+    from relaydesk.replies import tone
+    from relaydesk.replies import tone_rules as rules_module
+
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    by_owner = defaultdict(list)
+    for owner, pattern in rules_module.owned_patterns(data):
+        by_owner[owner].append(rules_module.expand(pattern, data["words"]))
+    scanned = [(owner, rules_module.whole_words(p)) for owner, p in by_owner.items()]
+    everywhere = replace(loaded(), index={}, anywhere=scanned)
+    texts = [unmarked(example)[0] for _, example in WARNS] + [example for _, example in FINE]
+    filed = [{(w.start, w.rule) for w in check(text)} for text in texts]
+
+    monkeypatch.setattr(tone, "loaded", lambda: everywhere)
+
+    assert [{(w.start, w.rule) for w in check(text)} for text in texts] == filed
+
+
+def test_the_phrases_we_suggest_never_warn():
+    """The library's default phrases (written apart from these rules) are what a warning
+    suggests: none of them may warn itself."""
+    from relaydesk.replies.phrases_defaults import DEFAULTS_FILE
+
+    phrases = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))["phrases"]
+
+    assert len(phrases) >= 40
+    assert {p["title"]: check(p["text"]) for p in phrases if check(p["text"])} == {}
+    assert all(check(rule.suggestion) == [] for rule in loaded().rules)
