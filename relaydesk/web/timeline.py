@@ -2,9 +2,9 @@
 page's timeline."""
 
 from dataclasses import dataclass, field
+from html import escape as _escape
 
 from django.contrib.auth.models import User
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from relaydesk.cases.details import uploaded_file
@@ -258,6 +258,12 @@ def _item(line: Line) -> str:
         parts.append(f'<div class="body">{escape(line.body)}</div>')
     parts.append("</li>")
     return "".join(parts)
+
+
+def escape(value: object) -> str:
+    """As the template escapes a value (Django's escape is this, behind a wrapper for lazy
+    strings that costs more than the escaping, a few times a line)."""
+    return _escape(str(value))
 
 
 def _value(value: object) -> str:
