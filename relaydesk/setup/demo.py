@@ -1,11 +1,13 @@
 """The demo: Northline Rail with sixty days of cases, written through the real actions.
 
 `build_demo()` loads examples/demo-company.toml through the company-file code, then plays a
-story for each case (open, notes, passes, takes, solves, reopens, closes) in time order. Every
-step runs under `relaydesk.clock.pinned(moment)`, so each change goes through
-`relaydesk.cases.actions` and its event carries the moment the story says. Every half hour of
-story time the clock's sweep runs under the pinned time too, so cases that sit past their
-deadline are escalated and idle owners are tickled, exactly as the worker would have done.
+story for each case in time order: open, notes, passes, takes, solves, reopens, closes, and
+the conversation with the customer (replies, questions that wait for the answer, the customer
+writing back, the survey: relaydesk.setup.demo_conversation). Every step runs under
+`relaydesk.clock.pinned(moment)`, so each change goes through `relaydesk.cases.actions` and
+its event carries the moment the story says. Every half hour of story time the clock's sweep
+runs under the pinned time too, so cases that sit past their deadline are escalated and idle
+owners are tickled, exactly as the worker would have done.
 
 The same seed gives the same demo. A second run finds the demo and changes nothing.
 """
@@ -37,9 +39,11 @@ from relaydesk.org.models import Category, Company, FieldType, IntakeField, Staf
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.problems.models import Problem
 from relaydesk.settings import env_int
+from relaydesk.setup import demo_conversation as conversation
 from relaydesk.setup import demo_stories as words
 from relaydesk.setup.company_apply import apply_company_file
 from relaydesk.setup.company_file import read_company_file
+from relaydesk.setup.demo_steps import Step
 from relaydesk.timekeeping import pinned
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "examples" / "demo-company.toml"
@@ -76,15 +80,6 @@ class DemoResult:
 
 
 @dataclass
-class Step:
-    kind: str  # open, note, details, pass_up, pass_same, pass_to, take, solve, reopen, close
-    after: timedelta
-    rank: int = 0  # the target tier's rank for pass_up and take
-    reason: str = ""
-    username: str = ""  # the receiver for pass_to
-
-
-@dataclass
 class Story:
     number: int
     category: Category
@@ -92,6 +87,7 @@ class Story:
     realtime: bool
     steps: list[Step]
     intake: str = ""  # the username who takes the call, when the story says who
+    by_email: bool = False  # the customer has an email address (a conversation needs one)
     case_id: int | None = None
     next_step: int = 0
     case: Case | None = None  # as the last step left it, valid while no sweep ran since
@@ -189,6 +185,7 @@ class Builder:
         self.skills = {s.pk: {c.pk for c in s.skills.all()} for s in self.staff}
         self.users = {s.user.username: s.user for s in self.staff}
         self.customers = self._customer_pool()
+        self.talk = conversation.Conversation(rng)
         self.problems: dict[str, Problem] = {}
         self.done = 0
         self.sweeps = 0
@@ -272,7 +269,7 @@ class Builder:
             steps += maybe_note(0.8) + [Step("solve", minutes(60, 480))]
         if rng.random() < 0.6:
             steps.append(Step("close", minutes(2 * 24 * 60, 6 * 24 * 60, scaled=False)))
-        return steps
+        return conversation.plan(rng, steps, realtime=realtime)
 
     def stories(self, count: int) -> list[Story]:
         desk = self._desk_stories() if count >= DESK_MINIMUM else []
@@ -313,7 +310,35 @@ class Builder:
             opened_at = self.until - timedelta(minutes=self.rng.uniform(70, 180))
             category = self.rng.choice(self.categories)
             stories.append(Story(0, category, opened_at, False, steps, intake="frontline"))
-        return stories
+        return stories + self._desk_conversations()
+
+    def _desk_conversations(self) -> list[Story]:
+        """Today's desk talks with its customers: frontline waits for the answer to a question,
+        and the specialist has a case back that its customer rated 1 in the survey today."""
+
+        def minutes(low: float, high: float) -> timedelta:
+            return timedelta(minutes=self.rng.uniform(low, high))
+
+        waiting = [Step("open", timedelta(0)), Step("ask", minutes(10, 40))]
+        unhappy = [
+            Step("open", timedelta(0)),
+            Step("pass_to", minutes(5, 30), reason="needs_expertise", username="specialist"),
+            Step("reply", minutes(30, 90)),
+            Step("solve", minutes(60, 180)),
+            Step("survey", minutes(4 * 60, 8 * 60), rating=1),
+        ]
+        return [
+            Story(
+                0,
+                self.rng.choice(self.categories),
+                self.until - minutes(*ago),
+                False,
+                steps,
+                intake="frontline",
+                by_email=True,
+            )
+            for steps, ago in ((waiting, (70, 180)), (unhappy, (14 * 60, 18 * 60)))
+        ]
 
     # ---------------------------------------------------------------- playing
     def run(self, count: int) -> None:
@@ -330,10 +355,11 @@ class Builder:
             with pinned(moment):
                 changed = self._play(story, step)
             self._note_due(changed)
-            # Notes and details return no case and change neither owner nor status.
+            # Notes, details, replies and most survey answers return no case and change
+            # neither owner nor status.
             if changed is not None:
                 story.case, story.seen_sweeps = changed, self.sweeps
-            elif step.kind not in ("note", "details"):
+            elif step.kind not in conversation.KEEP_CASE:
                 story.case = None
             following = self._next_moment(story, moment)
             if following is None:
@@ -351,7 +377,7 @@ class Builder:
         while True:
             if self.due is None:
                 row = Case.objects.filter(status=Status.OPEN).aggregate(
-                    deadline=Min("deadline", filter=Q(escalated=False)),
+                    deadline=Min("deadline", filter=Q(escalated=False, waiting_since=None)),
                     tickle=Min("next_tickle_at"),
                 )
                 present = [value for value in row.values() if value is not None]
@@ -368,12 +394,16 @@ class Builder:
     def _note_due(self, case: Case | None) -> None:
         """A step may have moved its case's deadline or tickle time earlier than `self.due`.
 
-        Only opening, passing, taking and reopening can (they return the case); a note or a
-        detail pushes the tickle time later, which at worst makes one sweep find nothing.
+        Only opening, passing, taking, reopening and the customer's words can (they return the
+        case); a note, a detail or a reply pushes the tickle time later, which at worst makes
+        one sweep find nothing. A case waiting for the customer has its deadline paused; in the
+        demo's stories its wait ends by the customer's answer or by a solve, never by a note or
+        a reply (which would bring the deadline back unseen here).
         """
         if self.due is None or case is None or not case.is_open:
             return
-        for moment in (None if case.escalated else case.deadline, case.next_tickle_at):
+        paused = case.escalated or case.waiting_since is not None
+        for moment in (None if paused else case.deadline, case.next_tickle_at):
             if moment is not None and moment < self.due:
                 self.due = moment
 
@@ -404,7 +434,9 @@ class Builder:
             case = story.case
         else:
             assert story.case_id is not None, "every story's first step opens its case"
-            case = Case.objects.select_related("owner", "tier", "category").get(pk=story.case_id)
+            case = Case.objects.select_related("owner", "tier", "category", "customer").get(
+                pk=story.case_id
+            )
         if case.is_open and case.escalated and step.kind in ("details", "pass_up", "take"):
             step = Step("solve", step.after)  # the executive who received it deals with it
         try:
@@ -417,7 +449,9 @@ class Builder:
 
     def _open(self, story: Story) -> Case:
         rng = self.rng
-        name, email, phone = rng.choice(self.customers)
+        name, email, phone = rng.choice(
+            [c for c in self.customers if c[1]] if story.by_email else self.customers
+        )
         customer = actions.find_or_create_customer(name=name, email=email, phone=phone)
         details = self._details(story)
         if any(step.kind == "details" for step in story.steps):
@@ -485,6 +519,8 @@ class Builder:
         rng = self.rng
         owner = case.owner
         assert owner is not None, "the demo's cases are opened to someone and never unowned"
+        if step.kind in conversation.TALK_KINDS:
+            return self.talk.play(case, step)
         if step.kind == "note":
             if case.is_open:
                 actions.add_note(case, acting=owner, body=rng.choice(words.NOTES))
@@ -531,9 +567,7 @@ class Builder:
                 return self._solve(case, owner)
         elif step.kind == "reopen":
             if not case.is_open:
-                return actions.reopen(
-                    case, acting=None, why=rng.choice(words.REOPEN_WHYS), by_customer=True
-                )
+                return self.talk.writes_back(case, rng.choice(words.REOPEN_WHYS))
         elif step.kind == "close" and case.status == Status.SOLVED:
             return actions.close(case, acting=None, why=rng.choice(words.CLOSE_WHYS))
         return None
