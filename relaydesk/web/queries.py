@@ -1,7 +1,7 @@
 """The lists the staff pages show. Each is a fixed, small number of queries (pinned in tests)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import models
@@ -15,6 +15,7 @@ from relaydesk.timekeeping import now
 PAGE_SIZE = 50
 URGENT = ("deadline", "-realtime", "id")  # most urgent first: deadline, then realtime
 FINISHED = ("-solved_at", "-id")  # solved and closed cases: the latest solve first
+NEVER = datetime.min.replace(tzinfo=UTC)  # a finished case without a solve time sorts last
 SOON = timedelta(hours=4)  # "due soon" in the counts and the lists' colours
 OPEN_COUNT_CAP = 1000  # the directory counts up to here per person ("999+" beyond)
 
@@ -103,22 +104,27 @@ class Filters:
 OPEN = Filters()
 
 
-def _finished(cases: QuerySet) -> QuerySet:
-    """Solved or closed cases, the latest solve first, with when each closed (`closed_at`,
-    its closed event's time: a subquery in the same query, not one per row)."""
+def finished(cases: QuerySet) -> QuerySet:
+    """Solved or closed cases (of one owner or tier, one status), the latest solve first:
+    a range of case_owner_finished_idx or case_tier_finished_idx."""
+    return cases.order_by(*FINISHED)
+
+
+def _with_closed_at(cases: QuerySet) -> QuerySet:
+    """When each case closed (`closed_at`, its closed event's time): a subquery in the same
+    query, not one per row."""
     closed = Event.objects.filter(case=OuterRef("pk"), kind=EventKind.CLOSED).order_by("-at")
-    return cases.annotate(closed_at=Subquery(closed.values("at")[:1])).order_by(*FINISHED)
+    return cases.annotate(closed_at=Subquery(closed.values("at")[:1]))
 
 
 def my_cases(user: User, number: int = 1, filters: Filters = OPEN) -> Page:
-    """The person's open cases, most urgent first: deadline, then realtime; or their solved
-    or closed ones, the latest solve first.
-
-    Served by case_owner_queue_idx (owner, status, deadline).
-    """
+    """The person's open cases, most urgent first: deadline, then realtime (served by
+    case_owner_queue_idx); or their solved or closed ones, the latest solve first (by
+    case_owner_finished_idx)."""
     cases = filters.apply(Case.objects.filter(owner=user))
-    cases = cases.order_by(*URGENT) if filters.open else _finished(cases)
-    return _page(_case_rows(cases, owner=False), number)
+    if filters.open:
+        return _page(_case_rows(cases.order_by(*URGENT), owner=False), number)
+    return _page(_with_closed_at(_case_rows(finished(cases), owner=False)), number)
 
 
 def my_counts(user: User) -> dict[str, int]:
@@ -148,7 +154,8 @@ MAX_QUEUE_PAGE = 100
 
 def tier_queue(user: User, tiers: list[Tier], *, number: int = 1, filters: Filters = OPEN) -> Page:
     """Open cases at `tiers` that the person may take (not theirs), most urgent first; or,
-    with solved or closed `filters`, every such case at `tiers`, the latest solve first.
+    with solved or closed `filters`, every such case at `tiers`, the latest solve first
+    (case_tier_finished_idx, the same way).
 
     Per tier, one ordered range of case_tier_queue_idx (tier, status, deadline) cut off at the
     page, as bare sort keys; merged here; then one query loads the page's rows. A single query
@@ -156,23 +163,26 @@ def tier_queue(user: User, tiers: list[Tier], *, number: int = 1, filters: Filte
     tiers, which at a million cases is slow.
     """
     number = min(number, MAX_QUEUE_PAGE)
-    if not filters.open:
-        finished = _finished(filters.apply(Case.objects.filter(tier__in=tiers)))
-        return _page(_case_rows(finished), number)
     want = number * PAGE_SIZE + 1
     keys: list[tuple] = []
     for tier in tiers:
-        keys.extend(
-            filters.apply(Case.objects.filter(tier=tier))
-            .exclude(owner=user)
-            .order_by(*URGENT)
-            .values_list("deadline", "realtime", "id")[:want]
-        )
-    keys.sort(key=lambda key: (key[0], not key[1], key[2]))  # URGENT
+        cases = filters.apply(Case.objects.filter(tier=tier))
+        if filters.open:
+            ranked = cases.exclude(owner=user).order_by(*URGENT)
+            keys.extend(ranked.values_list("deadline", "realtime", "id")[:want])
+        else:  # case_tier_finished_idx
+            keys.extend(finished(cases).values_list("solved_at", "id")[:want])
+    if filters.open:
+        keys.sort(key=lambda key: (key[0], not key[1], key[-1]))  # URGENT
+    else:
+        keys.sort(key=lambda key: (key[0] or NEVER, key[-1]), reverse=True)  # FINISHED
     start = (number - 1) * PAGE_SIZE
-    window = [key[2] for key in keys[start : start + PAGE_SIZE + 1]]
+    window = [key[-1] for key in keys[start : start + PAGE_SIZE + 1]]
     ids = window[:PAGE_SIZE]
-    loaded = {case.pk: case for case in _case_rows(Case.objects.filter(pk__in=ids))} if ids else {}
+    rows = _case_rows(Case.objects.filter(pk__in=ids))
+    if not filters.open:
+        rows = _with_closed_at(rows)
+    loaded = {case.pk: case for case in rows} if ids else {}
     return Page(
         items=[loaded[pk] for pk in ids if pk in loaded],
         number=number,
