@@ -10,6 +10,7 @@ import re
 ANY = "*"
 WORD = re.compile(r"[^\W_]+")  # how the reply is cut into words, apostrophes and dashes apart
 RUN = re.compile(r"[\w'&-]+")
+QUANTIFIER = re.compile(r"\{(\d*),?\d*\}")
 Heads = set[tuple[str, ...]]
 
 
@@ -47,9 +48,9 @@ def _repeat(pattern: str, i: int) -> tuple[bool, int]:
     """After an element at `i`: (may it be absent?, where the next element starts)."""
     if i < len(pattern) and pattern[i] in "?*+":
         return pattern[i] in "?*", i + 1 + (pattern[i + 1 : i + 2] == "?")
-    if i < len(pattern) and pattern[i] == "{":
-        end = pattern.index("}", i)
-        return pattern[i + 1 : end].split(",")[0] in ("", "0"), end + 1
+    counted = QUANTIFIER.match(pattern, i)  # {1,6}, not a {word class}
+    if counted:
+        return counted.group(1) in ("", "0"), counted.end() + (pattern[counted.end() :][:1] == "?")
     return False, i
 
 
@@ -80,9 +81,10 @@ def _group(pattern: str, i: int, words: dict[str, str], depth: int) -> tuple[Hea
 def _element(pattern: str, i: int, words: dict[str, str], depth: int) -> tuple[Heads, int]:
     """The word sequences one element of `pattern` at `i` can start with, and the next index."""
     char = pattern[i]
-    if char in " ^" or pattern.startswith(("\\b", "\\s"), i):
-        skip = 2 if char == "\\" else 1
-        return {()}, _repeat(pattern, i + skip)[1]
+    if char in " ^":
+        return {()}, i + 1
+    if pattern.startswith(("\\b", "\\s"), i):
+        return {()}, _repeat(pattern, i + 2)[1]
     if pattern.startswith("{start}", i):
         return {()}, i + len("{start}")
     if char == "{":
@@ -97,9 +99,8 @@ def _element(pattern: str, i: int, words: dict[str, str], depth: int) -> tuple[H
         return {(ANY,), ()} if optional else {(ANY,)}, after
     tokens = tuple(WORD.findall(run.group()))
     if _glued(pattern, run.end()):
-        tokens = (*tokens[:-1], ANY)
-        optional, after = _repeat(pattern, run.end())
-        return {tokens, tokens[:-1]} if optional else {tokens}, after
+        # the last word goes on in what follows (a group or a letter made optional): any word
+        return {(*tokens[:-1], ANY)}, _repeat(pattern, run.end())[1]
     return {tokens}, run.end()
 
 

@@ -1,8 +1,10 @@
 """The tone check (rule 10): every rule's own examples from tone_rules.toml, for and against,
 then offsets in the text as typed and the exemptions."""
 
+import json
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -184,13 +186,14 @@ def test_a_new_rule_in_the_file_works_with_its_word_classes(monkeypatch):
 
     source = RULES_FILE.read_text(encoding="utf-8") + (
         '\n[[rules]]\nid = "lecture.rtfm"\ncategory = "lecture"\nwhy = "Rude."\n'
-        'suggestion = "Here is the step."\npatterns = ["rtfm", "read the (fine )?{documents}!"]\n'
+        'suggestion = "Here is the step."\n'
+        'patterns = ["rtfm", "the {documents} (is|are) your (best )?friend"]\n'
     )
     monkeypatch.setattr(tone, "loaded", lambda: parse(source))
 
-    text = "Read the fine manual! Or just rtfm."
+    text = "The manual is your best friend. Or just rtfm."
     assert [(w.rule, text[w.start : w.end]) for w in check(text)] == [
-        ("lecture.rtfm", "Read the fine manual!"),
+        ("lecture.rtfm", "The manual is your best friend"),
         ("lecture.rtfm", "rtfm"),
     ]
 
@@ -214,11 +217,22 @@ def test_filing_patterns_by_their_first_words_never_loses_a_warning(monkeypatch)
     scanned = [(owner, rules_module.whole_words(p)) for owner, p in by_owner.items()]
     everywhere = replace(loaded(), index={}, anywhere=scanned)
     texts = [unmarked(example)[0] for _, example in WARNS] + [example for _, example in FINE]
-    filed = [{(w.start, w.rule) for w in check(text)} for text in texts]
+    labelled = Path(__file__).parents[2] / "bench" / "data" / "tone_replies.jsonl"
+    texts += [
+        json.loads(line)["text"] for line in labelled.read_text(encoding="utf-8").splitlines()
+    ]
+    filed = [check(text) for text in texts]
 
     monkeypatch.setattr(tone, "loaded", lambda: everywhere)
 
-    assert [{(w.start, w.rule) for w in check(text)} for text in texts] == filed
+    for text, found in zip(texts, filed, strict=True):
+        for scanned_warning in check(text):  # each is covered by a filed one of its rule
+            assert any(
+                w.rule == scanned_warning.rule
+                and w.start < scanned_warning.end
+                and scanned_warning.start < w.end
+                for w in found
+            ), (text, scanned_warning)
 
 
 def test_the_phrases_we_suggest_never_warn():
