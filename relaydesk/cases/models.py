@@ -366,6 +366,9 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
                 name="notification_unread_idx",
             ),
+            # The bell's page (relaydesk.web.notifications): a person's newest lines already
+            # read, without sorting all of them (an executive is told of every escalation).
+            models.Index(fields=["user", "created_at"], name="notification_user_time_idx"),
             # relaydesk.cases.notify's digest step: pending lines, oldest first.
             models.Index(
                 fields=["created_at"],
