@@ -58,8 +58,10 @@ def _glued(pattern: str, i: int) -> bool:
     """Whether a word run ending before `i` goes on inside what follows (happen(ed)?, manages?)."""
     if i >= len(pattern) or pattern[i] in " |)" or pattern.startswith(("\\b", "\\s"), i):
         return False
+    if pattern[i] == "[":  # [.!] ends the word; [a-z] or [\w-] goes on with it
+        return bool(re.search(r"\\w|[a-z]", pattern[i + 1 : pattern.index("]", i + 2)]))
     if pattern[i] != "(":
-        return bool(re.match(r"[\w\\\[?*+{]", pattern[i]))
+        return bool(re.match(r"[\w\\?*+{]", pattern[i]))
     inner = pattern[i + 1 : closing(pattern, i)]
     if inner.startswith(("?=", "?!", "?<")):
         return False

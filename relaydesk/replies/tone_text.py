@@ -66,8 +66,16 @@ def plain(text: str) -> str:
     return QUOTED.sub(lambda m: HIDDEN * len(m.group()), flat)
 
 
+# A match that opens a clause of its own ("because you …") is negated only right before it
+# ("not because you …"): "the bin wasn't emptied because you …" still blames.
+CONJUNCTIONS = frozenset(["because", "since", "as", "so", "which", "when", "if", "and", "but"])
+
+
 def negated_before(flat: str, start: int, window: int = 3) -> bool:
     """Whether one of the `window` words before `start`, in the same clause, negates it."""
+    first = TOKEN.match(flat, start)
+    if first and first.group() in CONJUNCTIONS:
+        window = 1
     before = flat[max(0, start - 80) : start]
     clause_starts = [m.end() for m in CLAUSE_END.finditer(before)]
     if clause_starts:

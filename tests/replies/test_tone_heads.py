@@ -39,3 +39,8 @@ WORDS = {"documents": "terms|manual|fine print", "past": "\\w+ed|known|read"}
 )
 def test_heads(pattern, expected):
     assert heads(pattern, WORDS) == expected
+
+
+def test_a_stop_after_a_word_does_not_make_it_any_word():
+    assert heads("(?<=,\\s)period[.!]", WORDS) == {("period", ANY)}
+    assert heads("word[a-z]", WORDS) == {(ANY,)}
