@@ -2,9 +2,9 @@
 page's timeline."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape as _escape
 
-from django.contrib.auth.models import User
 from django.utils.safestring import SafeString, mark_safe
 
 from relaydesk.cases.details import uploaded_file
@@ -13,10 +13,11 @@ from relaydesk.problems.models import Problem
 from relaydesk.web.templatetags.relaydesk_web import ago, iso, when
 
 
-def _name(user) -> str:
-    if user is None:
+def _name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A person as User.get_full_name() writes them, else their username; nobody is the system."""
+    if username is None:
         return "the system"
-    return user.get_full_name() or user.username
+    return f"{first_name} {last_name}".strip() or username
 
 
 def _reason(code: str) -> str:
@@ -31,9 +32,27 @@ VOICES: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(slots=True)
+class EventRow:
+    """An event as the timeline reads it, with the names it shows (case_events says why not
+    the model)."""
+
+    kind: str
+    at: datetime
+    actor_id: int | None
+    to_owner_id: int | None
+    reason: str
+    body: str
+    data: dict
+    to_tier: str  # the tier's name, or ""
+    actor: str  # the people's names (_name)
+    from_owner: str
+    to_owner: str
+
+
 @dataclass
 class Line:
-    event: Event
+    event: EventRow
     headline: str
     body: str = ""
     changes: list[tuple[str, object, object]] = field(default_factory=list)
@@ -61,7 +80,7 @@ def _shown(value):
     return upload["name"] if upload else value
 
 
-def problem_titles(events: list[Event]) -> dict[int, str]:
+def problem_titles(events: list[EventRow]) -> dict[int, str]:
     """Titles of the problems the solved events link to: one query, only when there are any."""
     ids = {e.data.get("problem_id") for e in events if e.kind == EventKind.SOLVED and e.data}
     ids.discard(None)
@@ -71,11 +90,11 @@ def problem_titles(events: list[Event]) -> dict[int, str]:
 
 
 def describe(  # noqa: C901 - one flat branch per event kind: reads as the table of sentences
-    event: Event, labels: dict[str, str], problems: dict[int, str] | None = None
+    event: EventRow, labels: dict[str, str], problems: dict[int, str] | None = None
 ) -> Line:
     """`labels` maps detail keys to field labels (for field changes), `problems` ids to titles."""
-    kind, actor, data = event.kind, _name(event.actor), event.data or {}
-    to_owner, to_tier = _name(event.to_owner), event.to_tier.name if event.to_tier else ""
+    kind, actor, data = event.kind, event.actor, event.data or {}
+    to_owner, to_tier = event.to_owner, event.to_tier
     if kind == EventKind.OPENED:
         lane = " in the realtime lane" if data.get("realtime") else ""
         channel = data.get("channel", "")
@@ -93,7 +112,7 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
             body_is_mail=True,
         )
     if kind == EventKind.TAKEN:
-        return Line(event, f"{actor} took it from {_name(event.from_owner)}")
+        return Line(event, f"{actor} took it from {event.from_owner}")
     if kind == EventKind.PASSED:
         direction = {"up": " up", "down": " down"}.get(data.get("direction", ""), "")
         return Line(
@@ -116,7 +135,7 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
         return Line(event, f"Deadline passed: escalated to {to_owner} ({to_tier})", event.body)
     if kind == EventKind.TICKLED:
         gave_up = ": the customer has not answered" if event.reason == "waiting_gave_up" else ""
-        to = to_owner if event.to_owner else "the owner"
+        to = to_owner if event.to_owner_id else "the owner"
         return Line(event, f"Reminder sent to {to}{gave_up}", event.body)
     if kind == EventKind.RESUMED:  # rule 16
         return Line(event, _resumed(actor, data))
@@ -156,7 +175,7 @@ def _hours(seconds: int) -> str:
     return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
 
 
-def _details_changed(event: Event, actor: str, changed: dict, labels: dict[str, str]) -> Line:
+def _details_changed(event: EventRow, actor: str, changed: dict, labels: dict[str, str]) -> Line:
     changes = [
         (
             labels.get(key, key.replace("_", " ").capitalize()),
@@ -192,26 +211,37 @@ def _mail_files(attachments: list) -> list[dict]:
     ]
 
 
-_PEOPLE = [Event.actor.field, Event.from_owner.field, Event.to_owner.field]
+_COLUMNS = ("kind", "at", "actor_id", "to_owner_id", "reason", "body", "data", "to_tier__name")
+_NAMES = tuple(
+    f"{person}__{name}"
+    for person in ("actor", "from_owner", "to_owner")
+    for name in ("first_name", "last_name", "username")
+)
 
 
-def case_events(case: Case) -> list[Event]:
-    """The case's events, oldest first, with the tiers they name (joined: a tier is a short row)
-    and the people (one more query however long the history: joined, each actor's whole user
-    row came once per event, 200 copies of a few people for a 200-message conversation)."""
-    events = list(
-        Event.objects.filter(case=case).select_related("from_tier", "to_tier").order_by("at", "id")
+def case_events(case: Case) -> list[EventRow]:
+    """The case's events, oldest first, with the names of the tier and the people they name,
+    in one query. Rows rather than models: a model per event, and one for each person it
+    names, cost more than the rest of its line (docs/performance.md)."""
+    rows = Event.objects.filter(case=case).order_by("at", "id").values_list(*_COLUMNS, *_NAMES)
+    return [_row(values) for values in rows]
+
+
+def _row(values: tuple) -> EventRow:
+    kind, at, actor_id, to_owner_id, reason, body, data, to_tier = values[:8]
+    return EventRow(
+        kind,
+        at,
+        actor_id,
+        to_owner_id,
+        reason,
+        body,
+        data,
+        to_tier=to_tier or "",
+        actor=_name(*values[8:11]),
+        from_owner=_name(*values[11:14]),
+        to_owner=_name(*values[14:17]),
     )
-    ids = {getattr(event, person.attname) for event in events for person in _PEOPLE}
-    ids.discard(None)
-    names = ("id", "username", "first_name", "last_name")  # all _name() reads
-    people = User.objects.only(*names).in_bulk(ids) if ids else {}
-    # Into each event's cache, as prefetch_related does (assigning through the attributes
-    # checks and sets the ids again, which cost more than the query).
-    for person in _PEOPLE:
-        for event in events:
-            person.set_cached_value(event, people.get(getattr(event, person.attname)))
-    return events
 
 
 def timeline_items(lines: list[Line]) -> SafeString:
