@@ -230,11 +230,3 @@ def delighted_customers(user: User, limit: int = 20) -> list[dict]:
         .values("case_id", "rating", "delighted", "answered_at")[:limit]
     )
     return [{**answer, "ref": ref_for(answer["case_id"])} for answer in answers]
-
-
-def timeline(case: Case) -> list[Event]:
-    return list(
-        Event.objects.filter(case=case)
-        .select_related("actor", "from_owner", "to_owner", "from_tier", "to_tier")
-        .order_by("at", "id")
-    )
