@@ -170,6 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["relaydesk.org.formats"]  # en-GB on the 24-hour clock
 TIME_ZONE = env_str("RELAYDESK_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

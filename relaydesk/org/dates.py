@@ -2,10 +2,10 @@
 
 One format for a date and one for a moment (a date with its time), the locale's short ones
 (`SHORT_DATE_FORMAT`, `SHORT_DATETIME_FORMAT`): en-GB writes 31/12/2026 and 31/12/2026
-2:05 p.m., en-US 12/31/2026 and 12/31/2026 2:05 p.m., de 31.12.2026 14:05, fr 31/12/2026
-14:05, nl 31-12-2026 14:05. The short date is the one a person also types into a date field
-(`read_date` takes it, the locale's other input formats and ISO 8601), so what a page shows
-and what its forms ask for look the same.
+14:05 (on the 24-hour clock: relaydesk/org/formats), en-US 12/31/2026 and 12/31/2026 2:05 p.m.,
+de 31.12.2026 14:05, fr 31/12/2026 14:05, nl 31-12-2026 14:05. The short date is the one a
+person also types into a date field (`read_date` takes it, the locale's other input formats and
+ISO 8601), so what a page shows and what its forms ask for look the same.
 
 Only the formats follow the locale, not the language: the staff pages are written in English,
 and activating German would turn Django's own messages (form errors) German beside them. So

@@ -43,5 +43,5 @@ def test_no_deadline_or_moment_shows_nothing():
 def test_a_moment_shows_how_long_ago_with_its_exact_time_on_hover():
     html = _render("{% moment_ago moment %}", moment=NOW - timedelta(hours=2))
     assert html == (
-        '<time datetime="2026-11-23T05:00:00-05:00" title="23/11/2026 5 a.m.">2 h ago</time>'
+        '<time datetime="2026-11-23T05:00:00-05:00" title="23/11/2026 05:00">2 h ago</time>'
     )
