@@ -12,7 +12,7 @@ POSTs, write.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,6 +37,7 @@ from relaydesk.cases.status_links import live_link
 from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
 from relaydesk.org.customer_words import page_words
+from relaydesk.org.dates import format_language, write_moment
 from relaydesk.org.models import Company
 from relaydesk.portal.no_referrer import status_form
 from relaydesk.portal.status_limit import next_post_at
@@ -88,10 +89,23 @@ class Line:
     """One line of the public timeline."""
 
     at: datetime
+    when: str  # `at` as the company's locale writes it
     who: str
     kind: str
     text: str = ""
     files: list[dict] = field(default_factory=list)  # {"id": attachment id, "name": label}
+
+
+class Place(NamedTuple):
+    """The company as the customer reads it: its name, time zone and how it writes dates."""
+
+    name: str
+    time_zone: str
+    language: str  # relaydesk.org.dates.format_language of the company's locale
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 def headed(response: Answer) -> Answer:
@@ -162,29 +176,29 @@ def public_files(kind: str, data: dict) -> list[dict]:
     ]
 
 
-def _line(event: Event, zone: ZoneInfo) -> Line | None:
-    at = event.at.astimezone(zone)
+def _line(event: Event, place: Place) -> Line | None:
     if hidden(event.kind, event.data):
         return None
+    at = event.at.astimezone(place.zone)
+    when = write_moment(at, place.language)
     files = public_files(event.kind, event.data)
     if event.kind == EventKind.CUSTOMER_WROTE:
-        return Line(at, "You", "customer", event.body, files)
+        return Line(at, when, "You", "customer", event.body, files)
     if event.kind == EventKind.REPLIED:
-        return Line(at, _first_name(event.actor), "reply", event.body, files)
-    return Line(at, "", "status", STATUS_LINES.get(event.kind, ""))
+        return Line(at, when, _first_name(event.actor), "reply", event.body, files)
+    return Line(at, when, "", "status", STATUS_LINES.get(event.kind, ""))
 
 
-def _timeline(case: Case, zone: ZoneInfo) -> list[Line]:
+def _timeline(case: Case, place: Place) -> list[Line]:
     events = case.events.filter(kind__in=PUBLIC_KINDS).select_related("actor").order_by("at", "id")
-    return [line for event in events if (line := _line(event, zone)) is not None]
+    return [line for event in events if (line := _line(event, place)) is not None]
 
 
-def _waiting_since(case: Case, zone: ZoneInfo) -> str:
+def _waiting_since(case: Case, place: Place) -> str:
     """When a case waiting for the customer's answer (rule 16) started to, in the company's
-    time zone; "" when it is not waiting."""
+    time zone and locale; "" when it is not waiting."""
     if case.is_open and case.waiting_since is not None:
-        local = case.waiting_since.astimezone(zone)
-        return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+        return write_moment(case.waiting_since.astimezone(place.zone), place.language)
     return ""
 
 
@@ -229,12 +243,11 @@ def _after_the_solve(case: Case) -> dict[str, bool]:
     }
 
 
-def _company() -> tuple[str, str]:
-    """The company's name and time zone, as the customer reads them."""
+def _company() -> Place:
     company = Company.current()
     if company is None:
-        return "Relaydesk", settings.TIME_ZONE
-    return company.name, company.time_zone
+        return Place("Relaydesk", settings.TIME_ZONE, format_language(""))
+    return Place(company.name, company.time_zone, format_language(company.locale))
 
 
 def _held_back(
@@ -245,13 +258,13 @@ def _held_back(
     until = next_post_at(case)
     if until is None:
         return None
-    company_name, time_zone = _company()
-    local = until.astimezone(ZoneInfo(time_zone))
+    place = _company()
+    local = until.astimezone(place.zone)
     context = {
         "case": case,
-        "company_name": company_name,
+        "company_name": place.name,
         "until": local,
-        "until_words": f"{local:%H:%M} on {local:%a} {local.day} {local:%b}",
+        "until_words": write_moment(local, place.language),
         "typed": [(label, text) for label, text in typed if text],
     }
     response = render(request, "portal/status_wait.html", context, status=429)
@@ -268,15 +281,16 @@ def _render_page(
     body="",
     answers: dict | None = None,
 ) -> HttpResponse:
-    company_name, time_zone = _company()
-    promise, kept = _promise(case, time_zone)
+    place = _company()
+    company_name = place.name
+    promise, kept = _promise(case, place.time_zone)
     words = page_words(
         ref=case.ref,
         subject=case.subject,
         name=case.customer.name,
         company=company_name,
         promise=promise,
-        since=_waiting_since(case, ZoneInfo(time_zone)),
+        since=_waiting_since(case, place),
     )
     holder = ""
     if case.is_open:
@@ -289,7 +303,7 @@ def _render_page(
         "promise": promise,
         "kept": kept,
         "holder": holder,
-        "timeline": _timeline(case, ZoneInfo(time_zone)),
+        "timeline": _timeline(case, place),
         "errors": errors or {},
         "body": body,
         "sent": request.GET.get("sent") == "1",

@@ -84,7 +84,7 @@ def test_a_waiting_case_says_since_when_in_the_companys_words(client, cast):
         actions.reply(case, acting=cast.fran, body="Which card did you use?", waiting=True)
         page = opened(client, case).content.decode()
 
-    assert "We wait for your answer since Mon 2 Nov, 10:00, Carla" in page
+    assert "We wait for your answer since 02/11/2026 10:00, Carla" in page
 
 
 def test_the_customers_name_and_subject_go_in_as_escaped_text(client, crafty):

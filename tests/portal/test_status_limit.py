@@ -54,7 +54,7 @@ def test_beyond_the_limit_the_customer_is_told_when_to_write_again_and_sees_thei
     assert held["Retry-After"] == str(30 * 60 + 1)
     html = held.content.decode()
     assert "You can write here again from" in html
-    assert "10:00 on Mon 30 Nov" in html  # the first message's hour is over, in Amsterdam
+    assert "30/11/2026 10:00" in html  # the first message's hour is over, in Amsterdam
     assert "A fourth &lt;b&gt;thought&lt;/b&gt;\nwith two lines</textarea>" in html
     assert "ticket.png" in html and "choose it again" in html
     assert f'href="/status/case/{case.ref}/"' in html

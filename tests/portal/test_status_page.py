@@ -15,6 +15,7 @@ from django.test import Client
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case, Event, EventKind, Notification, StatusLink
 from relaydesk.intake.mail.receive import receive
+from relaydesk.org.models import Company
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.sending import handle_one_send_batch
 from tests import factories
@@ -349,3 +350,18 @@ def test_a_mail_scanner_opening_every_link_in_every_mail_changes_nothing(cast, c
 
     assert (Event.objects.count(), Notification.objects.count()) == before
     assert list(Case.objects.values()) == rows
+
+
+@pytest.mark.parametrize(
+    ("locale", "written"), [("de", "05.12.2026 15:20"), ("en-US", "12/05/2026 3:20 p.m.")]
+)
+def test_the_timeline_writes_its_times_in_the_companys_zone_and_locale(
+    client, cast, time_machine, locale, written
+):
+    Company.objects.filter(pk=cast.company.pk).update(locale=locale, time_zone="Europe/Berlin")
+    time_machine.move_to("2026-12-05T14:20:00+00:00", tick=False)
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+
+    page = opened(client, case).content.decode()
+
+    assert f'<time datetime="2026-12-05T15:20:00+01:00">{written}</time>' in page
