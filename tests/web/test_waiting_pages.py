@@ -129,7 +129,7 @@ def test_the_status_page_says_waiting_for_you_since(cast, at_eleven):
 
     page = opened(Client(), case).text
 
-    assert "Waiting for you since Mon 23 Nov, 11:00" in page
+    assert "Waiting for you since 23/11/2026 11:00" in page  # the company's locale, en-GB
     assert "our clock waits while we wait for you" in page
     assert QUESTION in page
 
