@@ -31,7 +31,7 @@ from relaydesk.api.schemas import (
 from relaydesk.api.tone import ToneRefusedOut, warnings_for
 from relaydesk.cases import actions
 from relaydesk.cases.errors import Incomplete
-from relaydesk.cases.models import Case, Event, id_from_ref
+from relaydesk.cases.models import Case, Event, EventKind, id_from_ref
 from relaydesk.org.models import Category, Tier
 from relaydesk.problems.models import Problem
 from relaydesk.replies.phrases_actions import count_uses
@@ -125,10 +125,37 @@ def event_out(event: Event) -> dict:
     }
 
 
+VOICES: dict[str, str] = {
+    EventKind.CUSTOMER_WROTE: "customer",
+    EventKind.REPLIED: "reply",
+    EventKind.NOTE: "note",
+}
+
+
+def message_out(event: Event) -> dict:
+    """One line of the conversation: who spoke in which voice, and the files that came with it."""
+    files = event.data.get("attachments") or []
+    return {
+        "at": event.at,
+        "voice": VOICES[event.kind],
+        "by": "customer" if event.kind == EventKind.CUSTOMER_WROTE else username(event.actor),
+        "body": event.body,
+        "verified": event.data.get("verified", True) is not False,
+        "waiting": bool(event.data.get("waiting")),
+        "files": [
+            {"id": item["id"], "name": str(item.get("name", ""))}
+            for item in files
+            if isinstance(item, dict) and isinstance(item.get("id"), int)
+        ],
+    }
+
+
 def detail(case: Case) -> dict:
-    events = case.events.select_related(
-        "actor", "from_owner", "to_owner", "from_tier", "to_tier"
-    ).order_by("at", "id")
+    events = list(
+        case.events.select_related(
+            "actor", "from_owner", "to_owner", "from_tier", "to_tier"
+        ).order_by("at", "id")
+    )
     return {
         **summary(case),
         "customer_detail": {
@@ -146,6 +173,7 @@ def detail(case: Case) -> dict:
         "one_off_reason": case.one_off_reason,
         "waiting_since": case.waiting_since,
         "events": [event_out(event) for event in events],
+        "conversation": [message_out(event) for event in events if event.kind in VOICES],
     }
 
 

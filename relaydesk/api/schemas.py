@@ -1,7 +1,7 @@
 """Request and response bodies. Every input field has bounds; unknown input keys are refused."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -160,6 +160,23 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class FileOut(Schema):
+    id: int
+    name: str
+
+
+class MessageOut(Schema):
+    at: datetime
+    voice: Literal["customer", "reply", "note"]
+    by: str = Field(description="The writer's username; 'customer' for the customer's words.")
+    body: str
+    verified: bool = Field(
+        description="False for words that only claim to be the customer's (rule 11)."
+    )
+    waiting: bool = Field(description="A reply that asked the customer a question (rule 16).")
+    files: list[FileOut]
+
+
 class CaseDetail(CaseSummary):
     customer_detail: CustomerOut
     details: dict[str, Any]
@@ -174,6 +191,9 @@ class CaseDetail(CaseSummary):
         description="Waiting for the customer's answer since then (rule 16); null when not."
     )
     events: list[EventOut]
+    conversation: list[MessageOut] = Field(
+        description="The customer's words, our replies and internal notes, oldest first."
+    )
 
 
 class CaseQuery(Input):

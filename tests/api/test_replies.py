@@ -1,9 +1,10 @@
 """POST /api/v1/cases/{ref}/replies: a reply to the customer over HTTP (rule 10)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from relaydesk.cases import actions
-from relaydesk.cases.models import Event, EventKind
+from relaydesk.cases.models import Attachment, Event, EventKind
 from relaydesk.outbox.models import OutgoingMail
 from tests.factories import make_case, make_customer
 
@@ -48,6 +49,34 @@ def test_the_case_shows_the_reply_among_its_events(cast, api_as):
     [replied] = [event for event in read.json()["events"] if event["kind"] == "replied"]
     assert (replied["actor"], replied["body"]) == ("fran", "We refunded it.")
     assert replied["data"]["to"] == "carla@example.com"
+
+
+def test_the_case_carries_its_conversation_in_three_voices_oldest_first(cast, api_as):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    actions.reply(
+        case,
+        acting=cast.fran,
+        body="Which card did you pay with?",
+        waiting=True,
+        files=[SimpleUploadedFile("form.pdf", b"%PDF-1.4 refund form", "application/pdf")],
+    )
+    actions.customer_wrote(case, body="The Visa ending 42.", via="status page")
+    actions.customer_wrote(case, body="I am Carla, honest.", sender="x@evil.test", verified=False)
+    actions.add_note(case, acting=cast.fran, body="Visa refunds take 3 days.")
+
+    conversation = api_as(cast.sam).get(f"/cases/{case.ref}").json()["conversation"]
+
+    assert [
+        (m["voice"], m["by"], m["body"], m["verified"], m["waiting"]) for m in conversation
+    ] == [
+        ("reply", "fran", "Which card did you pay with?", True, True),
+        ("customer", "customer", "The Visa ending 42.", True, False),
+        ("customer", "customer", "I am Carla, honest.", False, False),
+        ("note", "fran", "Visa refunds take 3 days.", True, False),
+    ]
+    [form] = Attachment.objects.filter(case=case)
+    assert conversation[0]["files"] == [{"id": form.pk, "name": "form.pdf"}]
+    assert all(message["files"] == [] for message in conversation[1:])
 
 
 def test_a_closed_case_is_409_and_nothing_is_queued(cast, api_as):
