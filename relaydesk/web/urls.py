@@ -12,6 +12,7 @@ from relaydesk.web.views import (
     people,
     phrases,
     quarantine,
+    tone,
 )
 
 login_view = auth_views.LoginView.as_view(
@@ -45,6 +46,7 @@ urlpatterns = [
     path("phrases/pick/", phrases.phrase_pick, name="phrase-pick"),
     path("phrases/<int:phrase_id>/edit/", phrases.phrase_edit, name="phrase-edit"),
     path("phrases/<int:phrase_id>/delete/", phrases.phrase_delete, name="phrase-delete"),
+    path("tone-check/", tone.tone_check, name="tone-check"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications-read"),
     path("due-soon/", due_soon.due_soon_page, name="due-soon"),
