@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "relaydesk.outbox",
     "relaydesk.clock",
     "relaydesk.replies",
+    "relaydesk.goodwill",
     "relaydesk.portal",
     "relaydesk.insights",
     "relaydesk.privacy",

@@ -126,6 +126,18 @@ class Company(models.Model):
         validators=[MinValueValidator(1)],
         help_text="A case waiting this many minutes for the customer's answer reminds its owner.",
     )
+    # Rule 13: goodwill is valued in this currency (ISO 4217), and the gestures approved in a
+    # month (in the company's time zone; pending ones count too) may add up to the budget.
+    # No budget: nothing limits the month (relaydesk.goodwill.budget).
+    currency = models.CharField(max_length=3, default="EUR")
+    goodwill_budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Goodwill per month, in the currency; empty: no monthly budget.",
+    )
 
     class Meta:
         verbose_name_plural = "company"
@@ -160,6 +172,15 @@ class Tier(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
     rank = models.PositiveSmallIntegerField(unique=True)
+    # Rule 13: a gesture up to this value stands without anyone's approval; the top tier
+    # (the executives) has no limit, whatever is written here.
+    goodwill_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="A goodwill gesture up to this value needs nobody's approval.",
+    )
 
     class Meta:
         ordering = ["rank"]
