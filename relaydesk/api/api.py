@@ -6,7 +6,7 @@ registered here with one line.
 
 from ninja import NinjaAPI
 
-from relaydesk.api import cases, catalog, errors, phrases, problems, tone
+from relaydesk.api import cases, catalog, errors, goodwill, phrases, problems, tone
 from relaydesk.api.auth import bearer
 
 api = NinjaAPI(
@@ -20,6 +20,8 @@ errors.install(api)
 
 api.add_router("", catalog.router)
 api.add_router("/cases", cases.router)
+api.add_router("/cases", goodwill.case_router)
+api.add_router("/goodwill", goodwill.router)
 api.add_router("/problems", problems.router)
 api.add_router("/phrases", phrases.router)
 api.add_router("/tone-check", tone.router)
