@@ -134,6 +134,7 @@ def _apply_company(section: CompanySection, summary: Summary) -> None:
 def _apply_tiers(tiers: list[TierEntry], summary: Summary) -> None:
     existing = {tier.slug: tier for tier in Tier.objects.all()}
     wanted = {entry.slug: (rank, entry.name) for rank, entry in enumerate(tiers)}
+    limits = {e.slug: e.goodwill_limit for e in tiers if e.goodwill_limit is not None}
     moving = [
         tier for slug, tier in existing.items() if slug in wanted and tier.rank != wanted[slug][0]
     ]
@@ -144,11 +145,12 @@ def _apply_tiers(tiers: list[TierEntry], summary: Summary) -> None:
         tier.save(update_fields=["rank"])
     for slug, (rank, name) in wanted.items():
         found = existing.get(slug)
+        limit = {"goodwill_limit": limits[slug]} if slug in limits else {}
         if found is None:
-            Tier.objects.create(slug=slug, name=name, rank=rank)
+            Tier.objects.create(slug=slug, name=name, rank=rank, **limit)
             summary.count("tiers", created=True)
         else:
-            changed = _update(found, {"name": name, "rank": rank}) or found in moving
+            changed = _update(found, {"name": name, "rank": rank, **limit}) or found in moving
             summary.count("tiers", created=False, changed=changed)
 
 

@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,11 +32,13 @@ from pydantic import (
 from relaydesk.org import customer_words
 from relaydesk.org.models import Category, FieldType, Staff, Tier
 from relaydesk.setup.company_values import (
+    Currency,
     Duration,
     Email,
     EmailOrNothing,
     FieldKind,
     LocaleName,
+    Money,
     Name,
     PrincipleName,
     Slug,
@@ -141,11 +144,25 @@ class CompanySection(_Table):
     waiting_gives_up: Duration | None = None  # rule 16; none in the file: keep (new: 7 days)
     support_email: Email | None = None  # the From of our mail; none in the file: keep
     locale: LocaleName | None = None  # how staff pages write dates (relaydesk.org.dates)
+    currency: Currency | None = None  # rule 13: goodwill's currency; none in the file: keep
+    goodwill_budget: Money | None = None  # per month, in the currency; none: keep (new: none)
 
 
 class TierEntry(_Table):
     slug: Annotated[Slug, _given_once("tiers")]
     name: Name
+    goodwill_limit: Money | None = None  # rule 13; none in the file: keep (new: 0)
+
+    @field_validator("goodwill_limit")
+    @classmethod
+    def _not_the_top_tier(cls, limit: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        tiers = _known(info).tiers
+        if limit is not None and tiers and info.data.get("slug") == tiers[-1]:
+            raise problem(
+                f"the last tier ({written(tiers[-1])}) is the executive tier, which has no "
+                "goodwill limit: leave goodwill_limit out"
+            )
+        return limit
 
 
 class FieldEntry(_Table):

@@ -6,6 +6,7 @@ person editing the file sees what to change (toml_source puts it at its line).
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -100,4 +101,29 @@ PrincipleName = Annotated[
         f"unknown principle {{value}} (principles: {principle_words()})",
     ),
     AfterValidator(lambda value: principle_named(value) or value),
+]
+
+
+def parse_money(value: object) -> Decimal:
+    """An amount of money as the file writes it (25, 12.50): not negative, at most two
+    decimals; a refusal in plain words otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise problem(f"write an amount as a number such as 25 or 12.50, not {written(value)}")
+    amount = Decimal(str(value))
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or not isinstance(exponent, int) or exponent < -2:
+        raise problem(f"{written(value)} is not an amount with at most two decimals")
+    if amount < 0 or amount >= Decimal("1e10"):
+        raise problem(f"{written(value)} is not an amount from 0 to 9999999999.99")
+    return amount.quantize(Decimal("0.01"))
+
+
+Money = Annotated[Decimal, BeforeValidator(parse_money)]
+# An ISO 4217 currency code: three capital letters ("EUR", "GBP", "USD").
+Currency = Annotated[
+    str,
+    _check(
+        lambda value: re.fullmatch(r"[A-Z]{3}", value) is not None,
+        '{value} is not a currency code; write three capital letters like "EUR" or "GBP"',
+    ),
 ]

@@ -350,9 +350,9 @@ def test_an_unknown_key_in_any_table_is_reported_at_its_line(tmp_path, anchor, w
 
 
 KEYS = {
-    "company": "locale, name, reassurance_script, reopen_within, support_email, time_zone, "
-    "waiting_gives_up",
-    "tiers[2]": "name, slug",
+    "company": "currency, goodwill_budget, locale, name, reassurance_script, reopen_within, "
+    "support_email, time_zone, waiting_gives_up",
+    "tiers[2]": "goodwill_limit, name, slug",
     "staff[3]": "active, email, lead, name, on_duty, password, realtime_handler, skills, "
     "tier, username",
     "categories[2]": "active, fields, name, realtime_triggers, slug, solve_window, tickle_after",
