@@ -1,0 +1,146 @@
+"""The trail's counts of events in a month, each one aggregate query (DESIGN rule 9)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+
+from relaydesk.cases.models import Event, EventKind
+from relaydesk.insights.months import Month
+from relaydesk.problems.models import Problem
+
+TOP_PROBLEMS = 5
+# An escalation is written by the worker's sweep soon after the deadline; one written up to
+# this long after the month still counts for a deadline that fell inside it.
+ESCALATION_LATE = timedelta(days=7)
+
+
+def _in(month: Month) -> Q:
+    return Q(at__gte=month.start_utc, at__lt=month.end_utc)
+
+
+@dataclass
+class Acts:
+    """One person's acts in the month, and their solves per tier (the tier they solved at)."""
+
+    solved: int = 0
+    solved_before_deadline: int = 0
+    up: int = 0
+    same: int = 0
+    down: int = 0
+    taken: int = 0
+    replies: int = 0
+    sent_anyway: int = 0
+    solved_at_tier: dict[int, int] = field(default_factory=dict)
+
+
+def acts_by_person(month: Month) -> dict[int, Acts]:
+    """Solves, passes by direction, takes, replies and replies sent anyway, per person: one
+    query grouped by the actor and the tier they acted at (a solve's tier is the pyramid's)."""
+    rows = (
+        Event.objects.filter(
+            _in(month),
+            actor__isnull=False,
+            kind__in=[EventKind.SOLVED, EventKind.PASSED, EventKind.TAKEN, EventKind.REPLIED],
+        )
+        .values("actor", "from_tier")
+        .annotate(
+            solved=Count("id", filter=Q(kind=EventKind.SOLVED)),
+            before=Count("id", filter=Q(kind=EventKind.SOLVED, data__before_deadline=True)),
+            up=Count("id", filter=Q(kind=EventKind.PASSED, data__direction="up")),
+            same=Count("id", filter=Q(kind=EventKind.PASSED, data__direction="same")),
+            down=Count("id", filter=Q(kind=EventKind.PASSED, data__direction="down")),
+            taken=Count("id", filter=Q(kind=EventKind.TAKEN)),
+            replies=Count("id", filter=Q(kind=EventKind.REPLIED)),
+            anyway=Count("id", filter=Q(kind=EventKind.REPLIED, data__send_anyway=True)),
+        )
+        .order_by()
+    )
+    people: dict[int, Acts] = {}
+    for row in rows:
+        acts = people.setdefault(row["actor"], Acts())
+        acts.solved += row["solved"]
+        acts.solved_before_deadline += row["before"]
+        acts.up += row["up"]
+        acts.same += row["same"]
+        acts.down += row["down"]
+        acts.taken += row["taken"]
+        acts.replies += row["replies"]
+        acts.sent_anyway += row["anyway"]
+        if row["solved"] and row["from_tier"] is not None:
+            tier = row["from_tier"]
+            acts.solved_at_tier[tier] = acts.solved_at_tier.get(tier, 0) + row["solved"]
+    return people
+
+
+def openings(month: Month) -> dict[str, int]:
+    """New cases (not reopenings), how many in the realtime lane, and escalations."""
+    return Event.objects.filter(
+        _in(month), kind__in=[EventKind.OPENED, EventKind.ESCALATED]
+    ).aggregate(
+        opened=Count("id", filter=Q(kind=EventKind.OPENED)),
+        realtime=Count("id", filter=Q(kind=EventKind.OPENED, data__realtime=True)),
+        escalated=Count("id", filter=Q(kind=EventKind.ESCALATED)),
+    )
+
+
+def median_hours_to_solve(month: Month, solves: int) -> float | None:
+    """The median of the month's solves' time from their opening (or reopening), in real
+    hours; the database orders them and hands back only the middle one or two."""
+    if not solves:
+        return None
+    opening_at = (
+        Event.objects.filter(
+            case=OuterRef("case"),
+            kind__in=[EventKind.OPENED, EventKind.REOPENED],
+            id__lt=OuterRef("pk"),
+        )
+        .order_by("-id")
+        .values("at")[:1]
+    )
+    took = (
+        Event.objects.filter(_in(month), kind=EventKind.SOLVED)
+        .annotate(opening_at=Subquery(opening_at))
+        .annotate(took=ExpressionWrapper(F("at") - F("opening_at"), output_field=DurationField()))
+        .order_by("took", "id")
+        .values_list("took", flat=True)
+    )
+    middle = (solves - 1) // 2
+    values = [t for t in took[middle : middle + (1 if solves % 2 else 2)] if t is not None]
+    if not values:
+        return None
+    return sum(t.total_seconds() for t in values) / len(values) / 3600
+
+
+def top_problems(month: Month) -> list[dict[str, Any]]:
+    """Up to five problems by the cases linked to them (by solving) in the month, most first."""
+    rows = list(
+        Event.objects.filter(_in(month), kind=EventKind.SOLVED, data__has_key="problem_id")
+        .exclude(data__problem_id=None)
+        .values("data__problem_id")
+        .annotate(cases=Count("case", distinct=True))
+        .order_by("-cases", "data__problem_id")[:TOP_PROBLEMS]
+    )
+    ids = [int(row["data__problem_id"]) for row in rows]
+    titles = dict(Problem.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [
+        {"id": pid, "title": titles.get(pid, ""), "cases": row["cases"]}
+        for pid, row in zip(ids, rows, strict=True)
+    ]
+
+
+def deadlines_missed(month: Month) -> dict[int, int]:
+    """Per person: deadlines that fell in the month while they held the case, unsolved (each
+    one is an `escalated` event, by the holder at the deadline, naming the deadline)."""
+    rows = Event.objects.filter(
+        kind=EventKind.ESCALATED,
+        at__gte=month.start_utc,
+        at__lt=month.end_utc + ESCALATION_LATE,
+        from_owner__isnull=False,
+    ).values_list("from_owner", "data__deadline")
+    missed: dict[int, int] = {}
+    for holder, deadline in rows:
+        if deadline and month.holds(datetime.fromisoformat(deadline)):
+            missed[holder] = missed.get(holder, 0) + 1
+    return missed
