@@ -1,5 +1,6 @@
 """The phrase library: `GET /api/v1/phrases?q=`: the company-wide phrases and the caller's own
-personal ones (never another person's), the most used first."""
+personal ones (never another person's), the most used first, each with what followed its uses
+(relaydesk.replies.phrases_usage) and, for leads, who used it."""
 
 from typing import Annotated
 
@@ -9,8 +10,10 @@ from pydantic import StringConstraints
 
 from relaydesk.api.auth import acting_user
 from relaydesk.api.schemas import ErrorOut, Input
+from relaydesk.org.permissions import is_lead
 from relaydesk.replies.models import Phrase, Principle
 from relaydesk.replies.phrases import search
+from relaydesk.replies.phrases_usage import Outcome, User, outcomes, users_of
 
 router = Router(tags=["phrases"])
 
@@ -24,6 +27,19 @@ class PhraseQuery(Input):
     principle: Principle | None = Field(None, description="Only phrases for this moment.")
 
 
+class OutcomeOut(Schema):
+    cases: int = Field(description="Cases whose sent replies carried the phrase.")
+    rated_well: int = Field(description="Of those, rated 4–5 in a survey answered after it.")
+    rated_badly: int = Field(description="Of those, rated 1–2 in a survey answered after it.")
+    reopened: int = Field(description="Of those, reopened after it.")
+
+
+class PhraseUserOut(Schema):
+    username: str
+    name: str
+    uses: int = Field(description="Sent replies of theirs that carried the phrase.")
+
+
 class PhraseOut(Schema):
     id: int
     title: str
@@ -33,9 +49,15 @@ class PhraseOut(Schema):
     tags: list[str]
     personal: bool = Field(description="The caller's own phrase; false: the company's.")
     uses: int = Field(description="How many sent replies carried it.")
+    outcome: OutcomeOut = Field(description="What followed the replies that carried it.")
+    used_by: list[PhraseUserOut] | None = Field(
+        description="Who used it, the most first; for leads, executives and admins (else null)."
+    )
 
 
-def phrase_out(phrase: Phrase) -> dict:
+def phrase_out(
+    phrase: Phrase, outcome: Outcome | None = None, users: list[User] | None = None
+) -> dict:
     return {
         "id": phrase.pk,
         "title": phrase.title,
@@ -45,6 +67,8 @@ def phrase_out(phrase: Phrase) -> dict:
         "tags": phrase.tag_list,
         "personal": phrase.is_personal,
         "uses": phrase.use_count,  # type: ignore[attr-defined]  # annotated by search
+        "outcome": outcome or Outcome(),
+        "used_by": users,
     }
 
 
@@ -54,7 +78,16 @@ def phrase_out(phrase: Phrase) -> dict:
     summary="Phrases for awkward moments, the most used first (at most 50)",
 )
 def list_phrases(request: HttpRequest, filters: Query[PhraseQuery]):
-    found = search(
-        acting_user(request), filters.q, principle=filters.principle or "", limit=LIST_LIMIT
-    )
-    return [phrase_out(phrase) for phrase in found]
+    user = acting_user(request)
+    found = search(user, filters.q, principle=filters.principle or "", limit=LIST_LIMIT)
+    used = [phrase.pk for phrase in found if phrase.use_count]  # type: ignore[attr-defined]
+    followed = outcomes(used)
+    users = users_of(used) if is_lead(user) else None
+    return [
+        phrase_out(
+            phrase,
+            followed.get(phrase.pk),
+            None if users is None else users.get(phrase.pk, []),
+        )
+        for phrase in found
+    ]

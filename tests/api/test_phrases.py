@@ -59,6 +59,8 @@ def test_the_caller_sees_the_company_phrases_and_their_own(api_as, cast, library
         "tags": ["refund", "billing"],
         "personal": False,
         "uses": 0,
+        "outcome": {"cases": 0, "rated_well": 0, "rated_badly": 0, "reopened": 0},
+        "used_by": None,  # for leads only
     }
 
 

@@ -6,6 +6,8 @@ A person sees the company-wide phrases and their own; another person's personal 
 relaydesk.replies.phrases_actions (own phrases: their writer; company-wide: leads and admins).
 """
 
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404
@@ -23,6 +25,7 @@ from relaydesk.replies.phrases_actions import (
     delete_phrase,
     may_change,
 )
+from relaydesk.replies.phrases_usage import Outcome, User, outcomes, users_of
 from relaydesk.web.access import staff_required
 
 LIST_LIMIT = 200
@@ -71,6 +74,26 @@ def _form(data=None, phrase: Phrase | None = None, *, lead: bool = False) -> Phr
     return form
 
 
+@dataclass(frozen=True)
+class PhraseRow:
+    """A phrase on the list with what followed its uses and, for leads, who used it."""
+
+    phrase: Phrase
+    outcome: Outcome
+    users: list[User] = field(default_factory=list)
+
+
+def phrase_rows(phrases: list[Phrase], *, lead: bool) -> list[PhraseRow]:
+    """Two queries at most (the outcomes; who used them, for leads), however many phrases."""
+    ids = [phrase.pk for phrase in phrases if phrase.use_count]  # type: ignore[attr-defined]
+    found = outcomes(ids)
+    users = users_of(ids) if lead else {}
+    return [
+        PhraseRow(phrase, found.get(phrase.pk, Outcome()), users.get(phrase.pk, []))
+        for phrase in phrases
+    ]
+
+
 def get_phrase_for(user, phrase_id: int) -> Phrase:
     """The phrase as `user` may see it, or 404 (another person's personal phrase too)."""
     phrase = visible_to(user).filter(pk=phrase_id).first()
@@ -92,7 +115,7 @@ def phrase_list(request, form: PhraseForm | None = None, status: int = 200):
     phrases = search(request.user, query, limit=LIST_LIMIT)
     lead = is_lead(request.user)
     context = {
-        "phrases": phrases,
+        "rows": phrase_rows(phrases, lead=lead),
         "query": query,
         "lead": lead,
         "form": form or _form(lead=lead),
