@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from relaydesk.replies.tone_heads import ANY, WORD
-from relaydesk.replies.tone_rules import EXEMPT, Rule, Rules, loaded
-from relaydesk.replies.tone_text import negated_before, plain
+from relaydesk.replies.tone_rules import EXEMPT, SENTENCE_EXEMPT, Rule, Rules, loaded
+from relaydesk.replies.tone_text import negated_before, plain, sentence_of
 
 MAX_TEXT = 100_000  # a reply is far shorter; beyond this the rest is not checked
+OWNED_UP = frozenset(["blame", "argue", "lecture"])  # what a sentence owning up clears
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,16 @@ def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list
     rules = loaded()
     matched = matches(rules, flat)
     exempt = matched.get(EXEMPT, [])
+    # where the company takes the blame, the customer isn't being blamed, argued with or
+    # lectured anywhere in that sentence ("it should have been obvious …, and we didn't show you")
+    owned_up = [sentence_of(flat, s, e) for s, e in matched.get(SENTENCE_EXEMPT, ())]
     found: list[ToneWarning] = []
     for rule in rules.rules:
         kept = exempt + matched.get(f"unless:{rule.id}", [])
         for start, end in (_trimmed(flat, s, e) for s, e in matched.get(rule.id, ())):
             if end <= start or _overlaps(start, end, kept):
+                continue
+            if rule.category in OWNED_UP and _overlaps(start, end, owned_up):
                 continue
             if rule.negatable and negated_before(flat, start):
                 continue

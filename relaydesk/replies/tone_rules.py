@@ -29,6 +29,8 @@ START = (
 SPACE = r"(?:\s+|(?='))"
 WORD_CLASS = re.compile(r"\{(\w+)\}")
 EXEMPT = "exempt"  # the owner of the [[exemptions]] patterns; a rule's `unless` is "unless:<id>"
+# the owner of [[exemptions]] with scope = "sentence": they clear the whole sentence they are in
+SENTENCE_EXEMPT = "exempt:sentence"
 
 Owned = list[tuple[str, re.Pattern[str]]]  # (owner, pattern)
 
@@ -95,7 +97,8 @@ def owned_patterns(data: dict) -> list[tuple[str, str]]:
         owned += [(entry["id"], p) for p in entry["patterns"]]
         owned += [(f"unless:{entry['id']}", p) for p in entry.get("unless", [])]
     for entry in data.get("exemptions", []):
-        owned += [(EXEMPT, p) for p in entry["patterns"]]
+        owner = SENTENCE_EXEMPT if entry.get("scope") == "sentence" else EXEMPT
+        owned += [(owner, p) for p in entry["patterns"]]
     return owned
 
 

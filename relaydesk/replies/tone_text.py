@@ -82,3 +82,14 @@ def negated_before(flat: str, start: int, window: int = 3) -> bool:
         before = before[clause_starts[-1] :]
     words = TOKEN.findall(before)[-window:]
     return any(word in NEGATIONS or word.endswith("n't") for word in words)
+
+
+SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def sentence_of(flat: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around `start`..`end`: from after the last stop before it to the next stop."""
+    window = max(0, start - 400)
+    before = max((m.end() for m in SENTENCE_END.finditer(flat, window, start)), default=window)
+    after = SENTENCE_END.search(flat, end)
+    return before, after.start() if after else len(flat)
