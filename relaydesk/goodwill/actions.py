@@ -102,7 +102,8 @@ def give_goodwill(case: Case, *, acting: User, kind: str, value: object, note: s
         moment = now()
         top = top_rank()
         tier = Tier.objects.get(pk=giver.tier_id)  # its limit as it is now
-        over_budget = budget_for(Month.of(moment, company.time_zone)).goes_over(amount)
+        month = Month.of(moment, company.time_zone)
+        over_budget = budget_for(month, zone=company.time_zone).goes_over(amount)
         at_once = covers(tier, amount, top) and (not over_budget or tier.rank == top)
         gesture = Gesture.objects.create(
             case=case,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, Sum
+from django.db.models import QuerySet, Subquery, Sum
 
 from relaydesk.cases.errors import Incomplete
 from relaydesk.goodwill.models import Gesture, State
@@ -94,22 +94,30 @@ class Budget:
         return left is not None and value > left
 
 
+def _total(gestures: QuerySet[Gesture]) -> Subquery:
+    """The sum of `gestures`' values as a subquery (None when there are none)."""
+    one_group = gestures.order_by().values("state").annotate(total=Sum("value"))
+    return Subquery(one_group.values("total")[:1])
+
+
 def budget_for(month: Month, *, zone: str | None = None) -> Budget:
-    """The month's budget and what counts against it (two queries: the company, the sums).
+    """The month's budget and what counts against it, in one query (two without `zone`).
     Pending gestures count against the current month only: approving one spends it now."""
-    found = Company.objects.values("currency", "goodwill_budget", "time_zone").first()
-    company: dict[str, Any] = dict(found) if found is not None else {}
-    zone = zone or company.get("time_zone")
+    zone = zone or company_time_zone()
     start, end = month.span(zone)
     current = month == Month.of(now(), zone)
-    sums = Gesture.objects.aggregate(
-        given=Sum("value", filter=Q(state=State.GIVEN, decided_at__gte=start, decided_at__lt=end)),
-        pending=Sum("value", filter=Q(state=State.PENDING)),
+    given = Gesture.objects.filter(state=State.GIVEN, decided_at__gte=start, decided_at__lt=end)
+    found = (
+        Company.objects.order_by("id")
+        .annotate(given=_total(given), pending=_total(Gesture.objects.filter(state=State.PENDING)))
+        .values("currency", "goodwill_budget", "given", "pending")
+        .first()
     )
+    row: dict[str, Any] = dict(found) if found is not None else {}
     return Budget(
         month=month,
-        currency=company.get("currency", "EUR"),
-        budget=company.get("goodwill_budget"),
-        given=sums["given"] or ZERO,
-        pending=(sums["pending"] or ZERO) if current else ZERO,
+        currency=row.get("currency") or "EUR",
+        budget=row.get("goodwill_budget"),
+        given=row.get("given") or ZERO,
+        pending=(row.get("pending") or ZERO) if current else ZERO,
     )

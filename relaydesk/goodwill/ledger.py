@@ -47,7 +47,7 @@ def on_case(case_id: int) -> list[Gesture]:
     """A case's gestures, every state, oldest first (the case page, the API's case detail)."""
     return list(
         Gesture.objects.filter(case_id=case_id)
-        .select_related("given_by", "decided_by")
+        .select_related("given_by", "given_by_tier", "decided_by")
         .order_by("given_at", "id")
     )
 

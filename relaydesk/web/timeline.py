@@ -156,9 +156,27 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
         delighted = " (delighted)" if data.get("delighted") else ""
         headline = f"The customer answered the survey: {data.get('rating')} of 5{delighted}"
         return Line(event, headline, event.body)
+    if kind == EventKind.GOODWILL:  # rule 13
+        return Line(event, _goodwill(actor, data), event.body)
     label = EventKind(kind).label if kind in EventKind.values else kind
     who = f" by {actor}" if event.actor_id else ""
     return Line(event, f"{label}{who}", event.body)
+
+
+GOODWILL_STEPS = {
+    "given": "{actor} gave goodwill: {what}",
+    "asked": "{actor} asked to give goodwill: {what}; it waits for approval",
+    "approved": "{actor} approved goodwill: {what}",
+    "declined": "{actor} declined goodwill: {what}",
+}
+
+
+def _goodwill(actor: str, data: dict) -> str:
+    """Rule 13: a gesture given, asked for, approved or declined (the body: note or reason)."""
+    what = f"{data.get('kind', 'gesture')}, {data.get('value', '')} {data.get('currency', '')}"
+    step = GOODWILL_STEPS.get(data.get("step", ""), "{actor}: goodwill: {what}")
+    over = " (over this month's budget)" if data.get("over_budget") else ""
+    return step.format(actor=actor, what=what.strip()) + over
 
 
 def _resumed(actor: str, data: dict) -> str:

@@ -6,6 +6,7 @@ from django.urls import path
 from relaydesk.web.views import (
     case,
     due_soon,
+    goodwill,
     intake,
     lists,
     notifications,
@@ -39,6 +40,10 @@ urlpatterns = [
     path("cases/<str:ref>/reopen/", case.reopen, name="case-reopen"),
     path("cases/<str:ref>/details/", case.update_details, name="case-details"),
     path("cases/<str:ref>/rotate-link/", case.rotate_link, name="case-rotate-link"),
+    path("cases/<str:ref>/goodwill/", goodwill.give, name="case-goodwill"),
+    path("goodwill/", goodwill.goodwill_page, name="goodwill"),
+    path("goodwill/<int:gesture_id>/approve/", goodwill.approve, name="goodwill-approve"),
+    path("goodwill/<int:gesture_id>/decline/", goodwill.decline, name="goodwill-decline"),
     path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.person, name="person"),
     path("phrases/", phrases.phrase_list, name="phrases"),

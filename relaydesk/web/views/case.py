@@ -26,6 +26,7 @@ from relaydesk.web.forms import (
     SolveForm,
     staff_for_passing,
 )
+from relaydesk.web.goodwill import case_goodwill
 from relaydesk.web.notifications import mark_case_read
 from relaydesk.web.timeline import case_events, describe, problem_titles, timeline_items
 
@@ -74,6 +75,7 @@ def _render_case(request, case, *, status=200, **extra):
         "note_form": NoteForm(prefix="note"),
         "reply_form": ReplyForm(prefix="reply"),
         "reopen_form": ReopenForm(prefix="reopen"),
+        **case_goodwill(request.user, case, events),  # rule 13
         **extra,
     }
     if allowed.pass_on and "pass_form" not in context:
