@@ -178,6 +178,27 @@ def test_a_negation_in_another_clause_does_not_hide_blame():
     assert [w.rule for w in check(text)] == ["blame.failed_to"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It looks like you clicked the wrong button, which is easily done: ours sit too close.",
+        "You sent it to the wrong address, an easy mistake to make, and I've redirected it.",
+        "It's easy to see why you misread it: our letter had the dates the wrong way round.",
+    ],
+)
+def test_a_sentence_where_we_own_the_mistake_is_fine(text):
+    assert check(text) == []
+
+
+def test_owning_up_in_one_sentence_does_not_clear_the_next():
+    text = "That's on us. You sent it to the wrong address, so it came back."
+
+    [warning] = check(text)
+
+    assert warning.rule.startswith("blame.")
+    assert text[warning.start :].startswith("You sent it to the wrong address")
+
+
 # The rules file ---------------------------------------------------------------------------------
 
 
