@@ -70,7 +70,16 @@ PUBLIC_KINDS = [
     EventKind.SOLVED,
     EventKind.REOPENED,
     EventKind.CLOSED,
+    EventKind.GOODWILL,  # only a gesture given: one that waits or was declined is ours alone
 ]
+# Rule 13: what we did for the customer, as they read it ("We gave you a credit of …").
+GESTURE_WORDS = {
+    "credit": "a credit",
+    "refund": "a refund",
+    "gift": "a gift",
+    "upgrade": "an upgrade",
+}
+GIVEN_STEPS = ("given", "approved")
 STATUS_LINES: dict[str, str] = {
     EventKind.OPENED: "We opened your case.",
     EventKind.SOLVED: "We solved your case.",
@@ -186,7 +195,19 @@ def _line(event: Event, place: Place) -> Line | None:
         return Line(at, when, "You", "customer", event.body, files)
     if event.kind == EventKind.REPLIED:
         return Line(at, when, _first_name(event.actor), "reply", event.body, files)
+    if event.kind == EventKind.GOODWILL:
+        return _gesture_line(event.data, at, when)
     return Line(at, when, "", "status", STATUS_LINES.get(event.kind, ""))
+
+
+def _gesture_line(data: dict, at: datetime, when: str) -> Line | None:
+    """A gesture the customer may know of: given at once, or approved; never the note (it is
+    written for colleagues), never one waiting for approval or declined."""
+    if data.get("step") not in GIVEN_STEPS:
+        return None
+    what = GESTURE_WORDS.get(data.get("kind", ""), "a gesture")
+    value = f"{data.get('value', '')} {data.get('currency', '')}".strip()
+    return Line(at, when, "", "goodwill", f"We gave you {what} of {value}.")
 
 
 def _timeline(case: Case, place: Place) -> list[Line]:
@@ -292,6 +313,7 @@ def _render_page(
         promise=promise,
         since=_waiting_since(case, place),
     )
+    timeline = _timeline(case, place)
     holder = ""
     if case.is_open:
         holder = f"{_first_name(case.owner).capitalize()} ({case.tier.name})"
@@ -303,7 +325,8 @@ def _render_page(
         "promise": promise,
         "kept": kept,
         "holder": holder,
-        "timeline": _timeline(case, place),
+        "timeline": timeline,
+        "gestures": [line for line in timeline if line.kind == "goodwill"],  # rule 13
         "errors": errors or {},
         "body": body,
         "sent": request.GET.get("sent") == "1",
