@@ -35,7 +35,8 @@ def test_the_words_are_marked_and_one_click_puts_the_better_phrase_in(
 
     reply.press_sequentially(BLAMING, delay=10)
     live = page.get_by_test_id("tone-live")
-    expect(live.get_by_test_id("tone-mirror").locator("mark")).to_have_text(WORDS)
+    marked = live.get_by_test_id("tone-mirror").locator("mark")
+    expect(marked).to_have_text(WORDS, timeout=15_000)  # a busy shared machine, not a speed test
     expect(live.get_by_test_id("tone-mirror")).to_have_text(BLAMING)
     warning = live.get_by_test_id("tone-live-warning")
     expect(warning).to_contain_text("tells them we think they are lying")
@@ -55,6 +56,26 @@ def test_the_words_are_marked_and_one_click_puts_the_better_phrase_in(
     replied = case.events.get(kind=EventKind.REPLIED)
     assert (replied.body, replied.data["send_anyway"]) == (fixed, False)
     assert PhraseUse.objects.get(case=case).phrase == phrase  # the library's phrase helped
+
+
+def test_the_suggestion_finds_its_words_when_the_reply_changed_since_the_check(
+    page, live_server, cast, sign_in, case
+):
+    sign_in("fran")
+    page.goto(f"{live_server.url}/cases/{case.ref}/")
+    reply = page.get_by_label("Reply to the customer")
+    reply.fill(BLAMING)
+    fix = page.get_by_test_id("tone-live-warning").get_by_role("button", name="Put this in")
+    expect(fix).to_have_count(1)
+    # Words typed before the marked ones, the check not yet run again (no input event).
+    reply.evaluate("box => { box.value = 'Dear Carla 🌷,\\n' + box.value; }")
+
+    fix.click()
+
+    expect(reply).to_have_value(
+        "Dear Carla 🌷,\nHi Carla 👋, Here is what I can see on our side; could you help me "
+        "match it with what you saw? to the upgrade."
+    )
 
 
 def test_a_warned_reply_is_refused_until_send_anyway(page, live_server, cast, sign_in, case):

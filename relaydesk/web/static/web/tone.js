@@ -20,10 +20,11 @@
     return units;
   }
 
-  // Where `words` are now: at the checked place, else the nearest same words (the person may
-  // have typed on since the check), else -1.
-  function placeOf(text, words, expected) {
+  // Where `words` are now. While the reply is as it was checked, exactly at the checked place;
+  // once the person has typed on, the same words nearest to it; else -1.
+  function placeOf(text, words, expected, unchanged) {
     if (text.slice(expected, expected + words.length) === words) return expected;
+    if (unchanged) return -1;
     var best = -1, at = text.indexOf(words);
     while (at >= 0) {
       if (best < 0 || Math.abs(at - expected) < Math.abs(best - expected)) best = at;
@@ -56,7 +57,10 @@
     var box = live && document.getElementById(live.dataset.target);
     if (!box) return;
     var words = button.dataset.words, suggestion = button.dataset.suggestion;
-    var start = placeOf(box.value, words, unitsBefore(box.value, Number(button.dataset.start)));
+    var mirror = live.querySelector("[data-tone-mirror]");
+    var unchanged = mirror !== null && mirror.textContent === box.value;
+    var expected = unitsBefore(box.value, Number(button.dataset.start));
+    var start = placeOf(box.value, words, expected, unchanged);
     if (start < 0) {
       say(live, "Those words are no longer in your reply.");
       return;
