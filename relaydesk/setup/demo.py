@@ -43,6 +43,8 @@ from relaydesk.setup import demo_conversation as conversation
 from relaydesk.setup import demo_stories as words
 from relaydesk.setup.company_apply import apply_company_file
 from relaydesk.setup.company_file import read_company_file
+from relaydesk.setup.demo_goodwill import KINDS as GOODWILL_KINDS
+from relaydesk.setup.demo_goodwill import DemoGoodwill
 from relaydesk.setup.demo_steps import Step
 from relaydesk.timekeeping import pinned
 
@@ -186,6 +188,7 @@ class Builder:
         self.users = {s.user.username: s.user for s in self.staff}
         self.customers = self._customer_pool()
         self.talk = conversation.Conversation(rng)
+        self.goodwill = DemoGoodwill(rng)  # rule 13's gestures: relaydesk.setup.demo_goodwill
         self.problems: dict[str, Problem] = {}
         self.done = 0
         self.sweeps = 0
@@ -269,7 +272,7 @@ class Builder:
             steps += maybe_note(0.8) + [Step("solve", minutes(60, 480))]
         if rng.random() < 0.6:
             steps.append(Step("close", minutes(2 * 24 * 60, 6 * 24 * 60, scaled=False)))
-        return conversation.plan(rng, steps, realtime=realtime)
+        return self.goodwill.plan(conversation.plan(rng, steps, realtime=realtime))
 
     def stories(self, count: int) -> list[Story]:
         desk = self._desk_stories() if count >= DESK_MINIMUM else []
@@ -521,6 +524,9 @@ class Builder:
         assert owner is not None, "the demo's cases are opened to someone and never unowned"
         if step.kind in conversation.TALK_KINDS:
             return self.talk.play(case, step)
+        if step.kind in GOODWILL_KINDS:
+            self.goodwill.play(case, step)  # changes no owner, status or deadline
+            return None
         if step.kind == "note":
             if case.is_open:
                 actions.add_note(case, acting=owner, body=rng.choice(words.NOTES))
