@@ -11,7 +11,7 @@ from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Notification
 from relaydesk.goodwill.actions import approve_goodwill, give_goodwill
 from relaydesk.goodwill.budget import Month, budget_for
-from relaydesk.goodwill.ledger import goodwill_in_month
+from relaydesk.goodwill.ledger import given_by_person, goodwill_in_month
 from relaydesk.goodwill.models import State
 from relaydesk.org.models import Company
 from tests.factories import make_case
@@ -76,3 +76,20 @@ def test_without_a_budget_nothing_limits_the_month(limits):
 
     assert gesture.state == State.GIVEN
     assert budget_for(Month(2026, 11)).left is None
+
+
+def test_the_trail_reads_what_each_person_gave_in_the_month_approved(limits):
+    with time_machine.travel(NOV_TENTH, tick=False):
+        give(limits, limits.fran, "20")
+        give(limits, limits.fran, "5.50")
+        waiting = give(limits, limits.fran, "80")
+        give(limits, limits.sam, "30")
+    start, end = Month(2026, 11).span()
+
+    assert given_by_person(start, end) == {
+        limits.fran.pk: (2, Decimal("25.50")),
+        limits.sam.pk: (1, Decimal("30.00")),
+    }
+    with time_machine.travel(NOV_TENTH, tick=False):
+        approve_goodwill(waiting, acting=limits.mia)
+    assert given_by_person(start, end)[limits.fran.pk] == (3, Decimal("105.50"))
