@@ -20,6 +20,12 @@ def _in(month: Month) -> Q:
     return Q(at__gte=month.start_utc, at__lt=month.end_utc)
 
 
+def _kind_and(kind: str, **data: object) -> Q:
+    """An event of `kind` whose data says so: the kind is tested first, so the database reads
+    the JSON only of the events of that kind (keyword arguments would put `data` first)."""
+    return Q(kind=kind) & Q(**data)
+
+
 @dataclass
 class Acts:
     """One person's acts in the month, and their solves per tier (the tier they solved at)."""
@@ -47,13 +53,13 @@ def acts_by_person(month: Month) -> dict[int, Acts]:
         .values("actor", "from_tier")
         .annotate(
             solved=Count("id", filter=Q(kind=EventKind.SOLVED)),
-            before=Count("id", filter=Q(kind=EventKind.SOLVED, data__before_deadline=True)),
-            up=Count("id", filter=Q(kind=EventKind.PASSED, data__direction="up")),
-            same=Count("id", filter=Q(kind=EventKind.PASSED, data__direction="same")),
-            down=Count("id", filter=Q(kind=EventKind.PASSED, data__direction="down")),
+            before=Count("id", filter=_kind_and(EventKind.SOLVED, data__before_deadline=True)),
+            up=Count("id", filter=_kind_and(EventKind.PASSED, data__direction="up")),
+            same=Count("id", filter=_kind_and(EventKind.PASSED, data__direction="same")),
+            down=Count("id", filter=_kind_and(EventKind.PASSED, data__direction="down")),
             taken=Count("id", filter=Q(kind=EventKind.TAKEN)),
             replies=Count("id", filter=Q(kind=EventKind.REPLIED)),
-            anyway=Count("id", filter=Q(kind=EventKind.REPLIED, data__send_anyway=True)),
+            anyway=Count("id", filter=_kind_and(EventKind.REPLIED, data__send_anyway=True)),
         )
         .order_by()
     )
@@ -80,7 +86,7 @@ def openings(month: Month) -> dict[str, int]:
         _in(month), kind__in=[EventKind.OPENED, EventKind.ESCALATED]
     ).aggregate(
         opened=Count("id", filter=Q(kind=EventKind.OPENED)),
-        realtime=Count("id", filter=Q(kind=EventKind.OPENED, data__realtime=True)),
+        realtime=Count("id", filter=_kind_and(EventKind.OPENED, data__realtime=True)),
         escalated=Count("id", filter=Q(kind=EventKind.ESCALATED)),
     )
 

@@ -1,12 +1,10 @@
-"""Goodwill in the trail: what each person gave in the month (DESIGN rule 13).
-
-The goodwill ledger is being built beside this; until its model is in the tree, the trail
-shows no gestures ({count: 0, value: "0"}) rather than guess them from events.
-"""
+"""Goodwill in the trail: what each person gave in the month (DESIGN rule 13), read from the
+goodwill ledger. A gesture counts in the month it was given: approved, or given at once."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from relaydesk.goodwill.ledger import given_by_person
 from relaydesk.insights.months import Month
 
 
@@ -17,5 +15,6 @@ class Given:
 
 
 def goodwill_given(month: Month) -> dict[int, Given]:
-    """Per giver (user id): the gestures given in the month and their value."""
-    return {}
+    """Per giver (user id): the gestures given in the month and their value. One query."""
+    rows = given_by_person(month.start_utc, month.end_utc)
+    return {giver: Given(count, value) for giver, (count, value) in rows.items()}

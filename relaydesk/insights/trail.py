@@ -238,7 +238,8 @@ def _medians(people: list[PersonTrail]) -> None:
 
 
 def _money(value: Decimal) -> str:
-    return str(value.normalize()) if value else "0"
+    """An amount in the company's currency, to the cent (the ledger's places)."""
+    return f"{value:.2f}"
 
 
 def _when(moment: datetime) -> str:

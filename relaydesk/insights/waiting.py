@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.db.models import OuterRef, Subquery
 
-from relaydesk.cases.models import Case, Event, EventKind
+from relaydesk.cases.models import Case, Event, EventKind, Status
 from relaydesk.insights.months import Month
 from relaydesk.timekeeping import now
 
@@ -63,6 +63,9 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
         began = datetime.fromisoformat(since) if since else at
         if began < start:
             waits.append((asker, began, at))
-    still = Case.objects.filter(waiting_since__lt=start).values_list("owner", "waiting_since")
+    # Only an open case waits (a solve ends the wait): the open ones are few and indexed.
+    still = Case.objects.filter(status=Status.OPEN, waiting_since__lt=start).values_list(
+        "owner", "waiting_since"
+    )
     waits.extend((owner, since, None) for owner, since in still if since is not None)
     return waits

@@ -25,7 +25,7 @@ def test_a_lead_reads_the_months_trail_in_the_contracts_shape(cast, api_as, octo
     assert set(body) == {"month", "time_zone", "start", "end", "people", "tiers", "overall"}
     fran = next(p for p in body["people"] if p["username"] == "fran")
     assert fran["passed"] == {"up": 3, "same": 1, "down": 0, "total": 4}
-    assert fran["goodwill"] == {"count": 0, "value": "0"}
+    assert fran["goodwill"] == {"count": 0, "value": "0.00"}
     assert body["overall"]["top_problems"][0]["cases"] == 2
 
 
@@ -75,5 +75,5 @@ def test_the_trail_takes_a_fixed_number_of_queries(
     cast, api_as, october, django_assert_max_num_queries
 ):
     api = api_as(cast.mia)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         assert api.get("/reports/2026-10").status_code == 200

@@ -21,6 +21,9 @@ month runs from 1 October 00:00 CEST (30 September 22:00 UTC) to 1 November 00:0
 |      | (bare, same tier); fiona solves 12:00 (2 h from the reopening)                    |
 | H    | refunds; mia opens 12 Oct 09:00, changes the details 09:10, passes down to sam    |
 |      | 09:20; sam solves 13 Oct 09:00 with a new problem P2 (24 h)                       |
+| J    | refunds; fiona opens 15 Oct 09:00, gives a gift of 15.00 (within her tier's      |
+|      | limit of 25: given at once) 09:05, passes up to sam 09:10 (not bare: goodwill is  |
+|      | an act); sam solves 16 Oct 15:00 (30 h)                                           |
 | I    | sam opens 20 Oct 09:00, asks the customer and waits 10:00; the customer answers   |
 |      | 21 Oct 10:00 (24 h waiting); sam solves 11:00 (26 h)                              |
 | E    | fiona opens 24 Oct 12:00 CEST, solves 25 Oct 06:30 CET: 19.5 real hours across    |
@@ -37,6 +40,7 @@ from zoneinfo import ZoneInfo
 from relaydesk.cases import actions
 from relaydesk.cases.models import Case
 from relaydesk.clock import actions as clock_actions
+from relaydesk.goodwill.actions import give_goodwill
 from relaydesk.org.models import ExecutiveRota
 from relaydesk.problems.models import Problem
 from tests import factories
@@ -57,6 +61,8 @@ class Month:
 
 def script_october(cast, time_machine) -> Month:
     refunds = factories.make_category("refunds", "Refunds", solve_window_minutes=48 * 60)
+    cast.tiers["frontline"].goodwill_limit = 25
+    cast.tiers["frontline"].save()
     cast.fiona.staff.realtime_handler = True  # C, realtime, is routed to her
     cast.fiona.staff.save()
     ExecutiveRota.objects.create(
@@ -141,6 +147,17 @@ def script_october(cast, time_machine) -> Month:
         h, acting=cast.sam, resolution="Refunded", new_problem_title="Invoice PDF missing"
     )
     p2 = Problem.objects.get(title="Invoice PDF missing")
+
+    at(local(15, 9))
+    j = cases["J"] = factories.make_case(category=refunds, acting=cast.fiona, details={})
+    at(local(15, 9, 5))
+    give_goodwill(j, acting=cast.fiona, kind="gift", value="15.00", note="A day pass")
+    at(local(15, 9, 10))
+    actions.pass_case(
+        j, acting=cast.fiona, reason="needs_expertise", note="Refund too", to_user=cast.sam
+    )
+    at(local(16, 15))
+    one_off(j, cast.sam)
 
     at(local(20, 9))
     i = cases["I"] = factories.make_case(category=cast.billing, acting=cast.sam)

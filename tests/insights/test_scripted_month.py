@@ -38,7 +38,7 @@ def person(username, name, tier, **figures) -> dict:
         "replies": 0,
         "sent_anyway": 0,
         "waiting_hours": 0.0,
-        "goodwill": {"count": 0, "value": "0"},
+        "goodwill": {"count": 0, "value": "0.00"},
         "delighted": [],
     }
     return blank | figures
@@ -56,20 +56,23 @@ def test_october_runs_from_local_midnight_to_local_midnight_745_hours_long(octob
 
 def test_every_persons_october_figures(october):
     refs = {name: case.ref for name, case in october.cases.items()}
-    frontline_median = (4 / 6 + 0 / 2) / 2
+    frontline_median = (4 / 6 + 1 / 3) / 2
 
     people = report("2026-10")["people"]
 
     assert people == [
-        # Frontline, by name. Fiona: C (taken from her), E, G (passed to her): solved E, G.
+        # Frontline, by name. Fiona: C (taken from her), E, G (passed to her), J (passed up
+        # after a gesture): solved E, G.
         person(
             "fiona",
             "Fiona Front",
             "frontline",
-            touched=3,
+            touched=4,
             solved=2,
-            pass_rate=0.0,
+            passed={"up": 1, "same": 0, "down": 0, "total": 1},
+            pass_rate=1 / 3,
             tier_median_pass_rate=frontline_median,
+            goodwill={"count": 1, "value": "15.00"},
             delighted=[
                 {
                     "ref": refs["E"],
@@ -94,13 +97,13 @@ def test_every_persons_october_figures(october):
             replies=1,
             sent_anyway=1,
         ),
-        # Sam: A, B, H, I solved; F opened to him on 31 Oct, solved in November.
+        # Sam: A, B, H, J, I solved; F opened to him on 31 Oct, solved in November.
         person(
             "sam",
             "Sam Special",
             "specialist",
-            touched=5,
-            solved=4,
+            touched=6,
+            solved=5,
             pass_rate=0.0,
             tier_median_pass_rate=0.0,
             replies=2,
@@ -135,23 +138,24 @@ def test_the_pyramid_and_the_overall_block_of_october(october):
 
     assert trail["tiers"] == [
         {"slug": "frontline", "name": "Frontline", "rank": 0, "solved": 4},  # C, G, E, G again
-        {"slug": "specialist", "name": "Specialist", "rank": 1, "solved": 4},  # A, B, H, I
+        {"slug": "specialist", "name": "Specialist", "rank": 1, "solved": 5},  # A B H J I
         {"slug": "expert", "name": "Expert", "rank": 2, "solved": 0},
         {"slug": "manager", "name": "Manager", "rank": 3, "solved": 0},
         {"slug": "executive", "name": "Executive", "rank": 4, "solved": 1},  # D
     ]
     assert trail["overall"] == {
-        "opened": 8,  # B C D G H I E F; A was opened in September
-        "solved": 9,
-        "solved_before_deadline_share": 8 / 9,  # all but D
-        # 0.5 (G) 0.83 (C) 2 (B) 2 (G again) 19.5 (E) 23 (D) 24 (H) 26 (A) 26 (I): E's
-        # night is 25 hours long, so the middle one is 19.5, not the wall clock's 18.5.
-        "median_hours_to_solve": 19.5,
-        "realtime_share": 1 / 8,  # C
+        "opened": 9,  # B C D G H J I E F; A was opened in September
+        "solved": 10,
+        "solved_before_deadline_share": 9 / 10,  # all but D
+        # 0.5 (G) 0.83 (C) 2 (B) 2 (G again) 19.5 (E) | 23 (D) 24 (H) 26 (A) 26 (I) 30 (J):
+        # E's night is 25 hours long, so the middle two are 19.5 and 23 (the wall clock's
+        # 18.5 would make it 20.75).
+        "median_hours_to_solve": (19.5 + 23) / 2,
+        "realtime_share": 1 / 9,  # C
         "escalated": 1,  # D
         "survey_answers": 2,  # G's 1 and E's 5
         "delighted": 1,
-        "goodwill_value": "0",
+        "goodwill_value": "15.00",  # J
         "waiting_hours": 24.0,  # I
         "top_problems": [
             {"id": october.p1.pk, "title": "Ticket machine double charge", "cases": 2},
