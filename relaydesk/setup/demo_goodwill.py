@@ -13,17 +13,17 @@ from decimal import Decimal
 from relaydesk.cases.models import Case, Status
 from relaydesk.goodwill.actions import approve_goodwill, decline_goodwill, give_goodwill
 from relaydesk.goodwill.approvers import approvers_for
-from relaydesk.goodwill.budget import top_rank
+from relaydesk.goodwill.budget import limit_of, top_rank
 from relaydesk.goodwill.models import Gesture, State
 from relaydesk.org.models import Staff
 from relaydesk.setup.demo_steps import Step
 
 KINDS = frozenset({"goodwill", "goodwill_decide"})
-SHARE = 0.05  # of the stories that have a solve
-LARGE_SHARE = 0.12  # of the gestures: above a frontline limit, so they wait for approval
-FIRST_LARGE = 3  # the first stories with a gesture ask for a large one: the demo always has some
+SHARE = 0.08  # of the stories that have a solve
+LARGE_SHARE = 0.1  # of the gestures: above a frontline limit, so they wait for approval
+FIRST_LARGE = 4  # the first stories with a gesture ask for a large one: the demo always has some
 SMALL = ["5", "7.50", "10", "12.50", "15", "20", "25"]
-LARGE = ["40", "60", "80", "120", "150", "250"]
+LARGE = ["40", "60", "80", "120", "150", "250", "600"]
 GESTURES = [
     ("credit", "A credit on the account for the trouble we caused."),
     ("refund", "Refunded the seat reservation, which we could not honour."),
@@ -66,10 +66,18 @@ class DemoGoodwill:
             return
         if step.kind == "goodwill":
             kind, note = self.rng.choice(GESTURES)
-            value = Decimal(self.rng.choice(LARGE if step.rank else SMALL))
+            value = Decimal(self.rng.choice(self._large(case) if step.rank else SMALL))
             give_goodwill(case, acting=case.owner, kind=kind, value=value, note=note)
         else:
             self._decide(case)
+
+    def _large(self, case: Case) -> list[str]:
+        """The large values above the owner's limit, so the gesture waits for approval (all
+        of them for an executive, who has no limit)."""
+        tier = Staff.objects.select_related("tier").get(user=case.owner).tier
+        limit = limit_of(tier, top_rank())
+        above = [value for value in LARGE if limit is not None and Decimal(value) > limit]
+        return above or LARGE
 
     def _decide(self, case: Case) -> None:
         gesture = (
