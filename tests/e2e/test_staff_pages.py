@@ -215,6 +215,24 @@ def test_the_main_pages_fit_the_screen_and_start_with_a_skip_link(
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
 
 
+def test_on_a_phone_the_actions_and_the_reply_box_come_before_the_details(
+    page, live_server, cast, sign_in
+):
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in("fran")
+    page.goto(f"{live_server.url}/cases/{case.ref}/")
+
+    def top(selector: str) -> float:
+        return page.locator(selector).first.bounding_box()["y"]
+
+    details = top("#details-h")
+    assert top("#actions-h") < details
+    assert top("#reply") < details
+    page.get_by_test_id("jump-to-reply").click()
+    expect(page.locator("#reply")).to_be_in_viewport()
+
+
 def test_the_deadline_countdown_ticks_without_a_reload(page, live_server, cast, sign_in):
     case = factories.make_case(category=cast.billing, acting=cast.fran)
     page.clock.install()

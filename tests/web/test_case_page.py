@@ -287,6 +287,21 @@ def test_reopen_a_solved_case_with_a_reason(signed_in, cast):
     assert case.owner == cast.fran  # back to the person who solved it
 
 
+def test_a_reopened_case_shows_its_earlier_resolution_as_history_not_as_current(signed_in, cast):
+    case = _case(cast)
+    actions.solve(case, acting=cast.fran, resolution="Refunded the fare", one_off_reason="Typo")
+    solved = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+    actions.reopen(Case.objects.get(pk=case.pk), acting=cast.sam, why="The refund never came")
+
+    reopened = signed_in(cast.fran).get(f"/cases/{case.ref}/").content.decode()
+
+    assert '<dd data-testid="resolution">Refunded the fare</dd>' in solved
+    assert 'data-testid="resolution"' not in reopened
+    assert "One-off because" not in reopened
+    assert 'data-testid="earlier-resolution">Refunded the fare' in reopened
+    assert "before it was reopened" in reopened
+
+
 def test_reopen_needs_a_reason(signed_in, cast):
     case = _case(cast)
     actions.solve(case, acting=cast.fran, resolution="Refunded", one_off_reason="Typo")
