@@ -100,6 +100,11 @@ def _total(gestures: QuerySet[Gesture]) -> Subquery:
     return Subquery(one_group.values("total")[:1])
 
 
+def _cents(total: Decimal | None) -> Decimal:
+    """A sum as money (SQLite's sum of 20.00 and 60.00 reads back as 80)."""
+    return ZERO if total is None else Decimal(total).quantize(ZERO)
+
+
 def budget_for(month: Month, *, zone: str | None = None) -> Budget:
     """The month's budget and what counts against it, in one query (two without `zone`).
     Pending gestures count against the current month only: approving one spends it now."""
@@ -118,6 +123,6 @@ def budget_for(month: Month, *, zone: str | None = None) -> Budget:
         month=month,
         currency=row.get("currency") or "EUR",
         budget=row.get("goodwill_budget"),
-        given=row.get("given") or ZERO,
-        pending=(row.get("pending") or ZERO) if current else ZERO,
+        given=_cents(row.get("given")),
+        pending=_cents(row.get("pending")) if current else ZERO,
     )

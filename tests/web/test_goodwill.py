@@ -114,6 +114,7 @@ def test_the_goodwill_page_shows_the_month_with_what_followed(signed_in, limits)
     assert "December 2026" in html
     assert "Survey: 5 of 5: “The flowers!”" in html
     assert 'data-testid="budget-left">680.00 EUR' in html
+    assert "<dt>Given</dt><dd>20.00 EUR</dd>" in html
     assert "Fran Okafor: 1 gesture, 20.00 EUR" in html
     assert "Refund." in html  # waiting for approval
 
