@@ -177,6 +177,9 @@ class Case(models.Model):
             models.Index(
                 fields=["tier", "status", "solved_at", "id"], name="case_tier_finished_idx"
             ),
+            # The trail's cases held at a month's start (relaydesk.insights.spells.held_at_start):
+            # solved at or after it, opened before it, whatever their status since.
+            models.Index(fields=["solved_at", "opened_at"], name="case_solved_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -102,7 +102,7 @@ def median_hours_to_solve(month: Month, solves: int) -> float | None:
             kind__in=[EventKind.OPENED, EventKind.REOPENED],
             id__lt=OuterRef("pk"),
         )
-        .order_by("-id")
+        .order_by("-at", "-id")  # the case's events by (case, at): no sort
         .values("at")[:1]
     )
     took = (

@@ -8,10 +8,10 @@ the demo's) gives several of them the same moment.
 
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from relaydesk.cases.models import Case, Event, EventKind
+from relaydesk.cases.models import Case, Event, EventKind, Status
 from relaydesk.insights.kinds import ACTS, OWNERSHIP, RECEIVING, SAME_HANDS
 from relaydesk.insights.months import Month
 
@@ -23,9 +23,9 @@ def _in(month: Month) -> Q:
 def touched(month: Month) -> Counter[int]:
     """Per person (user id): the distinct cases they owned at any moment of the month.
 
-    Two aggregate queries: the cases each person received in the month, and the cases open at
-    the month's start with their holder then (the last ownership event before it, a solve
-    meaning nobody held it), less those the same person also received in the month.
+    The cases each person received in the month (one aggregate query), and the cases open at
+    the month's start with their holder then, less those the same person also received in
+    the month (two more).
     """
     counts: Counter[int] = Counter()
     received = (
@@ -36,35 +36,46 @@ def touched(month: Month) -> Counter[int]:
     )
     for row in received:
         counts[row["to_owner"]] += row["cases"]
-    for holder in held_at_start(month):
-        counts[holder] += 1
+    held = held_at_start(month)
+    if held:
+        still_open, solved_since = maybe_open_at_start(month)
+        candidates = Q(case__in=still_open.values("pk")) | Q(case__in=solved_since.values("pk"))
+        again = set(
+            Event.objects.filter(_in(month), candidates, kind__in=RECEIVING)
+            .values_list("case", "to_owner")
+            .distinct()
+        )
+        for case_id, holder in held.items():
+            if (case_id, holder) not in again:
+                counts[holder] += 1
     return counts
 
 
-def held_at_start(month: Month) -> list[int]:
-    """The holder of each case open at the month's first moment that they did not also
-    receive during the month (those the received count has already)."""
+def maybe_open_at_start(month: Month) -> tuple[QuerySet[Case], QuerySet[Case]]:
+    """The cases that may have been open at the month's first moment: open now and opened
+    before it, and solved since it (solved_at is the last solve: a reopen clears it, a solve
+    sets it). Each is read by its own index (case_status_recent_idx, case_solved_time_idx)."""
+    before = Case.objects.filter(opened_at__lt=month.start_utc)
+    return before.filter(status=Status.OPEN), before.filter(solved_at__gte=month.start_utc)
+
+
+def held_at_start(month: Month) -> dict[int, int]:
+    """Per case open at the month's first moment: who held it then (case id → user id), the
+    receiver of its last ownership event before the start (unless that was a solve)."""
     start = month.start_utc
     last = Event.objects.filter(case=OuterRef("pk"), at__lt=start, kind__in=OWNERSHIP).order_by(
         "-at", "-id"
     )
-    received_again = Event.objects.filter(
-        _in(month), case=OuterRef("pk"), to_owner=OuterRef("holder"), kind__in=RECEIVING
-    )
-    # Not open at the start: opened later, or solved before it and not reopened since
-    # (solved_at is the last solve; a reopen clears it). The rest is decided by the events.
-    candidates = Case.objects.filter(opened_at__lt=start).exclude(solved_at__lt=start)
-    rows = (
-        candidates.annotate(
+    held: dict[int, int] = {}
+    for candidates in maybe_open_at_start(month):
+        rows = candidates.annotate(
             last_kind=Subquery(last.values("kind")[:1]),
             holder=Subquery(last.values("to_owner")[:1]),
-        )
-        .filter(last_kind__in=RECEIVING, holder__isnull=False)
-        .annotate(again=Exists(received_again))
-        .filter(again=False)
-        .values_list("holder", flat=True)
-    )
-    return list(rows)
+        ).values_list("pk", "last_kind", "holder")
+        for case_id, kind, holder in rows:
+            if kind in RECEIVING and holder is not None:
+                held[case_id] = holder
+    return held
 
 
 def bare_passes(month: Month) -> Counter[int]:
@@ -77,7 +88,7 @@ def bare_passes(month: Month) -> Counter[int]:
             id__lt=OuterRef("pk"),
         )
         .exclude(SAME_HANDS)
-        .order_by("-id")
+        .order_by("-at", "-id")
         .values("id")[:1]
     )
     acted = Event.objects.filter(

@@ -36,7 +36,7 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
     start, end = month.start_utc, month.end_utc
     ended_by = (
         Event.objects.filter(case=OuterRef("case"), kind=EventKind.RESUMED, id__gt=OuterRef("pk"))
-        .order_by("id")
+        .order_by("at", "id")
         .values("at")[:1]
     )
     begun = Event.objects.filter(
@@ -53,7 +53,7 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
             data__waiting=True,
             id__lt=OuterRef("pk"),
         )
-        .order_by("-id")
+        .order_by("-at", "-id")
         .values("actor")[:1]
     )
     ended = Event.objects.filter(at__gte=start, kind=EventKind.RESUMED).annotate(

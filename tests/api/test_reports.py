@@ -75,5 +75,5 @@ def test_the_trail_takes_a_fixed_number_of_queries(
     cast, api_as, october, django_assert_max_num_queries
 ):
     api = api_as(cast.mia)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(24):
         assert api.get("/reports/2026-10").status_code == 200

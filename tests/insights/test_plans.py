@@ -1,0 +1,18 @@
+"""The trail's look at the cases open when a month starts reads an index, not every case."""
+
+import pytest
+from django.db import connection
+
+from relaydesk.insights.months import parse_month
+from relaydesk.insights.spells import maybe_open_at_start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_cases_solved_since_a_months_start_come_from_their_index():
+    _, solved_since = maybe_open_at_start(parse_month("2026-11", "Europe/Amsterdam"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # an empty table would be scanned sequentially
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+    assert "case_solved_time_idx" in solved_since.values("pk").explain()
