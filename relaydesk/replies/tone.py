@@ -55,15 +55,29 @@ def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list
     found: list[ToneWarning] = []
     for rule in rules.rules:
         kept = exempt + matched.get(f"unless:{rule.id}", [])
+        needs = matched.get(f"needs:{rule.id}", [])
         for start, end in (_trimmed(flat, s, e) for s, e in matched.get(rule.id, ())):
-            if end <= start or _overlaps(start, end, kept):
-                continue
-            if rule.category in OWNED_UP and _overlaps(start, end, owned_up):
-                continue
-            if rule.negatable and negated_before(flat, start):
-                continue
-            found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
+            if not _silent(flat, rule, (start, end), kept, owned_up, needs):
+                found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
     return _one_per_place(found)
+
+
+Spans = list[tuple[int, int]]
+
+
+def _silent(
+    flat: str, rule: Rule, span: tuple[int, int], kept: Spans, owned_up: Spans, needs: Spans
+) -> bool:
+    """Whether a rule's match stays silent: exempt, in a sentence where we own the mistake,
+    without what the rule needs in its sentence, or negated."""
+    start, end = span
+    if end <= start or _overlaps(start, end, kept):
+        return True
+    if rule.category in OWNED_UP and _overlaps(start, end, owned_up):
+        return True
+    if rule.needs and not _overlaps(*sentence_of(flat, start, end), needs):
+        return True
+    return rule.negatable and negated_before(flat, start)
 
 
 def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:

@@ -45,6 +45,9 @@ class Rule:
     negatable: bool
     warns: tuple[str, ...]
     fine: tuple[str, ...]
+    # the rule warns only in a sentence where one of its `needs` patterns matches too
+    # ("you booked the saver fare" + "so changes cost extra"): owner "needs:<id>"
+    needs: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def rule_from(entry: dict) -> Rule:
         negatable=bool(entry.get("negatable", False)),
         warns=tuple(entry.get("warns", [])),
         fine=tuple(entry.get("fine", [])),
+        needs=bool(entry.get("needs")),
     )
 
 
@@ -96,6 +100,7 @@ def owned_patterns(data: dict) -> list[tuple[str, str]]:
     for entry in data["rules"]:
         owned += [(entry["id"], p) for p in entry["patterns"]]
         owned += [(f"unless:{entry['id']}", p) for p in entry.get("unless", [])]
+        owned += [(f"needs:{entry['id']}", p) for p in entry.get("needs", [])]
     for entry in data.get("exemptions", []):
         owner = SENTENCE_EXEMPT if entry.get("scope") == "sentence" else EXEMPT
         owned += [(owner, p) for p in entry["patterns"]]

@@ -199,6 +199,15 @@ def test_owning_up_in_one_sentence_does_not_clear_the_next():
     assert text[warning.start :].startswith("You sent it to the wrong address")
 
 
+def test_a_rule_with_needs_warns_only_where_its_sentence_has_them():
+    """blame.cause_and_cost: what the customer did, next to what it costs them."""
+    costly = "You booked the saver fare, so changes cost extra."
+    alone = "You booked the saver fare. Changes cost extra on every fare after the 1st."
+
+    assert [w.rule for w in check(costly)] == ["blame.cause_and_cost"]
+    assert check(alone) == []
+
+
 # The rules file ---------------------------------------------------------------------------------
 
 
