@@ -52,11 +52,16 @@ def touched(month: Month) -> Counter[int]:
 
 
 def maybe_open_at_start(month: Month) -> tuple[QuerySet[Case], QuerySet[Case]]:
-    """The cases that may have been open at the month's first moment: open now and opened
-    before it, and solved since it (solved_at is the last solve: a reopen clears it, a solve
-    sets it). Each is read by its own index (case_status_recent_idx, case_solved_time_idx)."""
-    before = Case.objects.filter(opened_at__lt=month.start_utc)
-    return before.filter(status=Status.OPEN), before.filter(solved_at__gte=month.start_utc)
+    """The cases that may have been open at the month's first moment: the open ones (few;
+    those opened later have no event before it), and those opened before it and solved since
+    (solved_at is the last solve: a reopen clears it, a solve sets it), each read by its own
+    index (case_open_deadline_idx or case_status_recent_idx; case_solved_time_idx). Open ones
+    are not narrowed to those opened before: SQLite would then walk case_opened_idx through
+    the whole history instead."""
+    solved_since = Case.objects.filter(
+        solved_at__gte=month.start_utc, opened_at__lt=month.start_utc
+    )
+    return Case.objects.filter(status=Status.OPEN), solved_since
 
 
 def held_at_start(month: Month) -> dict[int, int]:
