@@ -71,6 +71,18 @@ def least_loaded(tier: Tier, category: Category, *, exclude_user_id: int | None 
     return staff
 
 
+def successor(case: Case, *, leaving_user_id: int) -> Staff | None:
+    """Who takes an open case from a person who leaves: whom a pass to the case's tier would
+    pick, else the same choice one tier up, and so on up the pyramid; None when nobody at the
+    case's tier or above is on duty with the skills for it."""
+    tiers = Tier.objects.filter(rank__gte=case.tier.rank).order_by("rank")
+    for tier in tiers:
+        staff = _pick(case.category, tier=tier, exclude_user_id=leaving_user_id)
+        if staff is not None:
+            return staff
+    return None
+
+
 def intake_owner(category: Category, *, realtime: bool) -> Staff:
     """The first owner of a case that arrived by email, web or API (domain rule 1).
 

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from relaydesk.org import customer_words
+from relaydesk.org import actions, customer_words
 from relaydesk.org.models import (
     Category,
     Company,
@@ -19,7 +19,6 @@ from relaydesk.org.models import (
     WeeklyRotation,
     WeeklyRotationSlot,
 )
-from relaydesk.timekeeping import now
 
 
 @admin.register(Company)
@@ -119,8 +118,12 @@ class TierHistoryInline(admin.TabularInline):
         return False
 
 
-@admin.register(Staff)
+# Registered by relaydesk.setup.admin, which adds letting someone go: their open cases are
+# passed on first (relaydesk.cases.leaving), and cases are above org.
 class StaffAdmin(admin.ModelAdmin):
+    """Joining and tier changes go through org.actions, so the tier history has a dated line
+    for each; `active` changes only by letting someone go or taking them back (the actions)."""
+
     list_display = ["display_name", "username", "tier", "lead", "on_duty", "active"]
     list_filter = ["tier", "on_duty", "active", "realtime_handler"]
     list_editable = ["on_duty"]
@@ -128,6 +131,7 @@ class StaffAdmin(admin.ModelAdmin):
     list_select_related = ["user", "tier", "lead__user"]
     autocomplete_fields = ["user", "lead"]
     filter_horizontal = ["skills"]
+    readonly_fields = ["active"]
     inlines = [TierHistoryInline]
 
     @admin.display(ordering="user__username")
@@ -135,10 +139,16 @@ class StaffAdmin(admin.ModelAdmin):
         return staff.user.username
 
     def save_model(self, request, obj, form, change):
-        tier_changed = not change or "tier" in form.changed_data
+        if not change:
+            actions.join(obj, acting=request.user)
+            return
+        if "tier" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        tier = obj.tier
+        obj.tier_id = form.initial["tier"]  # the other fields now; the tier through its action
         super().save_model(request, obj, form, change)
-        if tier_changed:
-            TierHistory.objects.create(staff=obj, tier=obj.tier, since=now())
+        actions.change_tier(obj, tier, acting=request.user)
 
 
 @admin.register(ExecutiveRota)

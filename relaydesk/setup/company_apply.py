@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import models, transaction
 
+from relaydesk.org import actions as org_actions
 from relaydesk.org.customer_words import TEXTS
 from relaydesk.org.models import (
     Category,
@@ -27,10 +28,10 @@ from relaydesk.org.models import (
     RealtimeTrigger,
     Staff,
     Tier,
-    TierHistory,
 )
 from relaydesk.replies.phrases_actions import PhraseFields, save_company_phrases
 from relaydesk.replies.phrases_defaults import default_phrases
+from relaydesk.setup import letting_go
 from relaydesk.setup.company_file import (
     CategoryEntry,
     CompanyFile,
@@ -211,11 +212,11 @@ def _apply_user(entry: StaffEntry) -> tuple[User, bool, bool]:
         "first_name": entry.first_name,
         "last_name": entry.last_name,
         "email": entry.email,
-        "is_active": entry.active,
     }
     user = User.objects.filter(username=entry.username).first()
     if user is None:
-        user = User(username=entry.username, **values)
+        # Whether an existing login signs in is the leaving's and taking back's (_apply_leaving).
+        user = User(username=entry.username, is_active=entry.active, **values)
         if entry.password:
             user.password = _hashed(entry.password)
         else:
@@ -239,29 +240,44 @@ def _apply_person(
     categories: dict[str, Category],
     moment: datetime.datetime,
 ) -> tuple[Staff, bool]:
-    """The staff row of a login, its tier history and skills; True when any changed."""
+    """The staff row of a login, its tier history and skills; True when any changed. A tier
+    changed in the file is a promotion (or a move down) dated now; `active` is applied after
+    everyone else (_apply_leaving)."""
     tier = tiers[entry.tier]
-    values = {
-        "tier": tier,
-        "on_duty": entry.on_duty,
-        "active": entry.active,
-        "realtime_handler": entry.realtime_handler,
-    }
+    # Someone gone is off duty, whatever `on_duty` says (org.actions.deactivate).
+    values = {"on_duty": entry.on_duty and entry.active, "realtime_handler": entry.realtime_handler}
     staff = Staff.objects.filter(user=user).first()
     if staff is None:
-        staff = Staff.objects.create(user=user, **values)
-        TierHistory.objects.create(staff=staff, tier=tier, since=moment)
+        staff = Staff(user=user, tier=tier, active=entry.active, **values)
+        org_actions.join(staff, acting=None, at=moment)
         changed = True
     else:
-        previous_tier_id = staff.tier_id
         changed = _update(staff, values)
-        if previous_tier_id != tier.pk:
-            TierHistory.objects.create(staff=staff, tier=tier, since=moment)
+        promoted = org_actions.change_tier(staff, tier, acting=None, at=moment)
+        changed = changed or promoted is not None
     wanted_skills = {categories[slug].pk for slug in entry.skills}
     if set(staff.skills.values_list("pk", flat=True)) != wanted_skills:
         staff.skills.set(wanted_skills)
         changed = True
     return staff, changed
+
+
+def _apply_leaving(entry: StaffEntry, staff: Staff, summary: Summary) -> bool:
+    """`active = false` for someone active lets them go (their open cases passed on first, once
+    everyone else in the file is on duty as it says); `true` for someone gone takes them back.
+    True when it changed them. A case that cannot be passed on stops the whole file."""
+    here = staff.active and staff.user.is_active
+    if entry.active == here:
+        return False
+    if entry.active:
+        org_actions.reactivate(staff, acting=None)  # on duty as the file says (_apply_person)
+        return True
+    handed_on = letting_go.let_go(staff, acting=None)
+    if handed_on:
+        summary.updated["cases passed on"] = summary.updated.get("cases passed on", 0) + len(
+            handed_on
+        )
+    return True
 
 
 def _apply_staff(entries: list[StaffEntry], summary: Summary) -> None:
@@ -288,6 +304,10 @@ def _apply_staff(entries: list[StaffEntry], summary: Summary) -> None:
         if staff.lead_id != (lead.pk if lead else None):
             staff.lead = lead
             staff.save(update_fields=["lead"])
+            changed_people.add(entry.username)
+
+    for entry in entries:
+        if _apply_leaving(entry, people[entry.username], summary):
             changed_people.add(entry.username)
 
     for _ in created_people:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from relaydesk.cases.errors import DomainError
 from relaydesk.setup.company_apply import apply_spec
 from relaydesk.setup.company_file import CompanyFileError, read_company_file
 from relaydesk.setup.database import ensure_migrated
@@ -33,5 +34,8 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{file} is fine: nothing was changed (--dry-run).")
             return
-        summary = apply_spec(spec)
+        try:
+            summary = apply_spec(spec)
+        except DomainError as refused:  # someone the file lets go holds a case nobody can take
+            raise CommandError(f"{refused.message} Nothing was changed.") from None
         self.stdout.write(self.style.SUCCESS(str(summary)))
