@@ -14,6 +14,7 @@ from relaydesk.web.views import (
     phrases,
     quarantine,
     tone,
+    trail,
 )
 
 login_view = auth_views.LoginView.as_view(
@@ -46,6 +47,18 @@ urlpatterns = [
     path("goodwill/<int:gesture_id>/decline/", goodwill.decline, name="goodwill-decline"),
     path("people/", people.directory, name="people"),
     path("people/<str:username>/", people.person, name="person"),
+    path("people/<str:username>/career/", trail.career_page, name="career"),
+    path("trail/", trail.trail_start, name="trail"),
+    path("trail/<str:month>/", trail.month_page, name="trail-month"),
+    path("trail/<str:month>/trail.csv", trail.month_csv, name="trail-csv"),
+    path("trail/<str:month>/buck/", trail.buck_page, name="trail-buck"),
+    path("trail/<str:month>/delighted/", trail.delighted_page, name="trail-delighted"),
+    path("trail/<str:month>/executives/", trail.scorecard_page, name="trail-executives"),
+    path(
+        "trail/<str:month>/people/<str:username>/",
+        trail.person_month_page,
+        name="trail-person",
+    ),
     path("phrases/", phrases.phrase_list, name="phrases"),
     path("phrases/add/", phrases.phrase_add, name="phrase-add"),
     path("phrases/pick/", phrases.phrase_pick, name="phrase-pick"),

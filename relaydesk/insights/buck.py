@@ -1,0 +1,145 @@
+"""The buck list (DESIGN rule 9): people whose pass rate is more than 20 points above their
+tier's median, with at least ten spells ending in the month, and their bare passes: the case,
+the reason and the note they wrote."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from relaydesk.cases.models import Event, EventKind, PassReason, ref_for
+from relaydesk.insights.kinds import ACTS, RECEIVING, SAME_HANDS
+from relaydesk.insights.months import Month
+
+MARGIN = 0.20
+SPELLS_AT_LEAST = 10
+
+
+@dataclass
+class BarePass:
+    ref: str
+    at: datetime
+    reason: str
+    note: str
+    to: str
+    direction: str
+
+
+@dataclass
+class Flagged:
+    person: dict[str, Any]  # a person of the report (trail.as_report)
+    spells: int
+    above_median: float
+    bare: list[BarePass] = field(default_factory=list)
+
+
+def _in(month: Month) -> Q:
+    return Q(at__gte=month.start_utc, at__lt=month.end_utc)
+
+
+def spells_ended(month: Month) -> Counter[int]:
+    """Per person: spells that ended in the month: their passes and solves, the cases taken
+    from them and those escalated away from them (two aggregate queries)."""
+    ended: Counter[int] = Counter()
+    own = (
+        Event.objects.filter(
+            _in(month), kind__in=[EventKind.PASSED, EventKind.SOLVED], actor__isnull=False
+        )
+        .values("actor")
+        .annotate(spells=Count("id"))
+        .order_by()
+    )
+    for row in own:
+        ended[row["actor"]] += row["spells"]
+    lost = (
+        Event.objects.filter(
+            _in(month), kind__in=[EventKind.TAKEN, EventKind.ESCALATED], from_owner__isnull=False
+        )
+        .exclude(SAME_HANDS)
+        .values("from_owner")
+        .annotate(spells=Count("id"))
+        .order_by()
+    )
+    for row in lost:
+        ended[row["from_owner"]] += row["spells"]
+    return ended
+
+
+def bare_passes_of(month: Month, user_ids: list[int]) -> dict[int, list[BarePass]]:
+    """The bare passes of these people in the month, as spells.bare_passes counts them (a pass
+    whose spell holds no act of the passer), each with its case, reason, note and receiver."""
+    if not user_ids:
+        return {}
+    spell_start = (
+        Event.objects.filter(
+            case=OuterRef("case"),
+            kind__in=RECEIVING,
+            to_owner=OuterRef("actor"),
+            id__lt=OuterRef("pk"),
+        )
+        .exclude(SAME_HANDS)
+        .order_by("-at", "-id")
+        .values("id")[:1]
+    )
+    acted = Event.objects.filter(
+        case=OuterRef("case"),
+        actor=OuterRef("actor"),
+        kind__in=ACTS,
+        id__lt=OuterRef("pk"),
+        id__gt=OuterRef("spell_start"),
+    )
+    rows = (
+        Event.objects.filter(_in(month), kind=EventKind.PASSED, actor__in=user_ids)
+        .annotate(spell_start=Coalesce(Subquery(spell_start), Value(0)))
+        .annotate(acted=Exists(acted))
+        .filter(acted=False)
+        .select_related("to_owner")
+        .order_by("at", "id")
+    )
+    found: dict[int, list[BarePass]] = {}
+    for event in rows:
+        receiver = event.to_owner
+        found.setdefault(event.actor_id, []).append(
+            BarePass(
+                ref=ref_for(event.case_id),
+                at=event.at,
+                reason=_reason(event.reason),
+                note=event.body,
+                to=(receiver.get_full_name() or receiver.username) if receiver else "",
+                direction=str(event.data.get("direction", "")),
+            )
+        )
+    return found
+
+
+def _reason(value: str) -> str:
+    return PassReason(value).label if value in PassReason.values else value
+
+
+def buck_list(month: Month, report: dict[str, Any]) -> list[Flagged]:
+    """The people the buck list flags, most above their tier's median first."""
+    ended = spells_ended(month)
+    users = _user_ids(report)
+    flagged = []
+    for person in report["people"]:
+        rate, median = person["pass_rate"], person["tier_median_pass_rate"]
+        spells = ended.get(users.get(person["username"], 0), 0)
+        if rate is None or median is None or spells < SPELLS_AT_LEAST:
+            continue
+        # Rounded: 0.45 - 0.25 is not quite 0.2 in floating point.
+        if round(rate - median, 9) > MARGIN:
+            flagged.append(Flagged(person=person, spells=spells, above_median=rate - median))
+    bare = bare_passes_of(month, [users[f.person["username"]] for f in flagged])
+    for one in flagged:
+        one.bare = bare.get(users[one.person["username"]], [])
+    flagged.sort(key=lambda f: (-f.above_median, f.person["name"]))
+    return flagged
+
+
+def _user_ids(report: dict[str, Any]) -> dict[str, int]:
+    names = [p["username"] for p in report["people"]]
+    return dict(User.objects.filter(username__in=names).values_list("username", "id"))
