@@ -9,7 +9,9 @@ The set: one JSON object per line, {"text", "warn": true|false, "spans": [[start
 "split" and "business". Splits, in the order they were written (docs/tone-check.md has the
 figures each had when first measured, before any rule was changed for it): dev (written
 after the rules, used to fix them), holdout, fresh … fresh14 (each written later in other
-voices, measured once, then used to make the rules more general).
+voices, measured once, then used to make the rules more general). The blind sets
+(tone_blind.jsonl … tone_blind4.jsonl, issue 14 part 3) were each written before the rules
+were changed for them and measured once; docs/tone-check.md has their first figures.
 
 Per reply, warned or not: precision = warned replies that should warn ÷ warned replies;
 recall = warned replies that should warn ÷ replies that should warn; span accuracy = of
