@@ -104,7 +104,7 @@ def _next_to(month: Month) -> dict[str, Any]:
 
 def _staff_or_404(username: str) -> Staff:
     staff = (
-        Staff.objects.select_related("user", "tier", "lead__lead__lead")
+        Staff.objects.select_related("user", "tier", "lead__user", "lead__lead__lead")
         .filter(user__username=lookup_or_404(username))
         .first()
     )
