@@ -50,6 +50,7 @@ from relaydesk.timekeeping import now
 class Summary:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    passed_on: int = 0  # open cases of people the file lets go (_apply_leaving)
 
     def count(self, what: str, created: bool, changed: bool = True) -> None:
         if created:
@@ -66,6 +67,8 @@ class Summary:
             return "Nothing to change: the company already matches the file."
         parts = [f"created {n} {what}" for what, n in self.created.items()]
         parts += [f"updated {n} {what}" for what, n in self.updated.items()]
+        if self.passed_on:
+            parts.append(f"passed on {self.passed_on} open case(s) of people who left")
         return "Done: " + ", ".join(parts) + "."
 
 
@@ -272,11 +275,7 @@ def _apply_leaving(entry: StaffEntry, staff: Staff, summary: Summary) -> bool:
     if entry.active:
         org_actions.reactivate(staff, acting=None)  # on duty as the file says (_apply_person)
         return True
-    handed_on = letting_go.let_go(staff, acting=None)
-    if handed_on:
-        summary.updated["cases passed on"] = summary.updated.get("cases passed on", 0) + len(
-            handed_on
-        )
+    summary.passed_on += len(letting_go.let_go(staff, acting=None))
     return True
 
 
