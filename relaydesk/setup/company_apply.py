@@ -72,12 +72,14 @@ class Summary:
         return "Done: " + ", ".join(parts) + "."
 
 
-def apply_company_file(path: str | Path) -> Summary:
+def apply_company_file(path: str | Path, *, at: datetime.datetime | None = None) -> Summary:
     """Check the whole file, then create or update the company in one transaction."""
-    return apply_spec(read_company_file(path))
+    return apply_spec(read_company_file(path), at=at)
 
 
-def apply_spec(spec: CompanyFile) -> Summary:
+def apply_spec(spec: CompanyFile, *, at: datetime.datetime | None = None) -> Summary:
+    """`at` dates the tier history the file starts or changes (default now): the demo's
+    people joined when its history begins."""
     summary = Summary()
     with transaction.atomic():
         if spec.company is not None and Company.current() is None:
@@ -88,7 +90,7 @@ def apply_spec(spec: CompanyFile) -> Summary:
             _apply_tiers(spec.tiers, summary)
         for category in spec.categories:
             _apply_category(category, summary)
-        _apply_staff(spec.staff, summary)
+        _apply_staff(spec.staff, summary, at or now())
         if spec.executive_rota is not None:
             _apply_rota(spec.executive_rota, summary)
         if spec.customer_words is not None:
@@ -279,10 +281,9 @@ def _apply_leaving(entry: StaffEntry, staff: Staff, summary: Summary) -> bool:
     return True
 
 
-def _apply_staff(entries: list[StaffEntry], summary: Summary) -> None:
+def _apply_staff(entries: list[StaffEntry], summary: Summary, moment: datetime.datetime) -> None:
     tiers = {tier.slug: tier for tier in Tier.objects.all()}
     categories = {category.slug: category for category in Category.objects.all()}
-    moment = now()
     people: dict[str, Staff] = {}
     created_people: set[str] = set()
     changed_people: set[str] = set()

@@ -126,12 +126,13 @@ def build_demo(
             f"This installation already holds the company {existing.name!r}; the demo only "
             f"loads into an empty installation. Use a fresh RELAYDESK_HOME for the demo."
         )
-    apply_company_file(DEMO_FILE)
+    until = until or timezone.now()
+    # Its people joined when the history begins: the career page's tier history says so.
+    apply_company_file(DEMO_FILE, at=until - timedelta(days=DAYS + 1))
     if Case.objects.exists():
         return DemoResult(built=False, cases=Case.objects.count())
 
     started = time.monotonic()
-    until = until or timezone.now()
     with transaction.atomic(), _quiet("relaydesk.clock"):
         first_mail = OutgoingMail.objects.order_by("-id").values_list("id", flat=True).first()
         rng = random.Random(seed)  # noqa: S311 - a repeatable story, not a secret
