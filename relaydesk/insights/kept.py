@@ -10,7 +10,8 @@ look scans only what came after. The current month is never kept: nearly every e
 changes it.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -28,7 +29,12 @@ KEEP_SECONDS = 30 * 24 * 3600
 class MonthFigures:
     report: dict[str, Any]  # the API contract's shape (trail.as_report)
     weeks: list[Week]
+    # What a face drew from the figures (the month page's charts), kept along with them.
+    drawings: dict[str, str] = field(default_factory=dict)
     kept: bool = False  # read from the cache rather than computed for this request
+
+
+Draw = Callable[[MonthFigures], dict[str, str]]
 
 
 def _key(month: Month) -> str:
@@ -39,14 +45,18 @@ def _newest_event_id() -> int:
     return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def compute(month: Month) -> MonthFigures:
-    return MonthFigures(report=as_report(compute_trail(month)), weeks=solved_by_week(month))
+def compute(month: Month, draw: Draw | None = None) -> MonthFigures:
+    figures = MonthFigures(report=as_report(compute_trail(month)), weeks=solved_by_week(month))
+    if draw is not None:
+        figures.drawings = draw(figures)
+    return figures
 
 
-def month_figures(month: Month, *, closed: bool) -> MonthFigures:
-    """The month's figures; a closed month's from the cache while no event touched it since."""
+def month_figures(month: Month, *, closed: bool, draw: Draw | None = None) -> MonthFigures:
+    """The month's figures (and `draw`'s drawings of them); a closed month's from the cache
+    while no event touched it since."""
     if not closed:
-        return compute(month)
+        return compute(month, draw)
     key = _key(month)
     newest = _newest_event_id()
     found = cache.get(key)
@@ -56,11 +66,15 @@ def month_figures(month: Month, *, closed: bool) -> MonthFigures:
             id__gt=watermark, id__lte=newest, at__lt=month.end_utc + ESCALATION_LATE
         ).exists()
         if not touched:
-            if newest != watermark:
+            drawn = False
+            if draw is not None and not figures.drawings:
+                # Kept by a page that draws nothing: draw once, and keep that too.
+                figures.drawings, drawn = draw(figures), True
+            if drawn or newest != watermark:
                 cache.set(key, (newest, figures), KEEP_SECONDS)
             figures.kept = True
             return figures
     # Read the watermark before computing: an event written meanwhile is looked at next time.
-    figures = compute(month)
+    figures = compute(month, draw)
     cache.set(key, (newest, figures), KEEP_SECONDS)
     return figures

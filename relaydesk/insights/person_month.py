@@ -17,6 +17,8 @@ SOLVED = "solved"
 TAKEN_FROM = "taken from them"
 ESCALATED = "escalated"
 STILL_HELD = "still held at the month's end"
+# What the walk and the page read of an event (not its words or data beyond the direction).
+EVENT_FIELDS = ("case", "kind", "actor", "at", "from_owner", "to_owner", "data")
 
 
 @dataclass
@@ -63,7 +65,8 @@ def spells_of(user: User, month: Month) -> list[Spell]:
         return []
     events = (
         Event.objects.filter(in_month, case_id__in=received | set(held))
-        .select_related("case", "actor")
+        .select_related("case")
+        .only(*EVENT_FIELDS, "case__subject")
         .order_by("case_id", "id")
     )
     for event in events:

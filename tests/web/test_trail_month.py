@@ -154,3 +154,14 @@ def test_the_current_month_is_computed_each_time(october, cast, signed_in):
     client.get("/trail/2026-12/")
 
     assert client.get("/trail/2026-12/").context["kept"] is False
+
+
+def test_the_charts_are_kept_with_the_figures_of_a_closed_month(october, cast, signed_in):
+    client = signed_in(cast.mia)
+    client.get("/trail/2026-10/buck/")  # keeps October's figures, with no charts drawn
+
+    page = client.get("/trail/2026-10/")
+    assert page.context["kept"] is True  # drawn on the kept figures, not computed again
+    assert page.content.decode().count('class="pygal-chart"') == 2
+    kept_charts = page.context["pyramid"]
+    assert client.get("/trail/2026-10/").context["pyramid"] == kept_charts  # the same drawing

@@ -125,12 +125,20 @@ def trail_start(request: HttpRequest) -> HttpResponse:
     return redirect("trail-month", month=month.label)
 
 
+def _charts(figures: kept.MonthFigures) -> dict[str, str]:
+    """Drawn once per computation and kept with a closed month's figures."""
+    return {
+        "pyramid": charts.pyramid(figures.report["tiers"]),
+        "weekly": charts.weekly(figures.weeks),
+    }
+
+
 @staff_required
 def month_page(request: HttpRequest, month: str) -> HttpResponse:
     if not is_lead(_viewer(request)):
         return _forbidden(request, "The trail is for leads, executives and admins.")
     wanted, closed = _month(month)
-    figures = kept.month_figures(wanted, closed=closed)
+    figures = kept.month_figures(wanted, closed=closed, draw=_charts)
     report = figures.report
     sort = request.GET.get("sort", "")
     people = list(report["people"])
@@ -142,8 +150,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
         "people": people,
         "sort": sort if sort in SORTS else "",
         "sorts": [(key, label) for key, label in SORT_LABELS if key in SORTS],
-        "pyramid": charts.pyramid(report["tiers"]),
-        "weekly": charts.weekly(figures.weeks),
+        "pyramid": figures.drawings["pyramid"],
+        "weekly": figures.drawings["weekly"],
         "weeks": figures.weeks,
         "kept": figures.kept,
         "closed": closed,
