@@ -115,9 +115,11 @@ def describe(  # noqa: C901 - one flat branch per event kind: reads as the table
         return Line(event, f"{actor} took it from {event.from_owner}")
     if kind == EventKind.PASSED:
         direction = {"up": " up", "down": " down"}.get(data.get("direction", ""), "")
+        left = f"{event.from_owner} left; " if data.get("left") else ""  # cases.leaving
         return Line(
             event,
-            f"{actor} passed it{direction} to {to_owner} ({to_tier}): {_reason(event.reason)}",
+            f"{left}{actor} passed it{direction} to {to_owner} ({to_tier}): "
+            f"{_reason(event.reason)}",
             event.body,
         )
     if kind == EventKind.NOTE:
