@@ -1,10 +1,11 @@
 """The trail's counts of events in a month, each one aggregate query (DESIGN rule 9)."""
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from relaydesk.cases.models import Event, EventKind
 from relaydesk.insights.months import Month
@@ -93,7 +94,8 @@ def openings(month: Month) -> dict[str, int]:
 
 def median_hours_to_solve(month: Month, solves: int) -> float | None:
     """The median of the month's solves' time from their opening (or reopening), in real
-    hours; the database orders them and hands back only the middle one or two."""
+    hours. The pairs of moments are read in one query and subtracted here: ordering by the
+    difference in the database cost more than the subtraction."""
     if not solves:
         return None
     opening_at = (
@@ -105,18 +107,13 @@ def median_hours_to_solve(month: Month, solves: int) -> float | None:
         .order_by("-at", "-id")  # the case's events by (case, at): no sort
         .values("at")[:1]
     )
-    took = (
+    pairs = (
         Event.objects.filter(_in(month), kind=EventKind.SOLVED)
         .annotate(opening_at=Subquery(opening_at))
-        .annotate(took=ExpressionWrapper(F("at") - F("opening_at"), output_field=DurationField()))
-        .order_by("took", "id")
-        .values_list("took", flat=True)
+        .values_list("at", "opening_at")
     )
-    middle = (solves - 1) // 2
-    values = [t for t in took[middle : middle + (1 if solves % 2 else 2)] if t is not None]
-    if not values:
-        return None
-    return sum(t.total_seconds() for t in values) / len(values) / 3600
+    hours = [(solved - opened).total_seconds() / 3600 for solved, opened in pairs if opened]
+    return statistics.median(hours) if hours else None
 
 
 def top_problems(month: Month) -> list[dict[str, Any]]:

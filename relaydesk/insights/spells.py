@@ -8,8 +8,7 @@ the demo's) gives several of them the same moment.
 
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from relaydesk.cases.models import Case, Event, EventKind, Status
 from relaydesk.insights.kinds import ACTS, OWNERSHIP, RECEIVING, SAME_HANDS
@@ -84,30 +83,24 @@ def held_at_start(month: Month) -> dict[int, int]:
 
 
 def bare_passes(month: Month) -> Counter[int]:
-    """Per passer: passes in the month whose spell holds no act of theirs (ACTS) before it."""
-    spell_start = (
-        Event.objects.filter(
-            case=OuterRef("case"),
-            kind__in=RECEIVING,
-            to_owner=OuterRef("actor"),
-            id__lt=OuterRef("pk"),
-        )
-        .exclude(SAME_HANDS)
-        .order_by("-at", "-id")
-        .values("id")[:1]
+    """Per passer: passes in the month whose spell holds no act of theirs (ACTS) before it.
+
+    The passer's last event on the case before the pass that either gave them the case or
+    was an act of theirs: a receipt means nothing was done in between (bare). One correlated
+    lookup per pass, walking the case's events back from it by (case, at).
+    """
+    mine = Q(kind__in=ACTS, actor=OuterRef("actor")) | (
+        Q(kind__in=RECEIVING, to_owner=OuterRef("actor")) & ~SAME_HANDS
     )
-    acted = Event.objects.filter(
-        case=OuterRef("case"),
-        actor=OuterRef("actor"),
-        kind__in=ACTS,
-        id__lt=OuterRef("pk"),
-        id__gt=OuterRef("spell_start"),
+    last_of_theirs = (
+        Event.objects.filter(mine, case=OuterRef("case"), id__lt=OuterRef("pk"))
+        .order_by("-at", "-id")
+        .values("kind")[:1]
     )
     rows = (
         Event.objects.filter(_in(month), kind=EventKind.PASSED, actor__isnull=False)
-        .annotate(spell_start=Coalesce(Subquery(spell_start), Value(0)))
-        .annotate(acted=Exists(acted))
-        .filter(acted=False)
+        .annotate(last_of_theirs=Subquery(last_of_theirs))
+        .filter(last_of_theirs__in=RECEIVING)
         .values("actor")
         .annotate(passes=Count("id"))
         .order_by()
