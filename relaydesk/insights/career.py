@@ -8,11 +8,9 @@ query per kind of figure for the whole year, not a trail per month.
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 
 from relaydesk.cases.models import Event, EventKind, SurveyAnswer, ref_for
 from relaydesk.insights.counts import ESCALATION_LATE
@@ -58,12 +56,11 @@ def last_months(moment: datetime, zone: str, count: int = MONTHS) -> list[Month]
 
 def career_of(staff: Staff, moment: datetime, zone: str) -> Career:
     months = last_months(moment, zone)
-    records = {(m.year, m.month): MonthRecord(m) for m in months}
-    start, end = months[0].start_utc, months[-1].end_utc
-    tz = ZoneInfo(zone)
-    _acts(staff.user, start, end, tz, records)
+    records = [MonthRecord(m) for m in months]
+    start = months[0].start_utc
+    _acts(staff.user, records)
     _missed(staff.user, months, records)
-    _surveys(staff.user, start, end, tz, records)
+    _delighted(staff.user, records)
     history = list(staff.tier_history.select_related("tier").order_by("since", "id"))
     answers = (
         SurveyAnswer.objects.filter(solved_by=staff.user, answered_at__gte=start)
@@ -72,32 +69,40 @@ def career_of(staff: Staff, moment: datetime, zone: str) -> Career:
         .values("case_id", "rating", "delighted", "fix", "answered_at")[:WORDS]
     )
     words = [{**answer, "ref": ref_for(answer["case_id"])} for answer in answers]
-    return Career(staff=staff, history=history, months=list(records.values()), words=words)
+    return Career(staff=staff, history=history, months=records, words=words)
 
 
-def _acts(
-    user: User, start: datetime, end: datetime, tz: ZoneInfo, records: dict[tuple[int, int], Any]
-) -> None:
-    """Solves and passes per local month: one query by the person's events (actor, at)."""
-    rows = (
-        Event.objects.filter(
-            actor=user, at__gte=start, at__lt=end, kind__in=[EventKind.SOLVED, EventKind.PASSED]
+def _each_month(records: list[MonthRecord], at: str, **condition: Any) -> dict[str, Count]:
+    """A count per month, each filtered by its own time range: the database compares times
+    only (grouping by a local month would convert every row's time in SQLite's Python)."""
+    return {
+        f"m{number}": Count(
+            "id",
+            filter=Q(
+                **{f"{at}__gte": r.month.start_utc, f"{at}__lt": r.month.end_utc}, **condition
+            ),
         )
-        .annotate(month=TruncMonth("at", tzinfo=tz))
-        .values("month")
-        .annotate(
-            solved=Count("id", filter=Q(kind=EventKind.SOLVED)),
-            passed=Count("id", filter=Q(kind=EventKind.PASSED)),
-        )
-        .order_by()
+        for number, r in enumerate(records)
+    }
+
+
+def _acts(user: User, records: list[MonthRecord]) -> None:
+    """Solves and passes per month: one query by the person's events (actor, at)."""
+    found = Event.objects.filter(
+        actor=user,
+        at__gte=records[0].month.start_utc,
+        at__lt=records[-1].month.end_utc,
+        kind__in=[EventKind.SOLVED, EventKind.PASSED],
+    ).aggregate(
+        **{f"solved_{k}": v for k, v in _each_month(records, "at", kind=EventKind.SOLVED).items()},
+        **{f"passed_{k}": v for k, v in _each_month(records, "at", kind=EventKind.PASSED).items()},
     )
-    for row in rows:
-        record = records.get((row["month"].year, row["month"].month))
-        if record is not None:
-            record.solved, record.passed = row["solved"], row["passed"]
+    for number, record in enumerate(records):
+        record.solved = found[f"solved_m{number}"]
+        record.passed = found[f"passed_m{number}"]
 
 
-def _missed(user: User, months: list[Month], records: dict[tuple[int, int], Any]) -> None:
+def _missed(user: User, months: list[Month], records: list[MonthRecord]) -> None:
     """Deadlines that fell while they held the case: escalations away from them, counted in
     the month of the deadline they name (as counts.deadlines_missed)."""
     rows = Event.objects.filter(
@@ -110,24 +115,17 @@ def _missed(user: User, months: list[Month], records: dict[tuple[int, int], Any]
         if not deadline:
             continue
         moment = datetime.fromisoformat(deadline)
-        for month in months:
-            if month.holds(moment):
-                records[(month.year, month.month)].deadlines_missed += 1
+        for record in records:
+            if record.month.holds(moment):
+                record.deadlines_missed += 1
 
 
-def _surveys(
-    user: User, start: datetime, end: datetime, tz: ZoneInfo, records: dict[tuple[int, int], Any]
-) -> None:
-    rows = (
-        SurveyAnswer.objects.filter(
-            solved_by=user, rating=DELIGHTED, answered_at__gte=start, answered_at__lt=end
-        )
-        .annotate(month=TruncMonth("answered_at", tzinfo=tz))
-        .values("month")
-        .annotate(delighted=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        record = records.get((row["month"].year, row["month"].month))
-        if record is not None:
-            record.delighted = row["delighted"]
+def _delighted(user: User, records: list[MonthRecord]) -> None:
+    found = SurveyAnswer.objects.filter(
+        solved_by=user,
+        rating=DELIGHTED,
+        answered_at__gte=records[0].month.start_utc,
+        answered_at__lt=records[-1].month.end_utc,
+    ).aggregate(**_each_month(records, "answered_at"))
+    for number, record in enumerate(records):
+        record.delighted = found[f"m{number}"]

@@ -132,3 +132,15 @@ def test_the_career_and_person_month_pages_make_a_fixed_number_of_queries(
     # held cases' subjects, their events, header.
     with django_assert_max_num_queries(12):
         assert client.get("/trail/2026-10/people/fran/").status_code == 200
+
+
+def test_a_busy_months_spells_come_a_page_at_a_time(october, cast, signed_in, monkeypatch):
+    monkeypatch.setattr("relaydesk.web.views.trail.SPELLS_A_PAGE", 4)
+    client = signed_in(cast.fran)
+
+    first = client.get("/trail/2026-10/people/fran/").content.decode()
+    last = client.get("/trail/2026-10/people/fran/?page=2").content.decode()
+
+    assert len(spell_rows(first)) == 4 and "Spells 1–4 of 6" in first
+    assert [r["How it ended"] for r in spell_rows(last)] == ["solved", "passed same"]
+    assert client.get("/trail/2026-10/people/fran/?page=x").status_code == 200  # the first

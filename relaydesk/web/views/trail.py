@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,8 @@ from relaydesk.org.permissions import is_lead
 from relaydesk.timekeeping import now
 from relaydesk.web import charts
 from relaydesk.web.access import lookup_or_404, staff_of_request, staff_required
+
+SPELLS_A_PAGE = 100  # a busy person holds a thousand cases a month
 
 SORTS = {
     "name": lambda p: (p["name"].lower(), p["username"]),
@@ -217,10 +220,11 @@ def person_month_page(request: HttpRequest, month: str, username: str) -> HttpRe
     if not _may_see_record(_viewer(request), staff):
         return _forbidden(request, "A person's month is for them, their leads and executives.")
     wanted, _closed = _month(month)
+    spells = person_month.spells_of(staff.user, wanted)
     context = {
         **_next_to(wanted),
         "person": staff,
-        "spells": person_month.spells_of(staff.user, wanted),
+        "spells": Paginator(spells, SPELLS_A_PAGE).get_page(request.GET.get("page")),
     }
     return render(request, "web/trail_person_month.html", context)
 
