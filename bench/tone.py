@@ -3,6 +3,7 @@
     python -m bench.tone                       # bench/data/tone_replies.jsonl
     python -m bench.tone --show                # also list every miss and false warning
     python -m bench.tone --data other.jsonl    # another labelled set, same format
+    python -m bench.tone --rules-only          # without the trained second opinion
 
 The set: one JSON object per line, {"text", "warn": true|false, "spans": [[start, end], …]}
 (the offending words of a reply that should warn; "span": "the words" works too), with
@@ -28,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import heading, latency_line, percentile
-from relaydesk.replies.tone import check
+from relaydesk.replies import tone_model
+from relaydesk.replies.tone import ToneWarning, check_with
 
 DATA = Path(__file__).parent / "data" / "tone_replies.jsonl"
 GOALS = {"precision": 0.90, "recall": 0.85, "span": 0.90}
@@ -68,6 +70,13 @@ def labelled(path: Path) -> list[dict]:
             start = row["text"].find(words) if words else -1
             row["spans"] = [[start, start + len(words)]] if start >= 0 else []
     return rows
+
+
+MODEL: list[tone_model.Model | None] = [tone_model.loaded()]  # --rules-only: [None]
+
+
+def check(text: str) -> list[ToneWarning]:
+    return check_with(text, MODEL[0])
 
 
 def score(rows: list[dict]) -> Tally:
@@ -128,9 +137,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--show", action="store_true", help="list every miss and false alarm")
+    parser.add_argument("--rules-only", action="store_true", help="without the trained model")
     args = parser.parse_args()
+    if args.rules_only:
+        MODEL[0] = None
     rows = labelled(args.data)
-    heading(f"tone check quality on {args.data.name}")
+    with_model = "rules only" if MODEL[0] is None else "rules + model"
+    heading(f"tone check quality on {args.data.name} ({with_model})")
     splits = sorted({row.get("split", "all") for row in rows})
     for split in splits if len(splits) > 1 else []:
         part = [row for row in rows if row.get("split", "all") == split]

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from relaydesk.replies import tone_model
 from relaydesk.replies.tone_heads import ANY, WORD
 from relaydesk.replies.tone_rules import EXEMPT, SENTENCE_EXEMPT, Rule, Rules, loaded
 from relaydesk.replies.tone_text import negated_before, plain, sentence_of
@@ -36,6 +37,9 @@ class ToneWarning:
         return asdict(self)
 
 
+Spans = list[tuple[int, int]]
+
+
 def suggestion_for(rule: Rule) -> str:
     """The better phrase shown with a warning: the rule's own (no database needed).
     relaydesk.replies.tone_phrases.library_suggestions prefers the phrase library's."""
@@ -44,7 +48,17 @@ def suggestion_for(rule: Rule) -> str:
 
 def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list[ToneWarning]:
     """The warnings for `text`, in reading order, at most one per place; `suggest` gives
-    each its better phrase."""
+    each its better phrase. The rules first, then the trained second opinion (tone_model)."""
+    return check_with(text, tone_model.loaded(), suggest=suggest)
+
+
+def check_with(
+    text: str,
+    model: tone_model.Model | None,
+    *,
+    suggest: Callable[[Rule], str] = suggestion_for,
+) -> list[ToneWarning]:
+    """check() with a given second opinion (None: the rules alone), as the bench compares."""
     flat = plain(text[:MAX_TEXT])
     rules = loaded()
     matched = matches(rules, flat)
@@ -53,16 +67,17 @@ def check(text: str, *, suggest: Callable[[Rule], str] = suggestion_for) -> list
     # lectured anywhere in that sentence ("it should have been obvious …, and we didn't show you")
     owned_up = [sentence_of(flat, s, e) for s, e in matched.get(SENTENCE_EXEMPT, ())]
     found: list[ToneWarning] = []
+    read: Spans = []  # every rule's match, warned or kept silent: the model leaves them be
     for rule in rules.rules:
         kept = exempt + matched.get(f"unless:{rule.id}", [])
         needs = matched.get(f"needs:{rule.id}", [])
         for start, end in (_trimmed(flat, s, e) for s, e in matched.get(rule.id, ())):
+            read.append((start, end))
             if not _silent(flat, rule, (start, end), kept, owned_up, needs):
                 found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
+    for start, end, rule in tone_model.second_opinion(flat, matched, read, model):
+        found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
     return _one_per_place(found)
-
-
-Spans = list[tuple[int, int]]
 
 
 def _silent(
@@ -95,6 +110,11 @@ def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:
     for owner, pattern in rules.anywhere:
         found[owner].extend(match.span() for match in pattern.finditer(flat))
     return found
+
+
+def rule_spans(rules: Rules, flat: str, matched: dict[str, Spans]) -> Spans:
+    """Where any rule matched, warned or kept silent (what the second opinion leaves be)."""
+    return [_trimmed(flat, s, e) for rule in rules.rules for s, e in matched.get(rule.id, ())]
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,92 @@
+"""The tone check's second opinion (tone_model): it adds warnings the rules miss, carries what
+a rule's warning carries, stays quiet wherever an exemption or a rule has spoken, and is the
+same every time it is trained."""
+
+import pytest
+
+from bench.tone_train import as_json, rule_examples, train
+from relaydesk.replies import tone_model
+from relaydesk.replies.tone import check, check_with
+from relaydesk.replies.tone_rules import loaded
+
+# From the fifth blind set, never trained on: no rule knows these words.
+CLOSING = "Hello, the annual pass terms are what they are and we won't be revisiting them."
+FINAL = "Hi Raj, alterations are final once collected."
+
+
+@pytest.mark.parametrize("text", [CLOSING, FINAL])
+def test_the_model_adds_a_warning_the_rules_miss(text):
+    assert check_with(text, None) == []
+
+    [warning] = check(text)
+
+    assert warning.rule == "model.dismiss"
+
+
+def test_its_warning_carries_offsets_rule_why_and_suggestion_like_a_rule():
+    text = "Hi Raj \U0001f44b, alterations are final once collected."
+
+    [warning] = check(text)
+
+    why = tone_model.category_rules()["dismiss"].why
+    assert (warning.rule, warning.why) == ("model.dismiss", why)
+    assert warning.suggestion
+    assert text[warning.start : warning.end] == "are final"  # the emoji is one character
+    assert set(warning.as_dict()) == {"start", "end", "rule", "why", "suggestion"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alterations are final once collected, easily done to miss that.",
+        "You were given the wrong date by our agent, so the annual pass terms are what they are"
+        " and we won't be revisiting them.",
+    ],
+    ids=["owned up in the sentence", "the customer as the one we wronged"],
+)
+def test_it_stays_quiet_where_an_exemption_holds(text):
+    assert [w.rule for w in check(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'You wrote "{CLOSING.removeprefix("Hello, ")}" and you were right to be cross.',
+        "> Alterations are final once collected.\nThanks, I'll look into it.",
+    ],
+    ids=["quoted", "mail-quoted"],
+)
+def test_it_never_reads_the_customers_own_words(text):
+    assert [w.rule for w in check(text)] == []
+
+
+def test_it_stays_quiet_in_a_sentence_the_rules_already_warned_about():
+    text = "Alterations are final once collected, that's our policy."
+
+    [warning] = check(text)
+
+    assert (warning.rule, text[warning.start : warning.end]) == (
+        "dismiss.policy",
+        "that's our policy.",
+    )
+
+
+def test_the_rules_fine_examples_stay_quiet_with_the_model():
+    said = {e: check(e) for rule in loaded().rules for e in rule.fine}
+
+    assert {e: [w.rule for w in found] for e, found in said.items() if found} == {}
+
+
+def test_the_rules_alone_are_what_the_bench_compares_against():
+    model = tone_model.loaded()
+    assert model is not None and 0.5 <= model.threshold < 1
+    assert check_with(FINAL, model) == check(FINAL)
+
+
+def test_training_is_deterministic():
+    rows = rule_examples()
+
+    first, second = train(rows, 0.8), train(rows, 0.8)
+
+    assert as_json(first, 0.8) == as_json(second, 0.8)
+    assert first.weights
