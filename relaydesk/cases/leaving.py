@@ -10,11 +10,17 @@ their choice) nor the admin who let them go, and the new owner's spell starts th
 is `shift_change` (rule 3's list; the last shift), its note says who left, and its data adds
 `left` (the leaver's username) and `by` (who let them go; None: the company file) to the
 pass's `direction`. The new owner is told like any receiver of a pass.
+
+The worker's "left behind" step (`handle_one_left_behind`) hands on, the same way, any open
+case still held by someone gone: a login switched off in the admin's Users page, or a case
+that reached someone in the moment they left.
 """
+
+import logging
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from relaydesk.cases import routing
 from relaydesk.cases.actions import _direction, _event, _locked, _new_owner
@@ -24,6 +30,9 @@ from relaydesk.cases.notify import notify
 from relaydesk.org.actions import StaffChangeRefused, check_may_let_go, deactivate
 from relaydesk.org.models import Staff
 from relaydesk.timekeeping import now
+
+log = logging.getLogger(__name__)
+LEFT_BEHIND_BATCH = 20
 
 
 def open_cases_of(staff: Staff) -> QuerySet[Case]:
@@ -77,6 +86,26 @@ def hand_on(case: Case, *, leaving: Staff, acting: User | None) -> Event | None:
             text=f"{leaving.display_name} has left: {case.ref} is yours now",
         )
     return event
+
+
+def handle_one_left_behind(limit: int = LEFT_BEHIND_BATCH) -> bool:
+    """Worker step: open cases still held by someone gone are handed on as if they had just
+    left: a login switched off in the admin's Users page rather than let go, or a case that
+    reached someone in the moment they left (a transaction that chose them before `leave`
+    committed). True when it handed one on; a case nobody can take is logged and left for the
+    next round, so the step never spins on it."""
+    gone = Staff.objects.filter(Q(active=False) | Q(user__is_active=False)).values("user_id")
+    cases = list(
+        Case.objects.filter(status=Status.OPEN, owner__in=gone).order_by("deadline", "pk")[:limit]
+    )
+    handed = False
+    for case in cases:
+        leaving = Staff.objects.select_related("user").get(user=case.owner_id)
+        try:
+            handed = hand_on(case, leaving=leaving, acting=None) is not None or handed
+        except DomainError as stuck:
+            log.warning("%s", stuck.message)
+    return handed
 
 
 def leave(staff: Staff, *, acting: User | None) -> list[Event]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connection
 
+from relaydesk.cases.leaving import handle_one_left_behind
 from relaydesk.cases.notify import handle_one_digest
 from relaydesk.clock import closing, planner, sweep
 from relaydesk.outbox import sending
@@ -28,6 +29,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("closing", closing.handle_one_closing_batch),  # rule 8: solved cases past reopen_within
     ("outbox", sending.handle_one_send_batch),
     ("planner statistics", planner.handle_planner_statistics),  # SQLite only, hourly
+    # Open cases of someone gone (cases.leaving): handed on; the new owner's digest follows
+    # in the next round.
+    ("left behind", handle_one_left_behind),
 )
 PAUSE_AFTER_ERROR = 5.0
 
