@@ -96,3 +96,15 @@ def test_someone_who_left_and_was_taken_back_needs_a_new_token(cast, admin):
     assert response.status_code == 401
     _, fresh = create_token(cast.fran, name="new")
     assert Client().get("/api/v1/tiers", HTTP_AUTHORIZATION=f"Bearer {fresh}").status_code == 200
+
+
+def test_a_low_rating_after_they_left_reopens_to_someone_on_duty_and_credits_them(cast, admin):
+    case = make_case(category=cast.billing, acting=cast.fran)
+    actions.solve(case, acting=cast.fran, resolution="Refunded.", one_off_reason="A glitch.")
+    let_go(cast.fran.staff, acting=admin)
+
+    answer = actions.answer_survey(case, rating=1, fix="The refund never arrived.")
+
+    case.refresh_from_db()
+    assert (case.status, case.owner) == ("open", cast.fiona)
+    assert answer.solved_by == cast.fran  # their record keeps the answer to their solve
