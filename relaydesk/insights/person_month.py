@@ -18,6 +18,7 @@ SOLVED = "solved"
 TAKEN_FROM = "taken from them"
 ESCALATED = "escalated"
 STILL_HELD = "still held at the month's end"
+HANDED_ON = "handed on when they left"
 KIND_LABELS = dict(EventKind.choices)
 
 
@@ -69,6 +70,8 @@ def _ending(step: Step, user_id: int) -> str | None:
     if step.kind == EventKind.SOLVED:
         return SOLVED
     if step.kind == EventKind.PASSED and step.from_owner_id == user_id:
+        if step.actor_id is None:  # the system's: handed on as they left (cases.leaving)
+            return HANDED_ON
         return f"passed {step.direction or ''}".strip()
     if step.kind == EventKind.TAKEN and step.to_owner_id != user_id:
         return TAKEN_FROM

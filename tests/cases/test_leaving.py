@@ -12,6 +12,7 @@ from relaydesk.cases.errors import DomainError
 from relaydesk.cases.leaving import leave
 from relaydesk.cases.models import Case, EventKind, Status
 from relaydesk.insights.months import parse_month
+from relaydesk.insights.person_month import spells_of
 from relaydesk.insights.trail import compute_trail
 from relaydesk.org.models import Staff
 from tests.cases.written import deactivated, nothing_written
@@ -207,3 +208,13 @@ def test_the_leavers_past_spells_stay_in_the_trail(cast, admin):
     )
     assert (fiona.touched, fiona.passed) == (len(held), 0)
     assert all(person.passed == 0 for person in trail.people)
+
+
+def test_their_month_shows_the_cases_handed_on_as_they_left_not_as_passes(cast, admin):
+    with time_machine.travel(MID_NOVEMBER, tick=False):
+        case = make_case(category=cast.billing, acting=cast.fran)
+        leave(cast.fran.staff, acting=admin)
+
+    [spell] = spells_of(cast.fran, parse_month("2026-11", cast.company.time_zone))
+
+    assert (spell.ref, spell.ended) == (case.ref, "handed on when they left")
