@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 
 from relaydesk.cases.models import Event, EventKind
 from relaydesk.insights.months import Month
@@ -102,15 +102,20 @@ def median_hours_to_solve(month: Month, solves: int) -> float | None:
         Event.objects.filter(
             case=OuterRef("case"),
             kind__in=[EventKind.OPENED, EventKind.REOPENED],
+            at__lte=OuterRef("at"),  # a range of (case, at), walked back from the solve
             id__lt=OuterRef("pk"),
         )
-        .order_by("-at", "-id")  # the case's events by (case, at): no sort
+        .order_by("-at", "-id")
         .values("at")[:1]
     )
+    # A case never reopened (opening 1) was opened when its row says: only the others look
+    # their opening up.
+    opened = Case(When(case__opening=1, then=F("case__opened_at")), default=Subquery(opening_at))
     pairs = (
         Event.objects.filter(_in(month), kind=EventKind.SOLVED)
-        .annotate(opening_at=Subquery(opening_at))
+        .annotate(opening_at=opened)
         .values_list("at", "opening_at")
+        .order_by()
     )
     hours = [(solved - opened).total_seconds() / 3600 for solved, opened in pairs if opened]
     return statistics.median(hours) if hours else None
@@ -136,12 +141,16 @@ def top_problems(month: Month) -> list[dict[str, Any]]:
 def deadlines_missed(month: Month) -> dict[int, int]:
     """Per person: deadlines that fell in the month while they held the case, unsolved (each
     one is an `escalated` event, by the holder at the deadline, naming the deadline)."""
-    rows = Event.objects.filter(
-        kind=EventKind.ESCALATED,
-        at__gte=month.start_utc,
-        at__lt=month.end_utc + ESCALATION_LATE,
-        from_owner__isnull=False,
-    ).values_list("from_owner", "data__deadline")
+    rows = (
+        Event.objects.filter(
+            kind=EventKind.ESCALATED,
+            at__gte=month.start_utc,
+            at__lt=month.end_utc + ESCALATION_LATE,
+            from_owner__isnull=False,
+        )
+        .values_list("from_owner", "data__deadline")
+        .order_by()
+    )
     missed: dict[int, int] = {}
     for holder, deadline in rows:
         if deadline and month.holds(datetime.fromisoformat(deadline)):

@@ -93,7 +93,9 @@ def bare_passes(month: Month) -> Counter[int]:
         Q(kind__in=RECEIVING, to_owner=OuterRef("actor")) & ~SAME_HANDS
     )
     last_of_theirs = (
-        Event.objects.filter(mine, case=OuterRef("case"), id__lt=OuterRef("pk"))
+        Event.objects.filter(
+            mine, case=OuterRef("case"), at__lte=OuterRef("at"), id__lt=OuterRef("pk")
+        )
         .order_by("-at", "-id")
         .values("kind")[:1]
     )

@@ -35,13 +35,20 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
     """(who asked, since, until or None) of every wait that overlaps the month."""
     start, end = month.start_utc, month.end_utc
     ended_by = (
-        Event.objects.filter(case=OuterRef("case"), kind=EventKind.RESUMED, id__gt=OuterRef("pk"))
+        Event.objects.filter(
+            case=OuterRef("case"),
+            kind=EventKind.RESUMED,
+            at__gte=OuterRef("at"),  # a range of (case, at): the index, not the whole table
+            id__gt=OuterRef("pk"),
+        )
         .order_by("at", "id")
         .values("at")[:1]
     )
-    begun = Event.objects.filter(
-        at__gte=start, at__lt=end, kind=EventKind.REPLIED, data__waiting=True
-    ).annotate(until=Subquery(ended_by))
+    begun = (
+        Event.objects.filter(at__gte=start, at__lt=end, kind=EventKind.REPLIED, data__waiting=True)
+        .annotate(until=Subquery(ended_by))
+        .order_by()
+    )
     waits: list[tuple[int | None, datetime, datetime | None]] = [
         (actor, at, until) for actor, at, until in begun.values_list("actor", "at", "until")
     ]
@@ -51,13 +58,16 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
             case=OuterRef("case"),
             kind=EventKind.REPLIED,
             data__waiting=True,
+            at__lte=OuterRef("at"),
             id__lt=OuterRef("pk"),
         )
         .order_by("-at", "-id")
         .values("actor")[:1]
     )
-    ended = Event.objects.filter(at__gte=start, kind=EventKind.RESUMED).annotate(
-        asker=Subquery(asked_by)
+    ended = (
+        Event.objects.filter(at__gte=start, kind=EventKind.RESUMED)
+        .annotate(asker=Subquery(asked_by))
+        .order_by()
     )
     for asker, at, since in ended.values_list("asker", "at", "data__waiting_since"):
         began = datetime.fromisoformat(since) if since else at
