@@ -359,10 +359,16 @@ def main() -> None:
         seconds = []
         rss_before = _rss_kb("VmRSS")
         _reset_peak()
+        steps: list[tuple[str, float]] = []
+
+        def lap(step: str, done: int, total: int) -> None:
+            steps.append((step, time.perf_counter()))
+
         for _ in range(args.runs):
+            steps.clear()
             with CaptureQueriesContext(connection) as queries:
                 began = time.perf_counter()
-                report = as_report(compute_trail(month))
+                report = as_report(compute_trail(month, progress=lap))
                 seconds.append(time.perf_counter() - began)
         growth_mb = (_rss_kb("VmHWM") - rss_before) / 1024
         print(latency_line("compute_trail + as_report", seconds))
@@ -370,6 +376,14 @@ def main() -> None:
             f"p95 {percentile(seconds, 0.95):.3f} s (goal ≤ 1 s), median "
             f"{statistics.median(seconds):.3f} s; {len(queries)} queries a run; "
             f"process grew {growth_mb:.1f} MB at its peak (goal ≤ 100 MB)"
+        )
+        marks = [began] + [moment for _, moment in steps]
+        print(
+            "the last run's steps: "
+            + ", ".join(
+                f"{name} {(marks[n + 1] - marks[n]) * 1000:.0f} ms"
+                for n, (name, _) in enumerate(steps)
+            )
         )
         overall = report["overall"]
         print(
