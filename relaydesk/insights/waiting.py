@@ -1,9 +1,9 @@
 """Time spent waiting for customers in a month (DESIGN rule 16), per person who asked.
 
 A wait starts with the owner's `replied` event marked waiting and ends with the case's next
-`resumed` event (cases.actions._end_waiting); only the owner can start one and any change of
-owner ends it, so the person who asked waited the whole of it. Each wait counts for the part
-of it inside the month (and not beyond now).
+`resumed` event (cases.actions._end_waiting). It is credited to the person who asked (only the
+owner can; a pass or take ends the wait, a leaver's cases carry theirs on to the successor,
+cases.leaving). Each wait counts for the part of it inside the month (and not beyond now).
 """
 
 from datetime import datetime
