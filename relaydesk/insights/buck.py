@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from relaydesk.cases.models import Event, EventKind, PassReason, ref_for
 from relaydesk.insights.kinds import ACTS, RECEIVING, SAME_HANDS
@@ -70,33 +69,26 @@ def spells_ended(month: Month) -> Counter[int]:
 
 
 def bare_passes_of(month: Month, user_ids: list[int]) -> dict[int, list[BarePass]]:
-    """The bare passes of these people in the month, as spells.bare_passes counts them (a pass
-    whose spell holds no act of the passer), each with its case, reason, note and receiver."""
+    """The bare passes of these people in the month, found as spells.bare_passes finds them
+    (the passer's last event on the case before the pass that gave them the case or was an
+    act of theirs is a receipt), each with its case, reason, note and receiver. A test holds
+    the two to the same passes."""
     if not user_ids:
         return {}
-    spell_start = (
-        Event.objects.filter(
-            case=OuterRef("case"),
-            kind__in=RECEIVING,
-            to_owner=OuterRef("actor"),
-            id__lt=OuterRef("pk"),
-        )
-        .exclude(SAME_HANDS)
-        .order_by("-at", "-id")
-        .values("id")[:1]
+    mine = Q(kind__in=ACTS, actor=OuterRef("actor")) | (
+        Q(kind__in=RECEIVING, to_owner=OuterRef("actor")) & ~SAME_HANDS
     )
-    acted = Event.objects.filter(
-        case=OuterRef("case"),
-        actor=OuterRef("actor"),
-        kind__in=ACTS,
-        id__lt=OuterRef("pk"),
-        id__gt=OuterRef("spell_start"),
+    last_of_theirs = (
+        Event.objects.filter(
+            mine, case=OuterRef("case"), at__lte=OuterRef("at"), id__lt=OuterRef("pk")
+        )
+        .order_by("-at", "-id")
+        .values("kind")[:1]
     )
     rows = (
         Event.objects.filter(_in(month), kind=EventKind.PASSED, actor__in=user_ids)
-        .annotate(spell_start=Coalesce(Subquery(spell_start), Value(0)))
-        .annotate(acted=Exists(acted))
-        .filter(acted=False)
+        .annotate(last_of_theirs=Subquery(last_of_theirs))
+        .filter(last_of_theirs__in=RECEIVING)
         .select_related("to_owner")
         .order_by("at", "id")
     )

@@ -7,7 +7,11 @@ import pytest
 from django.core.cache import cache
 
 from relaydesk.cases import actions
+from relaydesk.insights.buck import bare_passes_of
+from relaydesk.insights.months import parse_month
+from relaydesk.insights.spells import bare_passes
 from tests import factories
+from tests.insights.scripted import script_october
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 START = datetime(2026, 11, 2, 8, tzinfo=UTC)
@@ -109,3 +113,17 @@ def test_the_buck_page_makes_a_fixed_number_of_queries(
     # the bare passes, executive, header: however many passes are listed.
     with django_assert_max_num_queries(14):
         assert client.get("/trail/2026-11/buck/").status_code == 200
+
+
+def test_the_listed_bare_passes_are_the_trails_bare_passes(cast, time_machine):
+    """The buck lists the passes relaydesk.insights.spells counts, no more and no fewer."""
+    script_october(cast, time_machine)
+    a_month_of_passing(cast, time_machine, fran_cases=12)
+    for label in ("2026-10", "2026-11"):
+        month = parse_month(label, "Europe/Amsterdam")
+        everyone = [u.pk for u in (cast.fran, cast.fiona, cast.sam, cast.eve, cast.mia, cast.ed)]
+
+        listed = {user: len(passes) for user, passes in bare_passes_of(month, everyone).items()}
+
+        assert listed == dict(bare_passes(month)), label
+        assert sum(listed.values()) > 0
