@@ -317,6 +317,13 @@ class Event(models.Model):
                 condition=Q(actor__isnull=False),
                 name="event_actor_time_idx",
             ),
+            # Deadlines a person missed: escalations away from them over a year (the career
+            # page, relaydesk/insights/career.py _missed). Escalations are few among events.
+            models.Index(
+                fields=["from_owner", "at"],
+                condition=Q(kind="escalated"),
+                name="event_escalated_from_idx",
+            ),
         ]
 
     def __str__(self) -> str:
