@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 
 from relaydesk.cases.models import Event, EventKind, PassReason, ref_for
-from relaydesk.insights.kinds import ACTS, RECEIVING, SAME_HANDS
+from relaydesk.insights.kinds import SAME_HANDS
 from relaydesk.insights.months import Month
+from relaydesk.insights.spells import bare_pass_events
 
 MARGIN = 0.20
 SPELLS_AT_LEAST = 10
@@ -69,31 +70,20 @@ def spells_ended(month: Month) -> Counter[int]:
 
 
 def bare_passes_of(month: Month, user_ids: list[int]) -> dict[int, list[BarePass]]:
-    """The bare passes of these people in the month, found as spells.bare_passes finds them
-    (the passer's last event on the case before the pass that gave them the case or was an
-    act of theirs is a receipt), each with its case, reason, note and receiver. A test holds
-    the two to the same passes."""
+    """The bare passes of these people in the month (spells.bare_pass_events), each with its
+    case, reason, note and receiver."""
     if not user_ids:
         return {}
-    mine = Q(kind__in=ACTS, actor=OuterRef("actor")) | (
-        Q(kind__in=RECEIVING, to_owner=OuterRef("actor")) & ~SAME_HANDS
-    )
-    last_of_theirs = (
-        Event.objects.filter(
-            mine, case=OuterRef("case"), at__lte=OuterRef("at"), id__lt=OuterRef("pk")
-        )
-        .order_by("-at", "-id")
-        .values("kind")[:1]
-    )
     rows = (
-        Event.objects.filter(_in(month), kind=EventKind.PASSED, actor__in=user_ids)
-        .annotate(last_of_theirs=Subquery(last_of_theirs))
-        .filter(last_of_theirs__in=RECEIVING)
+        bare_pass_events(month)
+        .filter(actor__in=user_ids)
         .select_related("to_owner")
         .order_by("at", "id")
     )
     found: dict[int, list[BarePass]] = {}
     for event in rows:
+        if event.actor_id is None:  # never: bare_pass_events keeps passes someone made
+            continue
         receiver = event.to_owner
         found.setdefault(event.actor_id, []).append(
             BarePass(

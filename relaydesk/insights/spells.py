@@ -82,8 +82,8 @@ def held_at_start(month: Month) -> dict[int, int]:
     return held
 
 
-def bare_passes(month: Month) -> Counter[int]:
-    """Per passer: passes in the month whose spell holds no act of theirs (ACTS) before it.
+def bare_pass_events(month: Month) -> QuerySet[Event]:
+    """The passes in the month whose spell holds no act of the passer's (ACTS) before them.
 
     The passer's last event on the case before the pass that either gave them the case or
     was an act of theirs: a receipt means nothing was done in between (bare). One correlated
@@ -99,12 +99,14 @@ def bare_passes(month: Month) -> Counter[int]:
         .order_by("-at", "-id")
         .values("kind")[:1]
     )
-    rows = (
+    return (
         Event.objects.filter(_in(month), kind=EventKind.PASSED, actor__isnull=False)
         .annotate(last_of_theirs=Subquery(last_of_theirs))
         .filter(last_of_theirs__in=RECEIVING)
-        .values("actor")
-        .annotate(passes=Count("id"))
-        .order_by()
     )
+
+
+def bare_passes(month: Month) -> Counter[int]:
+    """Per passer: how many of their passes in the month were bare (bare_pass_events)."""
+    rows = bare_pass_events(month).values("actor").annotate(passes=Count("id")).order_by()
     return Counter({row["actor"]: row["passes"] for row in rows})
