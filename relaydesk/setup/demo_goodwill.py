@@ -21,7 +21,7 @@ from relaydesk.setup.demo_steps import Step
 KINDS = frozenset({"goodwill", "goodwill_decide"})
 SHARE = 0.08  # of the stories that have a solve
 LARGE_SHARE = 0.1  # of the gestures: above a frontline limit, so they wait for approval
-FIRST_LARGE = 4  # the first stories with a gesture ask for a large one: the demo always has some
+FIRST_LARGE = 3  # the first stories with a gesture ask for a large one: the demo always has some
 SMALL = ["5", "7.50", "10", "12.50", "15", "20", "25"]
 LARGE = ["40", "60", "80", "120", "150", "250", "600"]
 GESTURES = [
