@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,11 +18,11 @@ from relaydesk.insights import buck, career, feedback, kept, person_month, score
 from relaydesk.insights.months import BadMonth, Month, month_of, parse_month
 from relaydesk.insights.spreadsheet import write_csv
 from relaydesk.org.company import company_time_zone
-from relaydesk.org.models import Staff, Tier
-from relaydesk.org.permissions import is_lead
+from relaydesk.org.models import Staff
+from relaydesk.org.permissions import is_executive, is_lead, may_see_record
 from relaydesk.timekeeping import now
 from relaydesk.web import charts
-from relaydesk.web.access import lookup_or_404, staff_of_request, staff_required
+from relaydesk.web.access import lookup_or_404, staff_required
 
 SPELLS_A_PAGE = 100  # a busy person holds a thousand cases a month
 
@@ -42,31 +41,6 @@ SORTS = {
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "web/not_a_lead.html", {"reason": reason}, status=403)
-
-
-def _is_executive(user: User) -> bool:
-    """At the top tier: one query."""
-    staff = staff_of_request(user)
-    if staff is None:
-        return False
-    top = Tier.objects.order_by("-rank").values("rank")[:1]
-    return Staff.objects.filter(pk=staff.pk, tier__rank=Subquery(top)).exists()
-
-
-def _may_see_record(viewer: User, staff: Staff) -> bool:
-    """The person themselves, their leads up the line, executives and admins."""
-    if viewer.is_superuser or viewer.pk == staff.user_id:
-        return True
-    mine = staff_of_request(viewer)
-    if mine is None:
-        return False
-    lead, seen = staff.lead, set()
-    while lead is not None and lead.pk not in seen:
-        if lead.pk == mine.pk:
-            return True
-        seen.add(lead.pk)
-        lead = lead.lead
-    return _is_executive(viewer)
 
 
 def _month(label: str) -> tuple[Month, bool]:
@@ -91,7 +65,7 @@ def _viewer(request: HttpRequest) -> User:
 def _nav(request: HttpRequest, month: Month) -> dict[str, Any]:
     """What the month picker and the trail's links need."""
     user = _viewer(request)
-    return {**_next_to(month), "executive": user.is_superuser or _is_executive(user)}
+    return {**_next_to(month), "executive": user.is_superuser or is_executive(user)}
 
 
 def _next_to(month: Month) -> dict[str, Any]:
@@ -217,7 +191,7 @@ def delighted_page(request: HttpRequest, month: str) -> HttpResponse:
 @staff_required
 def person_month_page(request: HttpRequest, month: str, username: str) -> HttpResponse:
     staff = _staff_or_404(username)
-    if not _may_see_record(_viewer(request), staff):
+    if not may_see_record(_viewer(request), staff):
         return _forbidden(request, "A person's month is for them, their leads and executives.")
     wanted, _closed = _month(month)
     spells = person_month.spells_of(staff.user, wanted)
@@ -232,7 +206,7 @@ def person_month_page(request: HttpRequest, month: str, username: str) -> HttpRe
 @staff_required
 def career_page(request: HttpRequest, username: str) -> HttpResponse:
     staff = _staff_or_404(username)
-    if not _may_see_record(_viewer(request), staff):
+    if not may_see_record(_viewer(request), staff):
         return _forbidden(request, "A career record is for the person, their leads and executives.")
     record = career.career_of(staff, now(), company_time_zone())
     return render(request, "web/trail_career.html", {"person": staff, "career": record})
@@ -241,7 +215,7 @@ def career_page(request: HttpRequest, username: str) -> HttpResponse:
 @staff_required
 def scorecard_page(request: HttpRequest, month: str) -> HttpResponse:
     viewer = _viewer(request)
-    if not (viewer.is_superuser or _is_executive(viewer)):
+    if not (viewer.is_superuser or is_executive(viewer)):
         return _forbidden(request, "The executive's scorecard is for executives and admins.")
     wanted, _closed = _month(month)
     context = {**_next_to(wanted), "lines": scorecard.scorecard(wanted)}
