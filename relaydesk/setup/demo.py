@@ -46,6 +46,7 @@ from relaydesk.setup.company_file import read_company_file
 from relaydesk.setup.demo_goodwill import KINDS as GOODWILL_KINDS
 from relaydesk.setup.demo_goodwill import DemoGoodwill
 from relaydesk.setup.demo_steps import Step
+from relaydesk.setup.demo_trail import DemoTrail
 from relaydesk.timekeeping import pinned
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "examples" / "demo-company.toml"
@@ -127,10 +128,11 @@ def build_demo(
             f"loads into an empty installation. Use a fresh RELAYDESK_HOME for the demo."
         )
     until = until or timezone.now()
+    if existing is not None and Case.objects.exists():
+        # Applying the file again would undo the history's promotion (demo_trail).
+        return DemoResult(built=False, cases=Case.objects.count())
     # Its people joined when the history begins: the career page's tier history says so.
     apply_company_file(DEMO_FILE, at=until - timedelta(days=DAYS + 1))
-    if Case.objects.exists():
-        return DemoResult(built=False, cases=Case.objects.count())
 
     started = time.monotonic()
     with transaction.atomic(), _quiet("relaydesk.clock"):
@@ -190,6 +192,8 @@ class Builder:
         self.customers = self._customer_pool()
         self.talk = conversation.Conversation(rng)
         self.goodwill = DemoGoodwill(rng)  # rule 13's gestures: relaydesk.setup.demo_goodwill
+        # The buck passer and a promotion halfway: relaydesk.setup.demo_trail
+        self.trail = DemoTrail(rng, self.staff, promoted_at=until - timedelta(days=DAYS // 2))
         self.problems: dict[str, Problem] = {}
         self.done = 0
         self.sweeps = 0
@@ -354,6 +358,7 @@ class Builder:
         while queue:
             moment, _, story = heapq.heappop(queue)
             self._sweeps_until(moment)
+            self.trail.promote_by(moment)
             step = story.steps[story.next_step]
             story.next_step += 1
             with pinned(moment):
@@ -444,6 +449,8 @@ class Builder:
         if case.is_open and case.escalated and step.kind in ("details", "pass_up", "take"):
             step = Step("solve", step.after)  # the executive who received it deals with it
         try:
+            if self.trail.passes_instead(case, step):
+                return self.trail.pass_up(case, self.tiers, story.steps, story.next_step)
             return self._act(case, step)
         except DomainError:
             # The story met a rule (nobody qualified, the owner changed): the owner solves it.
