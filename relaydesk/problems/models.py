@@ -1,7 +1,14 @@
-"""Root causes shared by cases: the second fix."""
+"""Root causes shared by cases: the second fix, its owner and its own history."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    BEING_FIXED = "being_fixed", "Being fixed"
+    FIXED = "fixed", "Fixed"
 
 
 class Problem(models.Model):
@@ -11,10 +18,114 @@ class Problem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    status = models.CharField(
+        max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    # The one staff member who makes the permanent fix (not the owner of any case).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems_to_fix",
+    )
     fixed_at = models.DateTimeField(null=True, blank=True)
+    fixed_note = models.TextField(blank=True)
+    # Set when a case is linked while the problem is marked fixed (a regression); cleared when
+    # the problem is handled: reopened or marked fixed again. The problems page flags it.
+    came_back_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def came_back(self) -> bool:
+        return self.came_back_at is not None
+
+
+class ProblemEventKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    OWNER_SET = "owner_set", "Fix owner set"
+    FIXED = "fixed", "Marked fixed"
+    REOPENED = "reopened", "Reopened"
+    CAME_BACK = "came_back", "Came back"
+    CASE_LINKED = "case_linked", "Case linked"
+
+
+class ProblemEventError(Exception):
+    pass
+
+
+class ProblemEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ProblemEventError("Problem events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise ProblemEventError("Problem events are append-only: they cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ProblemEventError("Problem events are append-only: they cannot be updated.")
+
+
+class ProblemEvent(models.Model):
+    """One immutable line of a problem's history. Actor None means the system."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
+    kind = models.CharField(max_length=20, choices=ProblemEventKind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # owner_set: the new fix owner (None: nobody now); case_linked and came_back: the case.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    body = models.TextField(blank=True)  # the fixed note, the reopen's why
+
+    objects = ProblemEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["problem", "at"], name="problem_event_time_idx"),
+            # The problems page ranks by cases linked in the last 30 days (web/views/problems).
+            models.Index(
+                fields=["at", "problem"],
+                condition=Q(kind="case_linked"),
+                name="problem_event_linked_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ProblemEventError("Problem events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProblemEventError("Problem events are append-only: they cannot be deleted.")
