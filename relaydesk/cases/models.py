@@ -459,3 +459,71 @@ class SurveyAnswer(models.Model):
     @property
     def is_delighted(self) -> bool:
         return self.rating == 5
+
+
+class Spell(models.Model):
+    """One stretch of ownership of a case by one person (DESIGN rule 9), derived from events.
+
+    Written by relaydesk.cases.spells in the transaction of the event that starts, ends or
+    adds an act to it; `relaydesk manage rebuild_spells` builds them again from the events.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="spells", db_index=False)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # The case's tier when the holder received it.
+    tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    started_at = models.DateTimeField()
+    start_event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # How the holder received it: opened, passed, taken, escalated, reopened (the event kind).
+    start_how = models.CharField(max_length=20)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # solved, passed_up, passed_same, passed_down, taken, escalated, closed; empty while held.
+    end_how = models.CharField(max_length=20, blank=True)
+    # Who ended it (the solver, passer or taker; None for the system) and at which tier.
+    end_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    end_tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # The holder's acts inside the spell (notes, replies, details, files, goodwill): a pass
+    # ending a spell without any is bare.
+    acts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [
+            # A case's spells in order; the open one of a case (the actions' hook), and the
+            # spells of the cases held at a month's start (relaydesk.insights.spells).
+            models.Index(fields=["case", "started_at"], name="spell_case_start_idx"),
+            # The trail: the distinct cases each holder received in a month (covering).
+            models.Index(fields=["started_at", "holder", "case"], name="spell_start_idx"),
+            # The trail: spells ended in a month by a pass, and the bare ones, per ender.
+            models.Index(
+                fields=["ended_at", "end_actor", "end_how", "acts"],
+                condition=Q(ended_at__isnull=False),
+                name="spell_end_idx",
+            ),
+            # A person's spells (their month page, career).
+            models.Index(fields=["holder", "started_at"], name="spell_holder_start_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_at__isnull=True), name="spell_one_open_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"spell of case {self.case_id} by {self.holder_id} from {self.started_at}"

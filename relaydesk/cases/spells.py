@@ -1,0 +1,221 @@
+"""Spells of ownership (DESIGN rule 9), kept in step with the events that make them.
+
+A spell runs from a person receiving a case (opened to them, passed, taken, escalated,
+reopened to them) to losing or solving it. Every event goes through `follow` in the
+transaction that writes it (cases.actions._event), under the case's row lock, so a case's
+events arrive in the order of their ids: a receipt ends the case's open spell and starts the
+receiver's, a solve or a close ends it, an act of the holder adds to its acts.
+
+`rebuild` computes the same rows from the events alone (the history is the truth), by the
+same rules (`_Replay`), for `relaydesk manage rebuild_spells` and migration 0016.
+`tests/cases/test_spells.py` holds the two equal.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Max, Q
+
+from relaydesk.cases.models import Event, EventKind, Spell
+
+# The events that give a case to someone (their to_owner).
+RECEIVING = frozenset(
+    {
+        EventKind.OPENED,
+        EventKind.PASSED,
+        EventKind.TAKEN,
+        EventKind.ESCALATED,
+        EventKind.REOPENED,
+    }
+)
+# The events that end the open spell and give the case to nobody. Named by their values: a
+# dismissal (no customer problem) and a merge into another case end a case without a solve.
+ENDING = frozenset({EventKind.SOLVED, EventKind.CLOSED, "dismissed", "merged_into"})
+# The holder's acts that make a pass not bare: notes, replies, details changes, files attached,
+# goodwill given, and problem links made while holding the case (rule 9).
+ACTS = frozenset(
+    {
+        EventKind.NOTE,
+        EventKind.REPLIED,
+        EventKind.FIELD_CHANGED,
+        EventKind.MAIL_ATTACHED,
+        EventKind.GOODWILL,
+        "problem_linked",
+    }
+)
+# How a spell ended, besides the event kinds solved, taken, escalated, closed, opened and
+# reopened: a pass by its direction, or the holder leaving (leaving.py passes with no actor).
+PASSED_UP, PASSED_SAME, PASSED_DOWN, LEFT = "passed_up", "passed_same", "passed_down", "left"
+PASSES = (PASSED_UP, PASSED_SAME, PASSED_DOWN)
+
+# Told after each batch of cases (cases done, cases in all), e.g. for a progress bar.
+Progress = Callable[[int, int], None]
+BATCH = 2000  # cases a batch of the rebuild reads the events of
+
+EVENT_FIELDS = (
+    *("id", "case_id", "kind", "actor_id", "at", "from_owner_id", "to_owner_id"),
+    *("from_tier_id", "to_tier_id", "data"),
+)
+
+
+def receives(kind: str, from_owner: int | None, to_owner: int | None) -> bool:
+    """Whether the event starts a spell: it gives the case to someone, and not to the one who
+    held it already (an escalation to the executive who held the case changes no spell)."""
+    if kind not in RECEIVING or to_owner is None:
+        return False
+    return not (kind == EventKind.ESCALATED and from_owner == to_owner)
+
+
+def end_how(kind: str, actor: int | None, data: dict[str, Any] | None) -> str:
+    """How the spell that the event ends ended."""
+    if kind == EventKind.PASSED:
+        if actor is None and (data or {}).get("left"):
+            return LEFT
+        return f"passed_{(data or {}).get('direction', 'same')}"
+    return str(kind)
+
+
+def _ends(kind: str, from_owner: int | None, to_owner: int | None) -> bool:
+    return kind in ENDING or receives(kind, from_owner, to_owner)
+
+
+def follow(event: Event) -> None:
+    """Keep the case's spells in step with one new event (in the event's transaction)."""
+    kind = event.kind
+    if kind in ACTS:
+        if event.actor_id is not None:
+            Spell.objects.filter(
+                case_id=event.case_id, ended_at__isnull=True, holder_id=event.actor_id
+            ).update(acts=F("acts") + 1)
+        return
+    if not _ends(kind, event.from_owner_id, event.to_owner_id):
+        return
+    Spell.objects.filter(case_id=event.case_id, ended_at__isnull=True).update(
+        ended_at=event.at,
+        end_event=event,
+        end_how=end_how(kind, event.actor_id, event.data),
+        end_actor_id=event.actor_id,
+        end_tier_id=event.from_tier_id,
+    )
+    if receives(kind, event.from_owner_id, event.to_owner_id):
+        Spell.objects.create(
+            case_id=event.case_id,
+            holder_id=event.to_owner_id,
+            tier_id=event.to_tier_id,
+            started_at=event.at,
+            start_event=event,
+            start_how=kind,
+        )
+
+
+@dataclass
+class _Row:
+    """An event's fields, as the rebuild reads them (EVENT_FIELDS)."""
+
+    id: int
+    case_id: int
+    kind: str
+    actor_id: int | None
+    at: datetime
+    from_owner_id: int | None
+    to_owner_id: int | None
+    from_tier_id: int | None
+    to_tier_id: int | None
+    data: dict[str, Any] | None
+
+
+class _Replay:
+    """The spells of the events of one case, given in id order: follow's rules in memory."""
+
+    def __init__(self, spell_model: Any) -> None:
+        self.spell_model = spell_model
+        self.spells: list[Any] = []
+        self.open: Any = None
+
+    def step(self, e: _Row) -> None:
+        if e.kind in ACTS:
+            if self.open is not None and e.actor_id == self.open.holder_id:
+                self.open.acts += 1
+            return
+        if not _ends(e.kind, e.from_owner_id, e.to_owner_id):
+            return
+        if self.open is not None:
+            self.open.ended_at, self.open.end_event_id = e.at, e.id
+            self.open.end_how = end_how(e.kind, e.actor_id, e.data)
+            self.open.end_actor_id, self.open.end_tier_id = e.actor_id, e.from_tier_id
+            self.open = None
+        if receives(e.kind, e.from_owner_id, e.to_owner_id):
+            self.open = self.spell_model(
+                case_id=e.case_id,
+                holder_id=e.to_owner_id,
+                tier_id=e.to_tier_id,
+                started_at=e.at,
+                start_event_id=e.id,
+                start_how=e.kind,
+            )
+            self.spells.append(self.open)
+
+
+def replay(rows: Iterable[_Row], spell_model: Any = Spell) -> list[Any]:
+    """The spells (unsaved) of the given events, ordered by case then id."""
+    spells: list[Any] = []
+    replaying: _Replay | None = None
+    case_id = None
+    for row in rows:
+        if row.case_id != case_id:
+            if replaying is not None:
+                spells.extend(replaying.spells)
+            replaying, case_id = _Replay(spell_model), row.case_id
+        assert replaying is not None
+        replaying.step(row)
+    if replaying is not None:
+        spells.extend(replaying.spells)
+    return spells
+
+
+def _rows(event_model: Any, first: int, last: int) -> Iterator[_Row]:
+    """The events of cases first..last that matter to spells, by case and id."""
+    kinds = sorted(RECEIVING | ENDING | ACTS)
+    query = (
+        event_model.objects.filter(case_id__gte=first, case_id__lte=last)
+        .filter(kind__in=kinds)
+        .order_by("case_id", "id")
+        .values_list(*EVENT_FIELDS)
+    )
+    for values in query.iterator(chunk_size=5000):
+        yield _Row(*values)
+
+
+def rebuild(
+    event_model: Any = Event,
+    spell_model: Any = Spell,
+    *,
+    progress: Progress | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Delete every spell and write them again from the events; returns how many. Takes the
+    models so that migration 0016 can run it with its historical ones. Run it in a
+    transaction (the command and the migration do), so no half-built spells are ever read."""
+    spell_model.objects.all().delete()
+    top = event_model.objects.aggregate(top=Max("case_id"))["top"] or 0
+    written = 0
+    for first in range(1, top + 1, batch):
+        last = min(first + batch - 1, top)
+        spells = replay(_rows(event_model, first, last), spell_model)
+        spell_model.objects.bulk_create(spells, batch_size=1000)
+        written += len(spells)
+        if progress is not None:
+            progress(last, top)
+    return written
+
+
+def open_spell(case_id: int) -> Spell | None:
+    """The case's spell that has not ended (one at most: a database constraint)."""
+    return Spell.objects.filter(case_id=case_id, ended_at__isnull=True).first()
+
+
+def passes_in(start: datetime, end: datetime) -> Q:
+    """Spells ended by a pass (by someone, not by leaving) in [start, end)."""
+    return Q(ended_at__gte=start, ended_at__lt=end, end_how__in=PASSES, end_actor__isnull=False)
