@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",  # the API docs page's Swagger assets from the package, not a CDN
+    "axes",  # sign-in limits (relaydesk.web.login_limits)
     "relaydesk.intake",
     "relaydesk.org",
     "relaydesk.problems",
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +110,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relaydesk.web.middleware.company_time_zone_middleware",  # times in the company zone
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with web/locked_out.html
+]
+
+# Axes' check runs before the password is; relaydesk.web.login_limits says why it is a subclass.
+AUTHENTICATION_BACKENDS = [
+    "relaydesk.web.login_limits.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "relaydesk.urls"
@@ -194,6 +204,50 @@ SESSION_COOKIE_SECURE = env_bool("RELAYDESK_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS, for an operator serving through TLS (docs/configuration.md, "Security"). Off by default:
+# the embedded mode serves plain HTTP on 127.0.0.1, where a redirect or HSTS would lock it out.
+SECURE_HSTS_SECONDS = env_int("RELAYDESK_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RELAYDESK_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("RELAYDESK_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("RELAYDESK_SSL_REDIRECT", False)
+if env_bool("RELAYDESK_BEHIND_TLS_PROXY", False):
+    # The proxy ends TLS and says so in X-Forwarded-Proto (it must overwrite a client's own).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (django-csp). Scripts only from our own origin:
+# no inline script, no eval (htmx runs with allowEval off, web/base.html). Inline styles are
+# allowed: the trail's charts are pygal SVG that carries its own <style> and style attributes,
+# and htmx adds its indicator style; CSS cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in limits (django-axes with relaydesk.web.login_limits): after this many wrong passwords
+# for one username, or from one address, sign-in is refused for the cool-off, which doubles for
+# each further limit's worth of failures, up to the maximum. An admin can lift a lockout by
+# deleting its row under "Access attempts" on the admin site.
+AXES_FAILURE_LIMIT = env_int("RELAYDESK_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOL_OFF_MINUTES = env_int("RELAYDESK_LOGIN_COOL_OFF_MINUTES", 15)
+LOGIN_COOL_OFF_MAX_MINUTES = env_int("RELAYDESK_LOGIN_COOL_OFF_MAX_MINUTES", 24 * 60)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_COOL_OFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "RELAYDESK_LOGIN_FAILURE_LIMIT and RELAYDESK_LOGIN_COOL_OFF_MINUTES must be 1 or more"
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "relaydesk.web.login_limits.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout ends by its own cool-off
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure on the admin site, "Access failures"
 
 # Mail. The embedded default writes every outgoing message as an .eml file in
 # RELAYDESK_HOME/outbox, so nothing needs configuring to try the product.
@@ -220,9 +274,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},  # stderr
     "loggers": {
         "relaydesk": {"handlers": ["console"], "level": env_str("RELAYDESK_LOG_LEVEL", "INFO")},
+        # A 500 with its traceback (a 4xx is the client's business: not logged here).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -239,6 +297,8 @@ MAIL_RAW_FILE_BYTES = env_int("RELAYDESK_MAIL_RAW_FILE_BYTES", 1024 * 1024)  # b
 MAIL_DEFAULT_CATEGORY = env_str("RELAYDESK_MAIL_DEFAULT_CATEGORY", "")
 MAIL_ACKS_PER_SENDER_PER_HOUR = env_int("RELAYDESK_MAIL_ACKS_PER_SENDER_PER_HOUR", 3)
 MAIL_DUPLICATE_MINUTES = env_int("RELAYDESK_MAIL_DUPLICATE_MINUTES", 10)
+# New cases one sender may open by mail in an hour; beyond it their mail is quarantined (0: no cap).
+MAIL_CASES_PER_SENDER_HOUR = env_int("RELAYDESK_MAIL_CASES_PER_SENDER_HOUR", 20)
 # Receiving servers whose Authentication-Results header may prove a mail is the customer's
 # (rule 11): their authserv-ids. Every other Authentication-Results header is ignored.
 TRUSTED_AUTHSERV_IDS = [item.lower() for item in env_list("RELAYDESK_TRUSTED_AUTHSERV_IDS", [])]
