@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
-from relaydesk.cases import customer_mail, routing, status_links
+from relaydesk.cases import customer_mail, routing, spells, status_links
 from relaydesk.cases.acknowledgement import acknowledge
 from relaydesk.cases.deadlines import deadline_for, next_tickle_after
 from relaydesk.cases.details import clean_details, missing_required
@@ -109,7 +109,10 @@ def _new_owner(case: Case, staff: Staff, moment: datetime) -> None:
 
 
 def _event(case: Case, kind: str, moment: datetime, acting: User | None, **fields: Any) -> Event:
-    return Event.objects.create(case=case, kind=kind, at=moment, actor=acting, **fields)
+    """The one writer of a case's events; the case's spells follow each (same transaction)."""
+    event = Event.objects.create(case=case, kind=kind, at=moment, actor=acting, **fields)
+    spells.follow(event)
+    return event
 
 
 # The columns waiting for the customer changes (rule 16), for actions that save a few fields.
