@@ -15,6 +15,7 @@ api = NinjaAPI(
     description="Cases with exactly one owner. Send 'Authorization: Bearer <token>'.",
     urls_namespace="api",
     auth=bearer,
+    docs_url=None,  # served by relaydesk/urls.py, behind the staff sign-in
 )
 errors.install(api)
 
@@ -28,3 +29,4 @@ api.add_router("/tone-check", tone.router)
 api.add_router("/mail", "relaydesk.api.mail.router")
 api.add_router("/reports", "relaydesk.api.reports.router")
 api.add_router("/people", "relaydesk.api.people.router")
+api.add_router("/customers", "relaydesk.api.privacy.router")

@@ -1,6 +1,16 @@
-"""How the API says no: always JSON {"detail": …}, never a 500 for bad input."""
+"""How the API says no: always JSON {"detail": …}, never a 500 for bad input.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Ninja's handlers below cover what a view raises; `json_errors_middleware` covers what Django
+answers before or around the API's views (an unknown /api/v1/ path, a method the path does not
+take, a 500) with its HTML pages.
+"""
+
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -34,8 +44,55 @@ def install(api: NinjaAPI) -> None:
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return api.create_response(request, {"detail": exc.errors}, status=422)
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is larger than the limit of {limit} bytes."
+        return api.create_response(request, {"detail": detail}, status=413)
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return api.create_response(request, {"detail": "Bad request."}, status=400)
+
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = api.create_response(request, {"detail": exc.message}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="relaydesk"'
         return response
+
+
+API_PREFIX = "/api/"
+NOT_JSON_PAGES = ("/api/v1/docs",)  # the browsable docs are a page for people
+DETAILS = {
+    404: "No such API path. The paths are listed at /api/v1/openapi.json.",
+    405: "This path does not take {method}; it takes {allowed}.",
+    500: "Something went wrong on our side; it has been logged.",
+}
+
+
+def _detail(request: HttpRequest, response: HttpResponse) -> str:
+    template = DETAILS.get(response.status_code)
+    if template is None:
+        return HTTPStatus(response.status_code).phrase + "."
+    allowed = response.get("Allow", "")
+    return template.format(method=request.method, allowed=allowed)
+
+
+def json_errors_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
+    """An API error answered by Django itself (HTML) is answered again as JSON {"detail": …}."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or request.path.startswith(NOT_JSON_PAGES)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        answer = JsonResponse({"detail": _detail(request, response)}, status=response.status_code)
+        if "Allow" in response:
+            answer["Allow"] = response["Allow"]
+        return answer
+
+    return middleware
