@@ -200,6 +200,8 @@ def find_or_create_customer(*, name: str, email: str = "", phone: str = "") -> C
         existing = Customer.objects.filter(email=email).order_by("id").first()
     elif phone:
         existing = Customer.objects.filter(phone=phone).order_by("id").first()
+    if existing is not None and existing.merged_into_id is not None:  # cases.merging
+        return Customer.objects.get(pk=existing.merged_into_id)
     if existing is not None:
         return existing
     return Customer.objects.create(name=name[:200], email=email, phone=phone, created_at=now())
@@ -629,6 +631,8 @@ def reply(
         case = _locked(case)
         if case.status == Status.CLOSED:
             raise DomainError(f"{case.ref} is closed; reopen it first to write to the customer.")
+        if case.status == Status.MERGED:
+            raise DomainError(f"{case.ref} was merged into {case.merged_into}; write there.")
         if not case.customer.email:
             raise DomainError(f"{case.customer.name} has no email address; call them instead.")
         moment = now()
@@ -775,7 +779,11 @@ def reopen(case: Case, *, acting: User | None, why: str, by_customer: bool = Fal
         case = _locked(case)
         if case.is_open:
             raise DomainError(f"{case.ref} is already open.")
-        solver = getattr(case.solved_by, "staff", None) if case.solved_by_id else None
+        if case.status == Status.MERGED:
+            raise DomainError(f"{case.ref} was merged into {case.merged_into}; reopen that one.")
+        # A dismissed case goes back to its last holder (cases.dismissal); others to the solver.
+        back_to = case.owner if case.status == Status.DISMISSED else case.solved_by
+        solver = getattr(back_to, "staff", None) if back_to is not None else None
         if solver is not None and solver.active and solver.user.is_active:
             receiver = solver
         else:
@@ -1186,3 +1194,7 @@ def customer_reopens(case: Case, *, why: str) -> Case:
                 f"{case.ref} can no longer be reopened here; write to us and we open a new case."
             )
         return reopen(case, acting=None, why=why, by_customer=True)
+
+
+from relaydesk.cases.dismissal import dismiss  # noqa: E402, F401  (re-exported by name)
+from relaydesk.cases.merging import kept_case, merge_cases, merge_customers  # noqa: E402, F401

@@ -38,9 +38,23 @@ class Customer(models.Model):
     email = models.EmailField(max_length=320, blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True, db_index=True)
     created_at = models.DateTimeField()
+    # Two rows that were one person (cases.merging.merge_customers): this one's cases moved to
+    # `merged_into`, which keeps this row's contact details in its `other_contacts`.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    other_contacts = models.JSONField(default=list, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["name"], name="customer_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="customer_name_idx"),
+            # Customers merged into one (cases.merging.merge_customers), found to re-point them.
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="customer_merged_into_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -59,6 +73,10 @@ class Status(models.TextChoices):
     OPEN = "open", "Open"
     SOLVED = "solved", "Solved"
     CLOSED = "closed", "Closed"
+    # No customer problem (spam, misdirected, a test): ended without a solve (cases.dismissal).
+    DISMISSED = "dismissed", "Dismissed"
+    # A duplicate that joined another case (Case.merged_into; cases.merging).
+    MERGED = "merged", "Merged"
 
 
 class Case(models.Model):
@@ -120,6 +138,15 @@ class Case(models.Model):
     # The per-case reply address is an HMAC of the pk and this secret (cases.mail_threads), so
     # it never depends on a status link's token: rotating a link keeps mail threading (rule 14).
     reply_secret = models.CharField(max_length=64, default=new_token)
+    # A merged duplicate's kept case (cases.merging): its mail and status links lead there.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+        db_index=False,  # case_merged_into_idx: only the few merged rows
+    )
     # Not a column: the last status link issued through this instance (status_url), so the
     # API can show a new case's link once; the database keeps only its hash.
     issued_status_url = ""
@@ -180,6 +207,12 @@ class Case(models.Model):
             # The trail's cases held at a month's start (relaydesk.insights.spells.held_at_start):
             # solved at or after it, opened before it, whatever their status since.
             models.Index(fields=["solved_at", "opened_at"], name="case_solved_time_idx"),
+            # The duplicates merged into a case (cases.merging; its page lists them).
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="case_merged_into_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,6 +265,11 @@ class EventKind(models.TextChoices):
     MAIL_ATTACHED = "mail_attached", "Mail attached"
     LINK_ROTATED = "link_rotated", "Status link rotated"
     RESUMED = "resumed", "Waiting ended"  # rule 16; the wait began with a `replied` (waiting)
+    PROBLEM_LINKED = "problem_linked", "Linked to a problem"  # an act of the owner (rule 9)
+    DISMISSED = "dismissed", "Dismissed"  # no customer problem: ends the case, not a solve
+    MERGED_INTO = "merged_into", "Merged into another case"  # on the duplicate: ends it
+    MERGED_FROM = "merged_from", "A duplicate merged in"  # on the kept case: its words
+    CUSTOMER_MERGED = "customer_merged", "Customer merged"  # two customers were one person
 
 
 class PassReason(models.TextChoices):
@@ -240,6 +278,13 @@ class PassReason(models.TextChoices):
     NEEDS_OTHER_TEAM = "needs_other_team", "Needs another team"
     CUSTOMER_ASKED = "customer_asked", "Customer asked"
     SHIFT_CHANGE = "shift_change", "Shift change"
+
+
+class DismissReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    MISDIRECTED = "misdirected", "Meant for someone else"
+    TEST = "test", "A test"
+    NO_PROBLEM = "no_problem", "No problem to solve"
 
 
 class AppendOnlyError(Exception):

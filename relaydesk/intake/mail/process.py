@@ -156,6 +156,7 @@ def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     recipients = list(dict.fromkeys([*raw.envelope_to, *parsed.recipients]))
     thread = find_thread(parsed, recipients)
     if isinstance(thread, Thread):
+        thread.case = actions.kept_case(thread.case)  # a merged duplicate's mail: the kept case
         return _reply(raw, parsed, thread, recipients, automatic=automatic)
     if automatic and not only_suppresses_replies(automatic):
         raise Quarantined(
