@@ -211,7 +211,8 @@ SECURE_HSTS_SECONDS = env_int("RELAYDESK_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RELAYDESK_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("RELAYDESK_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("RELAYDESK_SSL_REDIRECT", False)
-if env_bool("RELAYDESK_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("RELAYDESK_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     # The proxy ends TLS and says so in X-Forwarded-Proto (it must overwrite a client's own).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -244,6 +245,7 @@ if AXES_FAILURE_LIMIT < 1 or LOGIN_COOL_OFF_MINUTES < 1:
         "RELAYDESK_LOGIN_FAILURE_LIMIT and RELAYDESK_LOGIN_COOL_OFF_MINUTES must be 1 or more"
     )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "relaydesk.web.login_limits.client_address"
 AXES_COOLOFF_TIME = "relaydesk.web.login_limits.cool_off"
 AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout ends by its own cool-off
 AXES_RESET_ON_SUCCESS = True

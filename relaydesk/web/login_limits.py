@@ -39,13 +39,23 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address sign-in limits count by. Behind a proxy (RELAYDESK_BEHIND_TLS_PROXY) it is the
+    last X-Forwarded-For entry, the one the proxy itself added; earlier ones the client wrote."""
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR")
+
+
 def _username(request: HttpRequest) -> str | None:
     return request.POST.get(settings.AXES_USERNAME_FORM_FIELD) or None
 
 
 def failures_for(request: HttpRequest) -> int:
     """The failures that count against this sign-in: by its username or by its address."""
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    address = getattr(request, "axes_ip_address", None) or client_address(request)
     counts = AccessAttempt.objects.aggregate(
         by_username=Sum("failures_since_start", filter=Q(username=_username(request))),
         by_address=Sum("failures_since_start", filter=Q(ip_address=address)),

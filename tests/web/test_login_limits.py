@@ -127,3 +127,19 @@ def test_the_admins_get_one_bell_line_when_a_lockout_starts(cast, root):
     ]
     assert lines[0].mail_pending  # and so in their next digest mail
     assert not Notification.objects.filter(user=cast.fran).exists()
+
+
+def test_behind_a_proxy_the_address_the_proxy_adds_is_the_one_counted(cast, settings):
+    settings.BEHIND_TLS_PROXY = True
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for name in ("sam", "eve", "mia", "ed", "nobody"):
+        Client(**proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {ATTACKER}").post(
+            "/login/", {"username": name, "password": "guess"}
+        )
+
+    attacker = Client(**proxy, HTTP_X_FORWARDED_FOR=f"5.6.7.8, {ATTACKER}")
+    assert attacker.post("/login/", {"username": "fran", "password": "pw"}).status_code == 429
+
+    colleague = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = colleague.post("/login/", {"username": "fran", "password": "pw"})
+    assert response.status_code == 302 and signed_in(colleague)
