@@ -1,58 +1,49 @@
-"""Spells of ownership, read from the events: who touched which cases, and bare passes.
+"""Spells of ownership in a month: who touched which cases, and bare passes.
 
-A spell runs from receiving a case to losing or solving it (DESIGN rule 9). Per case, events
-are written under the case's row lock, so their ids run in the order they happened: a spell
-is the events between its receiving event and its end by id, even when a clock (a test's,
-the demo's) gives several of them the same moment.
+A spell runs from receiving a case to losing or solving it (DESIGN rule 9). The actions keep
+one row per spell (cases.models.Spell, written by cases.spells.follow with each event, and
+rebuilt from the events by `relaydesk manage rebuild_spells`), so the trail counts spells
+instead of walking the events of every case.
 """
 
 from collections import Counter
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from relaydesk.cases.models import Case, Event, EventKind, Status
-from relaydesk.insights.kinds import ACTS, OWNERSHIP, RECEIVING, SAME_HANDS
+from relaydesk.cases.models import Case, Event, Spell, Status
+from relaydesk.cases.spells import passes_in
 from relaydesk.insights.months import Month
 
 
-def _in(month: Month) -> Q:
-    return Q(at__gte=month.start_utc, at__lt=month.end_utc)
+def _received_in(month: Month) -> Q:
+    return Q(started_at__gte=month.start_utc, started_at__lt=month.end_utc)
 
 
 def touched(month: Month) -> Counter[int]:
     """Per person (user id): the distinct cases they owned at any moment of the month.
 
-    The cases each person received in the month (one aggregate query), and the cases open at
-    the month's start with their holder then, less those the same person also received in
-    the month (two more).
+    The cases each person received in the month (one aggregate query over spell_start_idx),
+    and the cases held at the month's start by someone who did not also receive them in it
+    (one more query per kind of candidate, maybe_open_at_start).
     """
     counts: Counter[int] = Counter()
     received = (
-        Event.objects.filter(_in(month), kind__in=RECEIVING, to_owner__isnull=False)
-        .values("to_owner")
+        Spell.objects.filter(_received_in(month))
+        .values("holder")
         .annotate(cases=Count("case", distinct=True))
         .order_by()
     )
     for row in received:
-        counts[row["to_owner"]] += row["cases"]
-    held = held_at_start(month)
-    if held:
-        still_open, solved_since = maybe_open_at_start(month)
-        candidates = Q(case__in=still_open.values("pk")) | Q(case__in=solved_since.values("pk"))
-        again = set(
-            Event.objects.filter(_in(month), candidates, kind__in=RECEIVING)
-            .values_list("case", "to_owner")
-            .distinct()
-        )
-        for case_id, holder in held.items():
-            if (case_id, holder) not in again:
-                counts[holder] += 1
+        counts[row["holder"]] += row["cases"]
+    for holder, again in _held(month, with_again=True):
+        if not again:
+            counts[holder] += 1
     return counts
 
 
 def maybe_open_at_start(month: Month) -> tuple[QuerySet[Case], QuerySet[Case]]:
     """The cases that may have been open at the month's first moment: the open ones (few;
-    those opened later have no event before it), and those opened before it and solved since
+    those opened later have no spell before it), and those opened before it and solved since
     (solved_at is the last solve: a reopen clears it, a solve sets it), each read by its own
     index (case_open_deadline_idx or case_status_recent_idx; case_solved_time_idx). Open ones
     are not narrowed to those opened before: SQLite would then walk case_opened_idx through
@@ -63,50 +54,47 @@ def maybe_open_at_start(month: Month) -> tuple[QuerySet[Case], QuerySet[Case]]:
     return Case.objects.filter(status=Status.OPEN), solved_since
 
 
-def held_at_start(month: Month) -> dict[int, int]:
-    """Per case open at the month's first moment: who held it then (case id → user id), the
-    receiver of its last ownership event before the start (unless that was a solve)."""
+def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, bool]]:
+    """(holder, whether they also received the case in the month) per case held at the
+    month's first moment; or (case id, holder) pairs without `with_again`."""
     start = month.start_utc
-    last = Event.objects.filter(case=OuterRef("pk"), at__lt=start, kind__in=OWNERSHIP).order_by(
-        "-at", "-id"
+    last = Spell.objects.filter(case=OuterRef("pk"), started_at__lt=start).order_by(
+        "-started_at", "-id"
     )
-    held: dict[int, int] = {}
+    found: list[tuple[int, bool]] = []
     for candidates in maybe_open_at_start(month):
         rows = candidates.annotate(
-            last_kind=Subquery(last.values("kind")[:1]),
-            holder=Subquery(last.values("to_owner")[:1]),
-        ).values_list("pk", "last_kind", "holder")
-        for case_id, kind, holder in rows:
-            if kind in RECEIVING and holder is not None:
-                held[case_id] = holder
-    return held
+            holder=Subquery(last.values("holder")[:1]),
+            ended_at=Subquery(last.values("ended_at")[:1]),
+        ).filter(holder__isnull=False)
+        rows = rows.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+        if with_again:
+            again = Spell.objects.filter(
+                _received_in(month), case=OuterRef("pk"), holder=OuterRef("holder")
+            )
+            found.extend(rows.annotate(again=Exists(again)).values_list("holder", "again"))
+        else:
+            found.extend(rows.values_list("pk", "holder"))
+    return found
+
+
+def held_at_start(month: Month) -> dict[int, int]:
+    """Per case open at the month's first moment: who held it then (case id → user id), the
+    holder of its last spell begun before the start, unless that spell had ended by then."""
+    return dict(_held(month))
+
+
+def _bare(month: Month) -> QuerySet[Spell]:
+    return Spell.objects.filter(passes_in(month.start_utc, month.end_utc), acts=0)
 
 
 def bare_pass_events(month: Month) -> QuerySet[Event]:
-    """The passes in the month whose spell holds no act of the passer's (ACTS) before them.
-
-    The passer's last event on the case before the pass that either gave them the case or
-    was an act of theirs: a receipt means nothing was done in between (bare). One correlated
-    lookup per pass, walking the case's events back from it by (case, at).
-    """
-    mine = Q(kind__in=ACTS, actor=OuterRef("actor")) | (
-        Q(kind__in=RECEIVING, to_owner=OuterRef("actor")) & ~SAME_HANDS
-    )
-    last_of_theirs = (
-        Event.objects.filter(
-            mine, case=OuterRef("case"), at__lte=OuterRef("at"), id__lt=OuterRef("pk")
-        )
-        .order_by("-at", "-id")
-        .values("kind")[:1]
-    )
-    return (
-        Event.objects.filter(_in(month), kind=EventKind.PASSED, actor__isnull=False)
-        .annotate(last_of_theirs=Subquery(last_of_theirs))
-        .filter(last_of_theirs__in=RECEIVING)
-    )
+    """The passes in the month that ended a spell holding no act of the passer's (ACTS of
+    cases.spells): the end events of those spells (spell_end_idx)."""
+    return Event.objects.filter(pk__in=_bare(month).values("end_event"))
 
 
 def bare_passes(month: Month) -> Counter[int]:
     """Per passer: how many of their passes in the month were bare (bare_pass_events)."""
-    rows = bare_pass_events(month).values("actor").annotate(passes=Count("id")).order_by()
-    return Counter({row["actor"]: row["passes"] for row in rows})
+    rows = _bare(month).values("end_actor").annotate(passes=Count("id")).order_by()
+    return Counter({row["end_actor"]: row["passes"] for row in rows})

@@ -102,8 +102,9 @@ class Trail:
     overall: Overall
 
 
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+def _share(part: int, whole: int) -> float:
+    """A share of the contract: a 0–1 float, 0.0 when there is nothing to divide."""
+    return part / whole if whole else 0.0
 
 
 def _tier_at_end(month: Month) -> dict[int, int]:

@@ -186,4 +186,4 @@ def test_september_holds_only_the_case_opened_on_its_last_evening(october):
     assert september["overall"]["opened"] == 1
     assert september["overall"]["solved"] == 0
     assert september["overall"]["median_hours_to_solve"] is None
-    assert september["overall"]["solved_before_deadline_share"] is None
+    assert september["overall"]["solved_before_deadline_share"] == 0.0  # a 0–1 float
