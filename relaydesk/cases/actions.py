@@ -35,6 +35,7 @@ from relaydesk.cases.notify import notify
 from relaydesk.cases.uploads import UploadBatch, link, problem_with, safe_label
 from relaydesk.org.company import reopen_within, waiting_gives_up
 from relaydesk.org.models import Category, FieldType, Staff, Tier
+from relaydesk.problems import actions as problems
 from relaydesk.problems.models import Problem
 from relaydesk.timekeeping import now
 
@@ -730,11 +731,10 @@ def solve(
             raise DomainError(
                 f"Only the owner can solve {case.ref}; it is owned by {name_of(case.owner)}."
             )
+        if new_problem_title:  # opened (its own clock reading) just before it is linked
+            problem = problems.open_problem(acting=acting, title=new_problem_title[:200])
         moment = now()
-        if new_problem_title:
-            problem = Problem.objects.create(
-                title=new_problem_title[:200], created_at=moment, created_by=acting
-            )
+        linked_before = case.problem_id
         case.status = Status.SOLVED
         case.solved_at = moment
         case.solved_by = acting
@@ -762,6 +762,8 @@ def solve(
                 "mail": mail.as_data() if mail else None,
             },
         )
+        if problem is not None and problem.pk != linked_before:
+            problems.link_case(problem, case=case, case_event=event, acting=acting)
         if mail is not None:
             text = customer_mail.solve_text(case, resolution)
             customer_mail.send(case, event, mail, text=text)
@@ -1196,5 +1198,6 @@ def customer_reopens(case: Case, *, why: str) -> Case:
         return reopen(case, acting=None, why=why, by_customer=True)
 
 
+from relaydesk.cases.problem_links import link_case_to_problem  # noqa: E402, F401  (re-exported by name)
 from relaydesk.cases.dismissal import dismiss  # noqa: E402, F401  (re-exported by name)
 from relaydesk.cases.merging import kept_case, merge_cases, merge_customers  # noqa: E402, F401
