@@ -1,0 +1,136 @@
+"""Cases and problems like a case: its distinctive words asked of the index, then ranked.
+
+Narrowing first, so a million cases cost no more than a thousand: of the case's terms only
+the most telling (tf-idf) that some other case holds and that are not everywhere are asked
+for, as one OR query the engine answers from its index with its own rank (bm25, ts_rank),
+keeping CANDIDATES cases. Those are then scored here, the same on both engines: BM25 over
+the candidates' weighted terms, the same category a little higher. A problem is scored on
+its matching linked cases together (their words pooled), so a cause whose customers each
+describe a different part of this case's symptoms still comes first.
+"""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from relaydesk.cases.models import Case
+from relaydesk.problems.search import analysis
+
+QUERY_TERMS = 24  # the case's most telling terms asked for
+CANDIDATES = 150  # cases the index hands back for ranking
+COMMON_SHARE = 0.2  # a term in more than this share of cases tells nothing
+TYPO_LOOKUPS = 8  # a case's words only it holds, looked up as possible typos
+SAME_CATEGORY = 1.15
+K1, B = 1.2, 0.75
+POOL_WEIGHT = 1.0  # pooled coverage against the best single case, in a problem's score
+
+
+@dataclass
+class Candidate:
+    case_id: int
+    problem_id: int | None
+    category_id: int
+    terms: Counter[str]
+    score: float = 0.0
+
+
+@dataclass
+class PooledProblem:
+    problem_id: int
+    score: float
+    case_ids: list[int] = field(default_factory=list)
+
+
+def _corrected(eng: ModuleType, terms: analysis.Terms, doc_freq: dict[str, int]) -> None:
+    """A word only this case holds is likely a typo: count it as the word it was meant to be."""
+    lonely = [t for t in terms.counts if doc_freq.get(t, 0) <= 1 and analysis.allowed_edits(t)]
+    for term in sorted(lonely, key=lambda t: -terms.counts[t])[:TYPO_LOOKUPS]:
+        near = eng.vocabulary_near(term)
+        meant = analysis.corrections(term, near, at_least=2, most=1)
+        if meant:
+            terms.counts[meant[0]] += terms.counts.pop(term) * 0.8
+            doc_freq[meant[0]] = dict(near)[meant[0]]
+
+
+def query_weights(eng: ModuleType, case: Case) -> tuple[dict[str, float], dict[str, str]]:
+    """The case's most telling terms and their weights; one word for each term."""
+    documents = eng.texts([case.pk])
+    indexed = case.pk in documents
+    if not indexed:  # not in the index (yet): its own row's words
+        documents = {case.pk: {"A": f"{case.subject} {case.real_need}", "C": case.resolution}}
+    terms = analysis.analyse(eng, documents)[case.pk]
+    doc_freq = eng.doc_freq(list(terms.counts))
+    _corrected(eng, terms, doc_freq)
+    total = max(eng.doc_count(), 1)
+    least = 2 if indexed else 1  # held by at least one other case
+    weights = {
+        term: (1 + math.log(count)) * analysis.idf(doc_freq[term], total)
+        for term, count in terms.counts.items()
+        if count >= 1
+        and doc_freq.get(term, 0) >= least
+        and (total < 50 or doc_freq[term] <= COMMON_SHARE * total)
+    }
+    best = sorted(weights, key=lambda t: -weights[t])[:QUERY_TERMS]
+    return {term: weights[term] for term in best}, terms.surface
+
+
+def _bm25(weights: dict[str, float], candidates: list[Candidate]) -> None:
+    average = sum(sum(c.terms.values()) for c in candidates) / max(len(candidates), 1) or 1.0
+    for candidate in candidates:
+        norm = K1 * (1 - B + B * sum(candidate.terms.values()) / average)
+        candidate.score = sum(
+            weight * tf * (K1 + 1) / (tf + norm)
+            for term, weight in weights.items()
+            if (tf := candidate.terms.get(term, 0))
+        )
+
+
+def _ranked(eng: ModuleType, case: Case) -> tuple[dict[str, float], list[Candidate]]:
+    weights, surface = query_weights(eng, case)
+    if not weights:
+        return weights, []
+    found = eng.ranked(
+        [[term] for term in weights], every=False, limit=CANDIDATES + 1, words=surface
+    )
+    ids = [pk for pk, _ in found if pk != case.pk]
+    rows = Case.objects.filter(pk__in=ids).values_list("pk", "problem_id", "category_id")
+    analysed = analysis.analyse(eng, eng.texts(ids))
+    candidates = [
+        Candidate(pk, problem_id, category_id, analysed[pk].counts)
+        for pk, problem_id, category_id in rows
+        if pk in analysed
+    ]
+    _bm25(weights, candidates)
+    for candidate in candidates:
+        if candidate.category_id == case.category_id:
+            candidate.score *= SAME_CATEGORY
+    candidates.sort(key=lambda c: (-c.score, -c.case_id))
+    return weights, [c for c in candidates if c.score > 0]
+
+
+def scored_candidates(eng: ModuleType, case: Case) -> list[Candidate]:
+    return _ranked(eng, case)[1]
+
+
+def pooled_problems(eng: ModuleType, case: Case) -> list[PooledProblem]:
+    """Problems of the candidates, each scored on its cases together: the best one's score,
+    plus how much of the case's weight their pooled words cover (a term met in n of them
+    counts 1 - 1/2^n of its weight)."""
+    weights, candidates = _ranked(eng, case)
+    members: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        if candidate.problem_id is not None:
+            members[candidate.problem_id].append(candidate)
+    whole = sum(weights.values()) or 1.0
+    pooled = []
+    for problem_id, cases in members.items():
+        coverage = sum(
+            weight * (1 - 0.5 ** sum(1 for c in cases if term in c.terms))
+            for term, weight in weights.items()
+        )
+        best = cases[0].score
+        score = (best + POOL_WEIGHT * coverage) / whole
+        pooled.append(PooledProblem(problem_id, score, [c.case_id for c in cases]))
+    pooled.sort(key=lambda p: (-p.score, p.problem_id))
+    return pooled
