@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 
-from relaydesk.cases.models import Event, EventKind
+from relaydesk.cases.models import Event, EventKind, Spell
 from relaydesk.insights.months import Month
 from relaydesk.problems.models import Problem
 
@@ -94,27 +94,34 @@ def openings(month: Month) -> dict[str, int]:
 
 def median_hours_to_solve(month: Month, solves: int) -> float | None:
     """The median of the month's solves' time from their opening (or reopening), in real
-    hours. The pairs of moments are read in one query and subtracted here: ordering by the
-    difference in the database cost more than the subtraction."""
+    hours, from the spells the solves ended (spell_end_idx). A spell received by the opening
+    or reopening began it; a case never reopened (opening 1) was opened when its row says;
+    only the others look their opening up, walking the case's spells back (a few a case).
+    The pairs of moments are read in one query and subtracted here."""
     if not solves:
         return None
+    openings = [EventKind.OPENED, EventKind.REOPENED]
     opening_at = (
-        Event.objects.filter(
+        Spell.objects.filter(
             case=OuterRef("case"),
-            kind__in=[EventKind.OPENED, EventKind.REOPENED],
-            at__lte=OuterRef("at"),  # a range of (case, at), walked back from the solve
+            start_how__in=openings,
+            started_at__lte=OuterRef("started_at"),
             id__lt=OuterRef("pk"),
         )
-        .order_by("-at", "-id")
-        .values("at")[:1]
+        .order_by("-started_at", "-id")
+        .values("started_at")[:1]
     )
-    # A case never reopened (opening 1) was opened when its row says: only the others look
-    # their opening up.
-    opened = Case(When(case__opening=1, then=F("case__opened_at")), default=Subquery(opening_at))
+    opened = Case(
+        When(start_how__in=openings, then=F("started_at")),
+        When(case__opening=1, then=F("case__opened_at")),
+        default=Subquery(opening_at),
+    )
     pairs = (
-        Event.objects.filter(_in(month), kind=EventKind.SOLVED)
+        Spell.objects.filter(
+            ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, end_how=EventKind.SOLVED
+        )
         .annotate(opening_at=opened)
-        .values_list("at", "opening_at")
+        .values_list("ended_at", "opening_at")
         .order_by()
     )
     hours = [(solved - opened).total_seconds() / 3600 for solved, opened in pairs if opened]
