@@ -33,6 +33,7 @@ from relaydesk.cases import actions
 from relaydesk.cases.errors import Incomplete
 from relaydesk.cases.models import Case, Event, EventKind, id_from_ref
 from relaydesk.org.models import Category, Tier
+from relaydesk.privacy.log import Contact, contact_for, masked_event
 from relaydesk.problems.models import Problem
 from relaydesk.replies.phrases_actions import count_uses
 
@@ -150,7 +151,7 @@ def message_out(event: Event) -> dict:
     }
 
 
-def detail(case: Case) -> dict:
+def detail(case: Case, contact: Contact) -> dict:
     events = list(
         case.events.select_related(
             "actor", "from_owner", "to_owner", "from_tier", "to_tier"
@@ -158,10 +159,13 @@ def detail(case: Case) -> dict:
     )
     return {
         **summary(case),
+    if not contact.whole:  # rule 15: lines that quote the address or number quote the masks
+        events = [masked_event(event, case.customer) for event in events]
         "customer_detail": {
             "name": case.customer.name,
-            "email": case.customer.email,
-            "phone": case.customer.phone,
+            "email": contact.email,
+            "phone": contact.phone,
+            "whole": contact.whole,
         },
         "details": case.details,
         "real_need": case.real_need,
@@ -250,7 +254,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
     "/{ref}", response={200: CaseDetail, **REFUSED_FOR_CASE}, summary="A case with its events"
 )
 def read_case(request: HttpRequest, ref: str):
-    return detail(case_for(acting_user(request), ref))
+    """The customer's email and phone are whole for the case's owner, leads, executives and
+    admins (each such read is in the access log), masked for everyone else (rule 15)."""
+    user = acting_user(request)
+    case = case_for(user, ref)
+    return detail(case, contact_for(user, case, page=request.path))
 
 
 @router.post(

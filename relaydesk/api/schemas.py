@@ -148,6 +148,8 @@ class CustomerOut(Schema):
 
 class EventOut(Schema):
     kind: str
+    # Rule 15: False when email and phone are masked (f•••@example.org, +31 •• ••• 437).
+    whole: bool = True
     at: datetime
     actor: str
     actor_name: str

@@ -13,6 +13,7 @@ from relaydesk.web.views import (
     people,
     phrases,
     quarantine,
+    privacy,
     tone,
     trail,
 )
@@ -72,6 +73,8 @@ urlpatterns = [
     path("mail/quarantine/<int:entry_id>/", quarantine.quarantine_act, name="mail-quarantine-act"),
     path(
         "mail/attachments/<int:attachment_id>/",
+    path("", include("relaydesk.web.problem_urls")),  # /problems/… (issue 17)
+    path("privacy/reveal/", privacy.reveal_contact, name="privacy-reveal"),
         quarantine.attachment_download,
         name="mail-attachment",
     ),

@@ -63,7 +63,9 @@ def test_open_pass_take_solve_reopen_over_http(cast, api_as):
     case_json = read.json()
     assert case_json["opening"] == 2
     assert case_json["problem_id"] == Problem.objects.get(title="Double charge").pk
-    assert case_json["customer_detail"]["email"] == "carla@example.com"
+    # Rule 15: sam neither owns the case nor leads anyone, so the details are masked.
+    assert case_json["customer_detail"]["email"] == "c•••@example.com"
+    assert eve.get(f"/cases/{ref}").json()["customer_detail"]["email"] == "carla@example.com"
     events = case_json["events"]
     assert [event["kind"] for event in events] == [
         EventKind.OPENED,

@@ -12,6 +12,8 @@ from relaydesk.cases import actions
 from relaydesk.cases.details import uploaded_file
 from relaydesk.cases.errors import DomainError, ToneWarned
 from relaydesk.org.models import Tier
+from relaydesk.privacy.log import contact_for
+from relaydesk.privacy.masking import hide_in_text
 from relaydesk.problems.models import Problem
 from relaydesk.replies.phrases_actions import count_uses
 from relaydesk.replies.tone import check
@@ -59,10 +61,16 @@ def _render_case(request, case, *, status=200, **extra):
     files = list(case.attachments.order_by("created_at", "id"))
     kept = {attachment.pk for attachment in files}
     lines = [describe(event, labels, problems) for event in events]
+    contact = contact_for(request.user, case, page=request.path)  # rule 15: logged if whole
+    customer = case.customer
     for line in lines:  # link only what this case keeps (ids in event data are not enough)
         line.files = [item for item in line.files if item["id"] in kept]
+        if not contact.whole:
+            line.headline = hide_in_text(line.headline, email=customer.email, phone=customer.phone)
+            line.body = hide_in_text(line.body, email=customer.email, phone=customer.phone)
     context = {
         "case": case,
+        "contact": contact,
         "allowed": allowed,
         "rows": rows,
         "edit_rows": detail_rows(
