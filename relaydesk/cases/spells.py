@@ -7,14 +7,13 @@ events arrive in the order of their ids: a receipt ends the case's open spell an
 receiver's, a solve or a close ends it, an act of the holder adds to its acts.
 
 `rebuild` computes the same rows from the events alone (the history is the truth), by the
-same rules (`_Replay`), for `relaydesk manage rebuild_spells` and migration 0016.
+same rules (`replay`), for `relaydesk manage rebuild_spells` and migration 0016.
 `tests/cases/test_spells.py` holds the two equal.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import F, Max, Q
 
@@ -56,7 +55,7 @@ BATCH = 2000  # cases a batch of the rebuild reads the events of
 
 EVENT_FIELDS = (
     *("id", "case_id", "kind", "actor_id", "at", "from_owner_id", "to_owner_id"),
-    *("from_tier_id", "to_tier_id", "data"),
+    *("from_tier_id", "to_tier_id", "data__direction", "data__left"),
 )
 
 
@@ -73,7 +72,7 @@ def end_how(kind: str, actor: int | None, data: dict[str, Any] | None) -> str:
     if kind == EventKind.PASSED:
         if actor is None and (data or {}).get("left"):
             return LEFT
-        return f"passed_{(data or {}).get('direction', 'same')}"
+        return f"passed_{(data or {}).get('direction') or 'same'}"
     return str(kind)
 
 
@@ -110,9 +109,9 @@ def follow(event: Event) -> None:
         )
 
 
-@dataclass
-class _Row:
-    """An event's fields, as the rebuild reads them (EVENT_FIELDS)."""
+class _Row(NamedTuple):
+    """An event's fields, as the rebuild reads them (EVENT_FIELDS): of its data, only what
+    end_how reads, extracted by the database rather than decoded here."""
 
     id: int
     case_id: int
@@ -123,56 +122,48 @@ class _Row:
     to_owner_id: int | None
     from_tier_id: int | None
     to_tier_id: int | None
-    data: dict[str, Any] | None
-
-
-class _Replay:
-    """The spells of the events of one case, given in id order: follow's rules in memory."""
-
-    def __init__(self, spell_model: Any) -> None:
-        self.spell_model = spell_model
-        self.spells: list[Any] = []
-        self.open: Any = None
-
-    def step(self, e: _Row) -> None:
-        if e.kind in ACTS:
-            if self.open is not None and e.actor_id == self.open.holder_id:
-                self.open.acts += 1
-            return
-        if not _ends(e.kind, e.from_owner_id, e.to_owner_id):
-            return
-        if self.open is not None:
-            self.open.ended_at, self.open.end_event_id = e.at, e.id
-            self.open.end_how = end_how(e.kind, e.actor_id, e.data)
-            self.open.end_actor_id, self.open.end_tier_id = e.actor_id, e.from_tier_id
-            self.open = None
-        if receives(e.kind, e.from_owner_id, e.to_owner_id):
-            self.open = self.spell_model(
-                case_id=e.case_id,
-                holder_id=e.to_owner_id,
-                tier_id=e.to_tier_id,
-                started_at=e.at,
-                start_event_id=e.id,
-                start_how=e.kind,
-            )
-            self.spells.append(self.open)
+    direction: str | None
+    left: str | None
 
 
 def replay(rows: Iterable[_Row], spell_model: Any = Spell) -> list[Any]:
-    """The spells (unsaved) of the given events, ordered by case then id."""
-    spells: list[Any] = []
-    replaying: _Replay | None = None
+    """The spells (unsaved) of the given events, given by case then id: follow's rules in
+    memory. A spell is a dict of its fields until the end (a model instance costs more)."""
+    spells: list[dict[str, Any]] = []
+    held: dict[str, Any] | None = None
     case_id = None
-    for row in rows:
-        if row.case_id != case_id:
-            if replaying is not None:
-                spells.extend(replaying.spells)
-            replaying, case_id = _Replay(spell_model), row.case_id
-        assert replaying is not None
-        replaying.step(row)
-    if replaying is not None:
-        spells.extend(replaying.spells)
-    return spells
+    for e in rows:
+        if e.case_id != case_id:
+            held, case_id = None, e.case_id
+        if e.kind in ACTS:
+            if held is not None and e.actor_id == held["holder_id"]:
+                held["acts"] += 1
+            continue
+        if not _ends(e.kind, e.from_owner_id, e.to_owner_id):
+            continue
+        if held is not None:
+            held["ended_at"], held["end_event_id"] = e.at, e.id
+            held["end_how"] = end_how(
+                e.kind, e.actor_id, {"direction": e.direction, "left": e.left}
+            )
+            held["end_actor_id"], held["end_tier_id"] = e.actor_id, e.from_tier_id
+            held = None
+        if receives(e.kind, e.from_owner_id, e.to_owner_id):
+            held = {
+                "case_id": e.case_id,
+                "holder_id": e.to_owner_id,
+                "tier_id": e.to_tier_id,
+                "started_at": e.at,
+                "start_event_id": e.id,
+                "start_how": e.kind,
+                "acts": 0,
+            }
+            spells.append(held)
+    # Positional values in the model's field order: Model(**kwargs) cost most of a rebuild.
+    order = [field.attname for field in spell_model._meta.concrete_fields]
+    blank = dict.fromkeys(order)
+    blank.update(ended_at=None, end_event_id=None, end_how="", end_actor_id=None)
+    return [spell_model(*({**blank, **fields}[name] for name in order)) for fields in spells]
 
 
 def _rows(event_model: Any, first: int, last: int) -> Iterator[_Row]:
