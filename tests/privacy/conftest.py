@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 
 from relaydesk.cases.models import Case, Customer
 from tests import factories
+from tests.api.conftest import api_as  # noqa: F401 - the API tests' fixture, shared here
 
 EMAIL = "carla.mendes@example.com"
 PHONE = "+31 20 123 4437"

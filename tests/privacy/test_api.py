@@ -3,7 +3,6 @@
 import pytest
 
 from relaydesk.privacy.models import AccessLog
-from tests.api.conftest import api_as  # noqa: F401 - the fixture, used here too
 from tests.privacy.conftest import EMAIL, MASKED_EMAIL, MASKED_PHONE, PHONE, ROLES
 
 
