@@ -54,6 +54,17 @@ def maybe_open_at_start(month: Month) -> tuple[QuerySet[Case], QuerySet[Case]]:
     return Case.objects.filter(status=Status.OPEN), solved_since
 
 
+def ended_unsolved_since(month: Month) -> QuerySet[Case]:
+    """The cases dismissed or merged (cases.dismissal, cases.merging) that were held at the
+    month's first moment: a spell of theirs began before it and ended at or after it
+    (spell_end_idx). Neither open nor solved, they are not among maybe_open_at_start's."""
+    start = month.start_utc
+    ended = Spell.objects.filter(ended_at__gte=start, started_at__lt=start)
+    return Case.objects.filter(
+        status__in=[Status.DISMISSED, Status.MERGED], pk__in=ended.values("case")
+    )
+
+
 def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, bool]]:
     """(holder, whether they also received the case in the month) per case held at the
     month's first moment; or (case id, holder) pairs without `with_again`."""
@@ -62,7 +73,7 @@ def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, bool]]:
         "-started_at", "-id"
     )
     found: list[tuple[int, bool]] = []
-    for candidates in maybe_open_at_start(month):
+    for candidates in (*maybe_open_at_start(month), ended_unsolved_since(month)):
         rows = candidates.annotate(
             holder=Subquery(last.values("holder")[:1]),
             ended_at=Subquery(last.values("ended_at")[:1]),
