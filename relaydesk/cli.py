@@ -27,6 +27,9 @@ Data lives in RELAYDESK_HOME (default ./relaydesk-data). `relaydesk COMMAND --he
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relaydesk.settings")
+    # What Relaydesk writes (the SQLite database and its -wal/-shm, raw mail, attachments, the
+    # outbox) holds customers' data: files 0600 and folders 0700, whatever the login's umask.
+    os.umask(0o077)
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0
@@ -40,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from django.core.management import execute_from_command_line
 
+    if command in ("serve", "worker", "mailin"):
+        from relaydesk.intake.mail import spool
+
+        spool.clean_left_behind()  # what a crashed process left (spool.py: never a live one's)
     execute_from_command_line(django_argv)
     return 0
 

@@ -5,6 +5,8 @@ The defaults are the embedded mode: SQLite in RELAYDESK_HOME, mail written to fi
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +39,18 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_duration(name: str, default: str) -> timedelta:
+    """A span written as in the company file: "2d", "12h", "90m", or "1d12h"."""
+    raw = os.environ.get(name) or default
+    parts = re.fullmatch(r"\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*", raw.lower())
+    if parts is None or not any(parts.groups()):
+        raise ImproperlyConfigured(
+            f'{name} must be a span such as "2d", "12h" or "90m", not {raw!r}'
+        )
+    days, hours, minutes = (int(part or 0) for part in parts.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -58,10 +72,10 @@ if not SECRET_KEY:
     else:
         from django.core.management.utils import get_random_secret_key
 
-        HOME.mkdir(parents=True, exist_ok=True)
+        HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
         SECRET_KEY = get_random_secret_key()
-        _key_file.write_text(SECRET_KEY)
-        _key_file.chmod(0o600)
+        with os.fdopen(os.open(_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("RELAYDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("RELAYDESK_CSRF_TRUSTED_ORIGINS", [])
@@ -165,7 +179,7 @@ _database_url = os.environ.get("RELAYDESK_DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": _database_from_url(_database_url)}
 else:
-    HOME.mkdir(parents=True, exist_ok=True)
+    HOME.mkdir(mode=0o700, parents=True, exist_ok=True)  # customers' data: its user's only
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -320,10 +334,17 @@ CONTACT_PER_IP_PER_HOUR = env_int("RELAYDESK_CONTACT_PER_IP_PER_HOUR", 10)
 STATUS_PAGE_POSTS_PER_HOUR = env_int("RELAYDESK_STATUS_PAGE_POSTS_PER_HOUR", 10)
 
 # The outbox (relaydesk.outbox.sending): a claimed mail is left to its worker for the lease;
-# failed sends are retried after 1×, 2×, 4× … the first delay, up to the maximum attempts.
+# failed sends are retried after 1×, 2×, 4× … the first delay (at most 2 h apart).
 OUTBOX_LEASE_SECONDS = env_int("RELAYDESK_OUTBOX_LEASE_SECONDS", 15 * 60)
 OUTBOX_RETRY_SECONDS = env_int("RELAYDESK_OUTBOX_RETRY_SECONDS", 30)
-OUTBOX_MAX_ATTEMPTS = env_int("RELAYDESK_OUTBOX_MAX_ATTEMPTS", 8)
+# A send the server may accept later (no answer, a 4xx, a refused login or sender: a setting
+# someone can fix) is retried until this long after the mail was queued, then marked failed.
+MAIL_RETRY_FOR = env_duration("RELAYDESK_MAIL_RETRY_FOR", "2d")
+if os.environ.get("RELAYDESK_OUTBOX_MAX_ATTEMPTS"):
+    raise ImproperlyConfigured(
+        "RELAYDESK_OUTBOX_MAX_ATTEMPTS is gone: failed sends are retried for a time, "
+        'RELAYDESK_MAIL_RETRY_FOR (default "2d")'
+    )
 # Staff notification mail waits this long so a storm becomes one digest (relaydesk.cases.notify).
 DIGEST_MINUTES = env_int("RELAYDESK_DIGEST_MINUTES", 5)
 if DIGEST_MINUTES < 0:

@@ -27,14 +27,16 @@ class EmlFileBackend(BaseEmailBackend):
         self.directory = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", None) or "outbox")
 
     def send_messages(self, email_messages) -> int:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         sent = 0
         for message in email_messages:
             mime = message.message()
             message_id = mime["Message-ID"] or ""
             target = self.directory / file_name_for(message_id)
             temporary = target.with_suffix(f".tmp-{os.getpid()}")
-            temporary.write_bytes(mime.as_bytes(linesep="\r\n"))
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            with os.fdopen(os.open(temporary, flags, 0o600), "wb") as file:  # mail: ours only
+                file.write(mime.as_bytes(linesep="\r\n"))
             os.replace(temporary, target)
             sent += 1
         return sent

@@ -4,7 +4,7 @@ It uses its own SQLite file in RELAYDESK_HOME (not the test database), so a test
 with SIGKILL and then look at what was committed.
 
 Commands: seed · poll HOST PORT USER PASSWORD [--crash-after-fetch] ·
-store-then-crash FILE · counts
+store-then-crash FILE · spool-then-crash FILE · counts
 """
 
 import json
@@ -19,7 +19,7 @@ import django
 django.setup()
 
 from relaydesk.cases.models import Case, EventKind  # noqa: E402
-from relaydesk.intake.mail import imap, receive  # noqa: E402
+from relaydesk.intake.mail import imap, parse, receive  # noqa: E402
 from relaydesk.intake.models import RawMessage  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -45,6 +45,10 @@ def main(argv: list[str]) -> None:
         receive.process = die  # killed the moment processing would start
         with open(argv[1], "rb") as file:
             receive.receive(file.read(), source="test")
+    elif command == "spool-then-crash":
+        with open(argv[1], "rb") as file:
+            parse.parse(file.read())  # its big attachment is spooled to a file
+        die()  # before the message's processing could move or delete it
     elif command == "counts":
         print(
             json.dumps(

@@ -6,6 +6,7 @@ import threading
 from email import policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -22,7 +23,27 @@ class Recorder:
         self.refused = 0
         self.failing = False
         self.fail_with = "451 4.3.0 Try again later"
+        self.refuse_recipients_with = ""  # e.g. "550 5.1.1 No such user" at RCPT
+        self.unknown: set[str] = set()  # addresses answered "550 5.1.1 No such user here"
+        self.password = ""  # set: the server asks for a login and takes only this password
+        self.logins: list[bool] = []  # each login tried, and whether it was accepted
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_recipients_with:
+            return self.refuse_recipients_with
+        if address in self.unknown:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        accepted = isinstance(auth_data, LoginPassword) and auth_data.password == (
+            self.password.encode()
+        )
+        with self._lock:
+            self.logins.append(accepted)
+        return AuthResult(success=accepted, handled=False)  # aiosmtpd answers 535 itself
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
@@ -40,10 +61,20 @@ class Recorder:
 
 
 class SmtpServer:
-    def __init__(self):
+    """`password`: the server requires a login (AUTH PLAIN/LOGIN without TLS, on loopback) and
+    answers a wrong password with 535, as a provider does."""
+
+    def __init__(self, password: str = ""):
         self.recorder = Recorder()
+        self.recorder.password = password
         self.port = free_port()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        login = {"authenticator": self.recorder.authenticate, "auth_require_tls": False}
+        self.controller = Controller(
+            self.recorder,
+            hostname="127.0.0.1",
+            port=self.port,
+            **({**login, "auth_required": True} if password else {}),
+        )
 
     def __enter__(self) -> "SmtpServer":
         self.controller.start()

@@ -1,21 +1,26 @@
 """Attachments: kept under generated names (never the sender's), with a size limit.
 
-The sender's file name is only a label; the file on disk is `m<raw id>-<n>-<hash>` under
+The sender's file name is only a label, cleaned as a web upload's is (`safe_label`: no path,
+no control or direction-changing characters such as U+202E, which make `invoice\u202egpj.pdf`
+read as `invoicefdp.jpg`); the file on disk is `m<raw id>-<n>-<hash>` under
 MEDIA_ROOT/attachments, so a name like `../../settings.py` or `invoice.html` means nothing.
 The name is derived from the message, so a retried processing writes the same file again.
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 from django.conf import settings
 
 from relaydesk.cases.models import Attachment
-from relaydesk.cases.uploads import attachments_dir
+from relaydesk.cases.uploads import attachments_dir, safe_label
 from relaydesk.intake.mail.parse import Part
 from relaydesk.intake.mail.text import clean
 from relaydesk.intake.models import RawMessage
 from relaydesk.timekeeping import now
+
+PRIVATE_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 
 
 def path_of(attachment: Attachment) -> Path:
@@ -27,7 +32,7 @@ def store(raw: RawMessage, parts: list[Part], case=None) -> tuple[list[Attachmen
     kept, refused = [], []
     limit = settings.MAIL_MAX_ATTACHMENT_BYTES
     for index, part in enumerate(parts, start=1):
-        name = clean(part.name).replace("/", "_").replace("\\", "_").strip() or "attachment"
+        name = safe_label(clean(part.name) or "attachment")
         if part.size > limit:
             refused.append(
                 f"{name} ({part.size // 1024} KB) was not kept: attachments are limited to "
@@ -44,7 +49,8 @@ def store(raw: RawMessage, parts: list[Part], case=None) -> tuple[list[Attachmen
             if part.spooled is not None:
                 part.spooled.replace(target)  # decoded to disk already: moved, not copied
             else:
-                target.write_bytes(part.payload)
+                with os.fdopen(os.open(target, PRIVATE_NEW_FILE, 0o600), "wb") as file:
+                    file.write(part.payload)  # the customer's file: Relaydesk's user only
             attachment = Attachment.objects.create(
                 raw_message=raw,
                 case=case,

@@ -10,15 +10,15 @@ import hashlib
 import os
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass, field
+from email.header import Header
 from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
+from typing import BinaryIO
 
-from django.conf import settings
-
+from relaydesk.intake.mail import spool
 from relaydesk.intake.mail.text import clean, decode_bytes, header_text, html_to_text
 
 MAX_DEPTH = 12  # deeper nesting than this is an attack or a loop (flanker's enclosed-endless)
@@ -36,6 +36,7 @@ class Part:
     spooled: Path | None = None
     size: int = 0
     sha256: str = ""
+    spool_lock: BinaryIO | None = None  # held while the spool file exists (mail/spool.py)
 
     def __post_init__(self):
         if self.spooled is None:
@@ -71,10 +72,13 @@ class Parsed:
     charset_hint: str | None = None
 
     def discard_spooled(self) -> None:
-        """Remove spool files no attachment took (a refused or quarantined message)."""
+        """Remove spool files no attachment took (a refused or quarantined message), then
+        let go of every spool file's lock."""
         for part in self.attachments:
             if part.spooled is not None:
                 part.spooled.unlink(missing_ok=True)
+            if part.spool_lock is not None:
+                part.spool_lock.close()
 
     def header(self, name: str) -> str:
         try:
@@ -174,12 +178,6 @@ HOIST_MIN_LINES = 800
 SPOOL_MIN_BYTES = 1024 * 1024  # bigger lifted blocks are decoded to a file, not to memory
 
 
-def spool_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "attachments" / "spool"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]{40,}={0,2}\r?\n")
 BASE64_LAST_LINE = re.compile(rb"[A-Za-z0-9+/]*={0,2}\r?\n")
 
@@ -234,14 +232,13 @@ class Hoisted:
             data = data.replace(name.encode(), bytes(block).rstrip(b"\r\n"))
         return data
 
-    def spool(self, part: Message) -> tuple[Path, int, str] | None:
+    def spool(self, part: Message) -> tuple[Path, int, str, BinaryIO] | None:
         """A big lifted base64 block decoded a megabyte at a time into a spool file:
-        (path, size, sha256), or None when the part is not one."""
+        (path, size, sha256, the file's lock), or None when the part is not one."""
         block = self._block_of(part)
         if block is None or len(block) < SPOOL_MIN_BYTES:
             return None
-        folder = spool_dir()
-        handle, name = tempfile.mkstemp(prefix="spool-", dir=folder)
+        path, handle, lock = spool.create()
         digest, size, carry = hashlib.sha256(), 0, b""
         try:
             with os.fdopen(handle, "wb") as file:
@@ -261,9 +258,10 @@ class Hoisted:
                     size += len(data)
                     file.write(data)
         except binascii.Error:
-            Path(name).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+            lock.close()
             return None
-        return Path(name), size, digest.hexdigest()
+        return path, size, digest.hexdigest(), lock
 
     def _block_of(self, part: Message) -> memoryview | None:
         if not self.blocks:
@@ -336,8 +334,24 @@ def part_bytes(part: Message, hoisted: Hoisted = NOTHING_HOISTED) -> bytes:
     return payload
 
 
-def filename_of(part: Message) -> str:
+PARAMETER_HEADERS = ("Content-Disposition", "Content-Type")
+
+
+def _readable_parameters(part: Message, hint: str | None) -> Message:
+    """compat32 reads raw 8-bit bytes in a parameter (an SMTPUTF8 file name) as U+FFFD; it
+    keeps them in a Header, though. A copy of the two headers decoded as text keeps them."""
+    copy = Message()
+    for name in PARAMETER_HEADERS:
+        value = part.get(name)
+        if value is not None:
+            copy[name] = header_text(value, hint)
+    return copy
+
+
+def filename_of(part: Message, hint: str | None = None) -> str:
     name: str | tuple[str | None, str | None, str] | None
+    if any(isinstance(part.get(header), Header) for header in PARAMETER_HEADERS):
+        part = _readable_parameters(part, hint)
     try:
         name = part.get_filename()
     except Exception:  # noqa: BLE001
@@ -396,7 +410,7 @@ class _Walker:
                 if isinstance(sub, Message):
                     self.walk(sub, depth + 1)
             return
-        name = filename_of(part)
+        name = filename_of(part, self.parsed.charset_hint)
         disposition = disposition_of(part)
         if ctype in ("message/rfc822", "message/global") or (
             ctype.startswith("message/") and isinstance(payload, list)
@@ -406,7 +420,7 @@ class _Walker:
         if disposition == "attachment" or name:
             spooled = self.hoisted.spool(part)
             if spooled is not None:
-                path, size, digest = spooled
+                path, size, digest, lock = spooled
                 self.parsed.attachments.append(
                     Part(
                         name=(name or "attachment")[:255],
@@ -415,6 +429,7 @@ class _Walker:
                         spooled=path,
                         size=size,
                         sha256=digest,
+                        spool_lock=lock,
                     )
                 )
                 return

@@ -257,6 +257,7 @@ def _follow_up(raw: RawMessage, parsed: Parsed, thread: Thread, recipients: list
     """Rule 8: the customer's word on a closed case opens a new case that names the old one,
     for the same customer and (while it takes cases) the same category."""
     earlier = Case.objects.select_related("category", "customer").get(pk=thread.case.pk)
+    check_the_senders_cap(earlier.customer.email)
     category = earlier.category if earlier.category.active else category_for(recipients, parsed)
     try:
         case = actions.open_case(
@@ -353,6 +354,20 @@ def category_for(recipients: list[str], parsed: Parsed) -> Category:
     return next((c for c in active if c.slug == default), active[0])
 
 
+def check_the_senders_cap(address: str) -> None:
+    """A sender may open RELAYDESK_MAIL_CASES_PER_SENDER_HOUR cases by mail an hour; past it
+    their new mail waits in the quarantine, where a lead can open it as a case (retry), attach
+    it to one, or discard it. Their mail to an existing case still arrives."""
+    cap = settings.MAIL_CASES_PER_SENDER_HOUR
+    if cap <= 0:
+        return
+    if queries.cases_opened_by_mail(address, since=now() - timedelta(hours=1)) >= cap:
+        raise Quarantined(
+            f"{address} has opened {cap} cases by mail in the last hour, the most one sender "
+            "may (RELAYDESK_MAIL_CASES_PER_SENDER_HOUR); this message opened none."
+        )
+
+
 def case_subject(subject: str) -> str:
     """The case's subject from a mail subject; kept short enough for every line that quotes it
     (notifications and mail subjects are limited to 300 characters)."""
@@ -370,6 +385,7 @@ def _new_case(
     *,
     automatic: str | None,
 ) -> Result:
+    check_the_senders_cap(parsed.sender)
     category = category_for(recipients, parsed)
     try:
         # Inside process()'s claim transaction: the case, its customer and the message's

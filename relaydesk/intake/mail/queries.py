@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db.models import F, Q
 
+from relaydesk.cases.models import Case, Channel
 from relaydesk.intake.models import MailRule, RawMessage
 from relaydesk.org.models import Category
 
@@ -67,3 +68,12 @@ def mail_rules() -> list[tuple[str, str, int]]:
     return list(
         MailRule.objects.order_by("position", "id").values_list("field", "text", "category_id")
     )
+
+
+def cases_opened_by_mail(address: str, *, since: datetime) -> int:
+    """Cases mail from `address` opened after `since` (new cases and follow-ups): the
+    customer email index, then the cases of those customers (their customer index), so the
+    cost follows what this one address did. Addresses are stored lower-case."""
+    return Case.objects.filter(
+        customer__email=address.strip().lower(), channel=Channel.EMAIL, opened_at__gt=since
+    ).count()

@@ -4,8 +4,9 @@ A database driver copies a blob at least twice on its way in; for a message with
 attachment that alone is more memory than the attachment. Above MAIL_RAW_FILE_BYTES the raw
 message is written to a file, flushed to disk, and only then is its row committed, so
 "stored raw and committed" holds just the same. The file is named by its content's hash, so a
-redelivery writes the same file. With several mailin machines, give them a shared
-RELAYDESK_HOME/mail/raw or raise RELAYDESK_MAIL_RAW_FILE_BYTES.
+redelivery writes the same file; only Relaydesk's user may read it (0600, in a 0700 folder).
+With several mailin machines, give them a shared RELAYDESK_HOME/mail/raw or raise
+RELAYDESK_MAIL_RAW_FILE_BYTES.
 """
 
 import hashlib
@@ -17,7 +18,7 @@ from django.conf import settings
 
 def raw_dir() -> Path:
     folder = Path(settings.HOME) / "mail" / "raw"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
@@ -28,7 +29,7 @@ def write(data: bytes) -> str:
     if path.exists():
         return name
     partial = folder / f".{name}.partial"
-    with partial.open("wb") as file:
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
         file.write(data)
         file.flush()
         os.fsync(file.fileno())

@@ -45,11 +45,22 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     return clean(data.decode(candidates[0], errors="replace"))
 
 
+def raw_header_bytes(data: bytes, hint: str | None) -> str:
+    """Raw 8-bit bytes in a header → text. Valid UTF-8 is read as UTF-8 whatever the body's
+    charset says: SMTPUTF8 mail (RFC 6532) writes its headers so, and a legacy charset's
+    accented bytes are almost never valid UTF-8. Anything else: `hint`, then the fallbacks."""
+    try:
+        return clean(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return decode_bytes(data, hint)
+
+
 def header_text(value, hint: str | None = None) -> str:
     """A header value (RFC 2047 encoded words and all) as one line of text.
 
-    Raw 8-bit bytes in a header (not allowed, but common) arrive as surrogates from the
-    parser; they are decoded with `hint` (the message's body charset), then the fallbacks."""
+    Raw 8-bit bytes in a header (SMTPUTF8 mail, or a legacy mailer) arrive as surrogates from
+    the parser; they are read as UTF-8 when they are valid UTF-8, else with `hint` (the
+    message's body charset), then the fallbacks (raw_header_bytes)."""
     if value is None:
         return ""
     if isinstance(value, Header):  # compat32 wraps raw 8-bit headers as unknown-8bit
@@ -60,7 +71,7 @@ def header_text(value, hint: str | None = None) -> str:
         return _join(pieces, hint)
     raw = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in raw):
-        raw = decode_bytes(raw.encode("utf-8", "surrogateescape"), hint)
+        raw = raw_header_bytes(raw.encode("utf-8", "surrogateescape"), hint)
     try:
         pieces = decode_header(raw)
     except Exception:  # noqa: BLE001 - malformed encoded words: show them as they came
@@ -72,9 +83,10 @@ def _join(pieces, hint: str | None) -> str:
     out = []
     for piece, charset in pieces:
         if isinstance(piece, bytes):
-            if charset in (None, "unknown-8bit") and hint:
-                charset = hint
-            out.append(decode_bytes(piece, charset))
+            if charset in (None, "unknown-8bit"):  # raw bytes, not an encoded word
+                out.append(raw_header_bytes(piece, hint))
+            else:
+                out.append(decode_bytes(piece, charset))
         else:
             out.append(piece)
     # decode_header drops the space between an encoded word and plain text; join as it does.
