@@ -90,6 +90,7 @@ STATUS_WORDS: dict[str, str] = {
     Status.OPEN: "We are working on it",
     Status.SOLVED: "Solved",
     Status.CLOSED: "Closed",
+    Status.DISMISSED: "Closed",  # no customer problem (cases.dismissal): not told why
 }
 
 

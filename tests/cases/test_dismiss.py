@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from relaydesk.cases import actions
+from relaydesk.cases import actions, status_links
 from relaydesk.cases.dismissal import NotAllowed
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import Case, EventKind, Status
@@ -125,3 +125,15 @@ def test_dismissing_a_case_that_waits_for_the_customer_ends_the_wait(cast, case)
     assert case.waiting_since is None
     resumed = case.events.get(kind=EventKind.RESUMED)
     assert resumed.data["waited_seconds"] == 2 * 3600
+
+
+def test_the_customers_status_page_says_closed_and_not_why(cast, case, client):
+    token = status_links.issue(case, MONDAY_NINE)
+    actions.dismiss(case, acting=cast.fran, reason="misdirected", note="Meant for the bank.")
+
+    page = client.get(client.get(f"/status/{token}")["Location"])
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Closed" in html
+    assert "Meant for the bank." not in html
