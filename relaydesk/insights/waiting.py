@@ -8,7 +8,7 @@ cases.leaving). Each wait counts for the part of it inside the month (and not be
 
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from relaydesk.cases.models import Case, Event, EventKind, Status
 from relaydesk.insights.months import Month
@@ -32,50 +32,47 @@ def waiting_seconds(month: Month) -> dict[int, float]:
 
 
 def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
-    """(who asked, since, until or None) of every wait that overlaps the month."""
+    """(who asked, since, until or None) of every wait that overlaps the month.
+
+    A wait that has ended has its `resumed` event, which names when it began: those resumed
+    since the month's start and begun before its end (a few rows of one kind, each with one
+    look back at who asked). A wait still going is on an open case (only an open case waits):
+    the open ones are few and indexed.
+    """
     start, end = month.start_utc, month.end_utc
-    ended_by = (
-        Event.objects.filter(
-            case=OuterRef("case"),
-            kind=EventKind.RESUMED,
-            at__gte=OuterRef("at"),  # a range of (case, at): the index, not the whole table
-            id__gt=OuterRef("pk"),
-        )
-        .order_by("at", "id")
-        .values("at")[:1]
-    )
-    begun = (
-        Event.objects.filter(at__gte=start, at__lt=end, kind=EventKind.REPLIED, data__waiting=True)
-        .annotate(until=Subquery(ended_by))
-        .order_by()
-    )
-    waits: list[tuple[int | None, datetime, datetime | None]] = [
-        (actor, at, until) for actor, at, until in begun.values_list("actor", "at", "until")
-    ]
-    # Waits begun before the month: ended in it or after it, or going on still.
-    asked_by = (
-        Event.objects.filter(
-            case=OuterRef("case"),
-            kind=EventKind.REPLIED,
-            data__waiting=True,
-            at__lte=OuterRef("at"),
-            id__lt=OuterRef("pk"),
-        )
-        .order_by("-at", "-id")
-        .values("actor")[:1]
-    )
+    waits: list[tuple[int | None, datetime, datetime | None]] = []
     ended = (
         Event.objects.filter(at__gte=start, kind=EventKind.RESUMED)
-        .annotate(asker=Subquery(asked_by))
+        .annotate(asker=Subquery(_asked_by("at", "pk")))
         .order_by()
     )
     for asker, at, since in ended.values_list("asker", "at", "data__waiting_since"):
         began = datetime.fromisoformat(since) if since else at
-        if began < start:
+        if began < end:
             waits.append((asker, began, at))
-    # Only an open case waits (a solve ends the wait): the open ones are few and indexed.
-    still = Case.objects.filter(status=Status.OPEN, waiting_since__lt=start).values_list(
-        "owner", "waiting_since"
+    # Still waiting: begun before the month, credited to the owner now (a leaver's successor
+    # carries it on, cases.leaving); begun in it, to the one who asked.
+    still = (
+        Case.objects.filter(status=Status.OPEN, waiting_since__lt=end)
+        .annotate(asker=Subquery(_asked_by("waiting_since", None)))
+        .values_list("owner", "asker", "waiting_since")
     )
-    waits.extend((owner, since, None) for owner, since in still if since is not None)
+    for owner, asker, since in still:
+        if since is not None:
+            waits.append((owner if since < start else asker, since, None))
     return waits
+
+
+def _asked_by(moment: str, before: str | None) -> QuerySet[Event]:
+    """The actor of the case's last reply that began a wait, at or before `moment` (and
+    before the event `before`), walking the case's events back by (case, at)."""
+    case = "case" if before is not None else "pk"
+    asked = Event.objects.filter(
+        case=OuterRef(case),
+        kind=EventKind.REPLIED,
+        data__waiting=True,
+        at__lte=OuterRef(moment),
+    )
+    if before is not None:
+        asked = asked.filter(id__lt=OuterRef(before))
+    return asked.order_by("-at", "-id").values("actor")[:1]
