@@ -22,6 +22,7 @@ errors.install(api)
 api.add_router("", catalog.router)
 api.add_router("/cases", cases.router)
 api.add_router("/cases", goodwill.case_router)
+api.add_router("/cases", "relaydesk.api.similar.router")  # earlier cases like this
 api.add_router("", "relaydesk.api.merging.router")  # cases' dismiss and merge, customers' merge
 api.add_router("/goodwill", goodwill.router)
 api.add_router("/problems", problems.router)

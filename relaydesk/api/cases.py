@@ -35,6 +35,7 @@ from relaydesk.cases.models import Case, Event, EventKind, id_from_ref
 from relaydesk.org.models import Category, Tier
 from relaydesk.privacy.log import Contact, contact_for, masked_event
 from relaydesk.problems.models import Problem
+from relaydesk.problems.search import find_cases
 from relaydesk.replies.phrases_actions import count_uses
 
 router = Router(tags=["cases"])
@@ -43,6 +44,7 @@ CASE_RELATIONS = ("owner", "tier", "category", "customer")
 # Documented refusals (the handlers in relaydesk.api.errors write them).
 REFUSED = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 REFUSED_FOR_CASE = {**REFUSED, 404: ErrorOut, 409: ErrorOut}
+SEARCH_HITS = 500  # q= lists at most this many cases found by their words, newest first
 
 
 # Look-ups: every endpoint finds its case, person, tier and problem through these -------------
@@ -233,6 +235,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]):
         cases = cases.filter(status=filters.status)
     if filters.q:
         words = Q(subject__icontains=filters.q) | Q(customer__name__icontains=filters.q)
+        found = [hit.case_id for hit in find_cases(filters.q, limit=SEARCH_HITS)]
+        if found:  # the words of its texts too (relaydesk.problems.search)
+            words |= Q(pk__in=found)
         case_id = id_from_ref(filters.q)
         cases = cases.filter(words | Q(pk=case_id) if case_id is not None else words)
     if filters.cursor:
