@@ -77,8 +77,11 @@ def _steering(problem: Problem, acting: User, what: str) -> None:
 
 
 def _locked(problem: Problem) -> Problem:
-    """The problem row, locked for this transaction (PostgreSQL row lock; SQLite's write lock)."""
-    return Problem.objects.select_for_update().select_related("owner").get(pk=problem.pk)
+    """The problem row, locked for this transaction (PostgreSQL row lock; SQLite's write lock).
+    The bare row is locked, then read with its owner: PostgreSQL cannot lock the nullable
+    side of the outer join an absent owner needs (and see cases.actions._locked)."""
+    Problem.objects.select_for_update().filter(pk=problem.pk).values_list("pk").get()
+    return Problem.objects.select_related("owner").get(pk=problem.pk)
 
 
 def _event(

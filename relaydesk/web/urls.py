@@ -1,7 +1,7 @@
 """The staff pages, every one of them (the customer's pages are in relaydesk.portal)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from relaydesk.web.views import (
     case,
@@ -13,8 +13,8 @@ from relaydesk.web.views import (
     notifications,
     people,
     phrases,
-    quarantine,
     privacy,
+    quarantine,
     tone,
     trail,
 )
@@ -73,12 +73,12 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications-read"),
     path("due-soon/", due_soon.due_soon_page, name="due-soon"),
+    path("", include("relaydesk.web.problem_urls")),  # /problems/… (issue 17)
+    path("privacy/reveal/", privacy.reveal_contact, name="privacy-reveal"),
     path("mail/quarantine/", quarantine.quarantine_page, name="mail-quarantine"),
     path("mail/quarantine/<int:entry_id>/", quarantine.quarantine_act, name="mail-quarantine-act"),
     path(
         "mail/attachments/<int:attachment_id>/",
-    path("", include("relaydesk.web.problem_urls")),  # /problems/… (issue 17)
-    path("privacy/reveal/", privacy.reveal_contact, name="privacy-reveal"),
         quarantine.attachment_download,
         name="mail-attachment",
     ),
