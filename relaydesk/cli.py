@@ -1,13 +1,14 @@
 """The `relaydesk` command: a thin front on Django's management commands.
 
-`relaydesk serve`, `worker`, `mailin`, `demo`, `init FILE`, `report` and `token …` are stable
-names scripts rely on; `relaydesk manage …` runs any Django management command.
+`relaydesk serve`, `worker`, `mailin`, `demo`, `init FILE`, `report`, `token …` and
+`privacy …` are stable names scripts rely on; `relaydesk manage …` runs any Django
+management command.
 """
 
 import os
 import sys
 
-COMMANDS = {"serve", "worker", "mailin", "demo", "init", "report", "token"}
+COMMANDS = {"serve", "worker", "mailin", "demo", "init", "report", "token", "privacy"}
 
 USAGE = """usage: relaydesk COMMAND [options]
 
@@ -18,6 +19,7 @@ USAGE = """usage: relaydesk COMMAND [options]
   init FILE                                             create or update the company from FILE
   report [YYYY-MM]                                      the month-end trail
   token create USER | token revoke ID | token list      API tokens
+  privacy export EMAIL | privacy erase EMAIL            a customer's data as JSON; erase it
   manage ARGS…                                          any Django management command
 
 Data lives in RELAYDESK_HOME (default ./relaydesk-data). `relaydesk COMMAND --help` for more.

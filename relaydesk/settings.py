@@ -349,3 +349,10 @@ if os.environ.get("RELAYDESK_OUTBOX_MAX_ATTEMPTS"):
 DIGEST_MINUTES = env_int("RELAYDESK_DIGEST_MINUTES", 5)
 if DIGEST_MINUTES < 0:
     raise ImproperlyConfigured(f"RELAYDESK_DIGEST_MINUTES must be 0 or more, not {DIGEST_MINUTES}")
+# Rule 15: erase customers whose cases all closed more than this many days ago (a worker
+# step, relaydesk.privacy.retention); 0, the default, keeps them.
+RETAIN_CLOSED_DAYS = env_int("RELAYDESK_RETAIN_CLOSED_DAYS", 0)
+if RETAIN_CLOSED_DAYS < 0:
+    raise ImproperlyConfigured(
+        f"RELAYDESK_RETAIN_CLOSED_DAYS must be 0 (off) or more, not {RETAIN_CLOSED_DAYS}"
+    )

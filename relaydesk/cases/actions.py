@@ -1201,3 +1201,4 @@ def customer_reopens(case: Case, *, why: str) -> Case:
 from relaydesk.cases.problem_links import link_case_to_problem  # noqa: E402, F401  (re-exported by name)
 from relaydesk.cases.dismissal import dismiss  # noqa: E402, F401  (re-exported by name)
 from relaydesk.cases.merging import kept_case, merge_cases, merge_customers  # noqa: E402, F401
+from relaydesk.cases.erasure import erase_customer  # noqa: E402, F401  (re-exported by name)

@@ -301,6 +301,12 @@ class EventQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         raise AppendOnlyError("Events are append-only: they cannot be updated.")
 
+    def overwrite_erased_words(self, *, body: str, data: dict) -> int:
+        """The one exception to append-only (DESIGN rule 15): erasing a customer replaces
+        their words and address in the text of their cases' events. Only
+        relaydesk.cases.erasure.erase_customer calls this; who, what and when stay."""
+        return super().update(body=body, data=data)
+
 
 class Event(models.Model):
     """One immutable, timestamped line of a case's history. Actor None means the system."""

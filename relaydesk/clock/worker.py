@@ -16,6 +16,7 @@ from relaydesk.cases.leaving import handle_one_left_behind
 from relaydesk.cases.notify import handle_one_digest
 from relaydesk.clock import closing, planner, sweep
 from relaydesk.outbox import sending
+from relaydesk.privacy import retention
 
 log = logging.getLogger("relaydesk.worker")
 
@@ -32,6 +33,8 @@ STEPS: tuple[tuple[str, Step], ...] = (
     # Open cases of someone gone (cases.leaving): handed on; the new owner's digest follows
     # in the next round.
     ("left behind", handle_one_left_behind),
+    # Rule 15: customers whose cases all closed RELAYDESK_RETAIN_CLOSED_DAYS ago (off by default).
+    ("retention", retention.handle_one_retention_batch),
 )
 PAUSE_AFTER_ERROR = 5.0
 

@@ -23,6 +23,7 @@ from relaydesk.cases.errors import DomainError
 from relaydesk.cases.models import Case, Channel
 from relaydesk.intake.mail import attachments as attachment_store
 from relaydesk.intake.mail import queries
+from relaydesk.intake.mail.forget import erased_key
 from relaydesk.intake.mail.loops import automatic_reason, looks_like_bounce, only_suppresses_replies
 from relaydesk.intake.mail.parse import Parsed, parse
 from relaydesk.intake.mail.proof import authenticated_by_trusted_server
@@ -134,7 +135,8 @@ def quarantine(raw: RawMessage, reason: str, *, case: Case | None = None) -> Res
 
 def _decide(raw: RawMessage, parsed: Parsed, raw_bytes: bytes) -> Result:
     earlier = _earlier_deliveries(raw)
-    again = next((row for row in earlier if row.message_key == raw.message_key), None)
+    keys = (raw.message_key, erased_key(raw.message_key))  # erased: intake.mail.forget
+    again = next((row for row in earlier if row.message_key in keys), None)
     if again is not None:
         return _duplicate(
             again, f"The same message (Message-ID and body) as message {again.pk}, delivered again."

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import F, Q
 
 from relaydesk.cases.models import Case, Channel
+from relaydesk.intake.mail.forget import erased_key
 from relaydesk.intake.models import MailRule, RawMessage
 from relaydesk.org.models import Category
 
@@ -17,7 +18,9 @@ def earlier_deliveries(
     subject and words since `since`, processed into a case.
 
     An OR of two index searches: raw_message_key_idx and raw_fingerprint_idx."""
-    same_message = Q(message_key=message_key, pk__lt=raw_id)
+    # A message whose customer was erased keeps only its key's hash (intake.mail.forget).
+    keys = [message_key, erased_key(message_key)]
+    same_message = Q(message_key__in=keys, pk__lt=raw_id)
     same_words = Q(
         fingerprint=fingerprint,
         received_at__gte=since,
