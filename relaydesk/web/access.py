@@ -98,11 +98,11 @@ def allowed_actions(user: User, case: Case) -> Allowed:
     mine = case.owner_id == user.pk
     return Allowed(
         note=True,
-        reply=case.status != Status.CLOSED,
+        reply=case.status not in (Status.CLOSED, Status.MERGED),  # merged: write on the kept one
         take=case.is_open and not mine and staff.tier.rank >= case.tier.rank,
         pass_on=case.is_open and mine,
         solve=case.is_open and mine,
-        reopen=not case.is_open,
+        reopen=not case.is_open and case.status != Status.MERGED,
         edit_details=case.is_open,
         wait=case.is_open and mine,
     )

@@ -121,6 +121,8 @@ def test_the_duplicate_is_merged_and_its_page_points_at_the_kept_case(signed_in,
     assert answer.status_code == 200
     assert f"{duplicate.ref} is merged into {kept.ref}." in html
     assert f'<a href="/cases/{kept.ref}/" data-testid="kept-case">{kept.ref}</a>' in html
+    assert 'id="reply"' not in html  # no reply box, no reopen: the kept case is where to act
+    assert f"Reopen {duplicate.ref}" not in html
     kept_page = client.get(f"/cases/{kept.ref}/").content.decode()
     assert "A duplicate merged in by Fran Okafor" in kept_page
     assert f"From {duplicate.ref}: Charged 2x" in kept_page
