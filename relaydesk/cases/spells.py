@@ -29,9 +29,9 @@ RECEIVING = frozenset(
         EventKind.REOPENED,
     }
 )
-# The events that end the open spell and give the case to nobody. Named by their values: a
-# dismissal (no customer problem) and a merge into another case end a case without a solve.
-ENDING = frozenset({EventKind.SOLVED, EventKind.CLOSED, "dismissed", "merged_into"})
+# The events that end the open spell and give the case to nobody: a solve, a close, and a
+# dismissal (no customer problem) or a merge into another case, which end it without a solve.
+ENDING = frozenset({EventKind.SOLVED, EventKind.CLOSED, EventKind.DISMISSED, EventKind.MERGED_INTO})
 # The holder's acts that make a pass not bare: notes, replies, details changes, files attached,
 # goodwill given, and problem links made while holding the case (rule 9).
 ACTS = frozenset(
@@ -41,7 +41,7 @@ ACTS = frozenset(
         EventKind.FIELD_CHANGED,
         EventKind.MAIL_ATTACHED,
         EventKind.GOODWILL,
-        "problem_linked",
+        EventKind.PROBLEM_LINKED,
     }
 )
 # How a spell ended, besides the event kinds solved, taken, escalated, closed, opened and

@@ -115,3 +115,23 @@ def test_spells_of_the_demo_history_are_the_events_spells(time_machine):
     live = rebuilt_equals_kept()
     assert len(live) > 80
     assert {row[FIELDS.index("end_how")] for row in live} >= {"solved", "passed_up", "taken"}
+
+
+@pytest.mark.django_db
+def test_a_dismissal_and_a_merge_end_the_spell_and_a_reopen_starts_one(cast, time_machine):
+    time_machine.move_to(datetime(2026, 10, 1, 9, tzinfo=UTC), tick=False)
+    spam = factories.make_case(category=cast.billing, acting=cast.fran)
+    customer = factories.make_customer()
+    kept_case = factories.make_case(category=cast.billing, acting=cast.sam, customer=customer)
+    duplicate = factories.make_case(category=cast.billing, acting=cast.fran, customer=customer)
+    actions.dismiss(spam, acting=cast.fran, reason="spam")
+    actions.merge_cases(duplicate, into=kept_case, acting=cast.fran)
+
+    assert spells.open_spell(spam.pk) is None
+    assert spells.open_spell(duplicate.pk) is None
+    assert Spell.objects.get(case=spam).end_how == "dismissed"
+    assert Spell.objects.get(case=duplicate).end_how == "merged_into"
+    actions.reopen(spam, acting=cast.fran, why="Not spam after all.")
+    held = spells.open_spell(spam.pk)
+    assert held is not None and held.start_how == "reopened"
+    rebuilt_equals_kept()
