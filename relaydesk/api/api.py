@@ -4,12 +4,11 @@ Every router below is behind bearer tokens (relaydesk.api.auth); one router per 
 registered here with one line.
 """
 
-from ninja import NinjaAPI
-
 from relaydesk.api import cases, catalog, errors, goodwill, phrases, problems, tone
 from relaydesk.api.auth import bearer
+from relaydesk.api.openapi import DocumentedAPI
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Relaydesk API",
     version="1",
     description="Cases with exactly one owner. Send 'Authorization: Bearer <token>'.",

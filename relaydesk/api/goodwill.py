@@ -14,6 +14,7 @@ from pydantic import Field, StrictFloat, StrictInt, StringConstraints
 from relaydesk.api.auth import acting_user, require_lead
 from relaydesk.api.cases import REFUSED, REFUSED_FOR_CASE, case_for
 from relaydesk.api.errors import NotFound
+from relaydesk.api.openapi import MONTH_PATTERN
 from relaydesk.api.schemas import Input, Text
 from relaydesk.goodwill.actions import approve_goodwill, decline_goodwill, give_goodwill
 from relaydesk.goodwill.budget import Month, budget_for
@@ -44,7 +45,9 @@ class DeclineIn(Input):
 
 class MonthQuery(Input):
     month: Annotated[str, StringConstraints(max_length=7)] | None = Field(
-        None, description="YYYY-MM in the company's time zone; the current month if left out."
+        None,
+        description="YYYY-MM in the company's time zone; the current month if left out.",
+        json_schema_extra={"pattern": f"^$|{MONTH_PATTERN}"},  # empty: the current month
     )
 
 

@@ -1,13 +1,15 @@
 """The month-end trail over the API (DESIGN rule 9): leads, executives and admins only."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
 from relaydesk.api.auth import require_lead
 from relaydesk.api.errors import NotFound
+from relaydesk.api.openapi import MONTH_PATTERN
 from relaydesk.api.schemas import ErrorOut
 from relaydesk.insights.months import BadMonth, month_of, parse_month
 from relaydesk.insights.trail import as_report, compute_trail
@@ -96,7 +98,10 @@ class TrailOut(Schema):
     response={200: TrailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The month-end trail of YYYY-MM in the company's time zone",
 )
-def month_trail(request: HttpRequest, month: str) -> dict[str, Any]:
+def month_trail(
+    request: HttpRequest,
+    month: Annotated[str, WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN})],
+) -> dict[str, Any]:
     require_lead(request)
     zone = company_time_zone()
     try:

@@ -84,7 +84,11 @@ class TierOut(Schema):
 
 class CustomerIn(Input):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-    email: Annotated[str, StringConstraints(min_length=3, max_length=320, strip_whitespace=True)]
+    email: Annotated[
+        str,
+        StringConstraints(min_length=3, max_length=320, strip_whitespace=True),
+        Field(json_schema_extra={"format": "email"}),  # checked by Django's validator below
+    ]
     phone: Annotated[str, StringConstraints(max_length=40, strip_whitespace=True)] = ""
 
     @field_validator("email")

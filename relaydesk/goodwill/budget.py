@@ -52,7 +52,8 @@ class Month:
     def parse(cls, text: str, *, field: str = "month") -> "Month":
         """ "2026-12" → Month(2026, 12); Incomplete (a field error) for anything else."""
         found = re.fullmatch(r"([0-9]{4})-([0-9]{2})", (text or "").strip())
-        if found and 1 <= int(found[2]) <= 12 and int(found[1]) >= 1:
+        # Years 1 and 9999 would run past datetime's range in the company's zone.
+        if found and 1 <= int(found[2]) <= 12 and 2 <= int(found[1]) <= 9998:
             return cls(int(found[1]), int(found[2]))
         raise Incomplete(
             f"Write the month as YYYY-MM, like 2026-12, not {text[:20]!r}.",

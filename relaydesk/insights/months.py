@@ -56,7 +56,7 @@ def parse_month(text: str, time_zone: str) -> Month:
     year, month = int(found.group(1)), int(found.group(2))
     if not 1 <= month <= 12:
         raise BadMonth(f"{text!r} is not a month: the month is 01 to 12.")
-    if not 1 <= year <= 9998:
+    if not 2 <= year <= 9998:  # year 1 in a zone east of UTC starts before datetime.min
         raise BadMonth(f"{text!r} is not a month we can count.")
     return Month(year, month, time_zone)
 
