@@ -82,3 +82,12 @@ def hide_in_data(value, *, email: str, phone: str):
     if isinstance(value, list):
         return [hide_in_data(item, email=email, phone=phone) for item in value]
     return value
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[A-Za-z]{2,}")
+
+
+def mask_addresses(text: str) -> str:
+    """Every email address in `text` masked: for lines that may quote any customer's address
+    (the bell's lines, "attached a message from carla@example.com")."""
+    return _ADDRESS.sub(lambda found: mask_email(found.group(0)), text or "")

@@ -28,7 +28,8 @@ def _web_paths(patterns, prefix=""):
 
 @pytest.fixture
 def busy(cast, scene):
-    """Carla's case (fran owns it) in every list, plus a second case of hers that fran passed
+    """Carla's case (fran owns it) in every list, with a quarantined mail of hers attached
+    (fran's bell names her address), plus a second case of hers that fran passed
     to sam (the bell), and a third solved with a delighted survey (the trail's pages)."""
     second = factories.make_case(category=cast.billing, acting=cast.fran, customer=scene.customer)
     actions.pass_case(
@@ -37,6 +38,14 @@ def busy(cast, scene):
         reason="needs_expertise",
         note=f"Carla is at {PHONE}",
         to_user=cast.sam,
+    )
+    actions.attach_mail(  # the owner's bell: "Sam attached a message from <her address>"
+        scene.case,
+        acting=cast.sam,
+        body="From the quarantine.",
+        subject="Re",
+        sender=EMAIL,
+        attachments=[],
     )
     third = factories.make_case(category=cast.billing, acting=cast.fran, customer=scene.customer)
     actions.solve(third, acting=cast.fran, resolution="Refunded.", one_off_reason="A one-off.")

@@ -2,7 +2,13 @@
 
 import pytest
 
-from relaydesk.privacy.masking import hide_in_data, hide_in_text, mask_email, mask_phone
+from relaydesk.privacy.masking import (
+    hide_in_data,
+    hide_in_text,
+    mask_addresses,
+    mask_email,
+    mask_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +70,11 @@ def test_lines_that_quote_the_address_or_number_quote_the_masks():
         "list": ["x c•••@example.com"],
         "n": 3,
     }
+
+
+def test_every_address_in_a_free_text_is_masked():
+    text = "Sam attached a message from carla@example.com (cc <olga.o@example.org>); fran@acme"
+    assert mask_addresses(text) == (
+        "Sam attached a message from c•••@example.com (cc <o•••@example.org>); fran@acme"
+    )
+    assert mask_addresses("") == ""

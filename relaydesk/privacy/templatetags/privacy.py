@@ -2,6 +2,7 @@
 
     {% load privacy %}
     {{ customer.email|mask_email }}  {{ customer.phone|mask_phone }}
+    {{ line.text|mask_addresses }}            every address in a free text masked
     {% contact customer "email" %}            masked, with "show" for leads, executives, admins
     {% contact customer "phone" case=case %}  masked, with "show" for them and the case's owner
 
@@ -21,6 +22,7 @@ register = template.Library()
 
 register.filter("mask_email", masking.mask_email)
 register.filter("mask_phone", masking.mask_phone)
+register.filter("mask_addresses", masking.mask_addresses)
 
 _MASKS = {"email": masking.mask_email, "phone": masking.mask_phone}
 
