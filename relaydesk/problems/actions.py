@@ -16,6 +16,7 @@ errors and notify, never cases.actions.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -85,7 +86,7 @@ def _locked(problem: Problem) -> Problem:
 
 
 def _event(
-    problem: Problem, kind: str, moment: datetime, acting: User | None, **fields
+    problem: Problem, kind: str, moment: datetime, acting: User | None, **fields: Any
 ) -> ProblemEvent:
     return ProblemEvent.objects.create(
         problem=problem, kind=kind, at=moment, actor=acting, **fields

@@ -24,12 +24,21 @@ from relaydesk.web.sparkline import sparkline
 from relaydesk.web.views.case import _done, _render_case
 
 MAX_ID = 2**62  # larger ids cannot be looked up (the column holds 63 bits)
-WORDS = {"max_length": actions.MAX_NOTE, "widget": forms.Textarea(attrs={"rows": 3})}
+
+
+def _words(label: str, *, required: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=actions.MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class OpenProblemForm(forms.Form):
     title = forms.CharField(label="Title", max_length=actions.MAX_TITLE)
-    description = forms.CharField(label="Description", required=False, **WORDS)
+    description = _words("Description", required=False)
 
 
 class OwnerForm(forms.Form):
@@ -53,20 +62,18 @@ class OwnerForm(forms.Form):
 
 
 class FixedForm(forms.Form):
-    note = forms.CharField(
-        label="What was fixed", help_text="The permanent change, in a sentence or two.", **WORDS
-    )
+    note = _words("What was fixed", help_text="The permanent change, in a sentence or two.")
 
 
 class ReopenForm(forms.Form):
-    why = forms.CharField(label="Why reopen", **WORDS)
+    why = _words("Why reopen")
 
 
 def _problem_or_404(problem_id: int) -> Problem:
     problem = None
     if 1 <= problem_id <= MAX_ID:
-        problem = Problem.objects.select_related("owner", "created_by").filter(pk=problem_id)
-        problem = problem.first()
+        found = Problem.objects.select_related("owner", "created_by").filter(pk=problem_id)
+        problem = found.first()
     if problem is None:
         raise Http404("No such problem.")
     return problem
