@@ -16,9 +16,9 @@ REF_HELP = "Its reference, like RD-1042."
 
 
 class DismissForm(forms.Form):
-    reason = forms.ChoiceField(label="Why", choices=DismissReason.choices)
+    reason = forms.ChoiceField(label="Why dismiss it", choices=DismissReason.choices)
     note = forms.CharField(
-        label="Note",
+        label="Note for colleagues",
         required=False,
         max_length=actions.MAX_NOTE,
         help_text="Needed unless it is spam or a test. The customer is not told.",
