@@ -7,7 +7,7 @@ asking about and how a misspelt word is corrected is decided here, the same on b
 
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
@@ -26,7 +26,7 @@ class Terms:
     """The weighted terms of some texts, and one word each term came from (its surface)."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
+        self.counts: defaultdict[str, float] = defaultdict(float)
         self.surface: dict[str, str] = {}
 
     @property

@@ -17,6 +17,7 @@ index, so a misspelt word finds the lexemes it may have meant.
 # ruff: noqa: S608
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -228,6 +229,7 @@ def ranked(
     ts_rank. `every`: all groups must match, else any. `text`: the person's own words, read
     by websearch_to_tsquery ("quoted phrases", or, -not) instead of the groups. (`words` is
     SQLite's: tsquery takes the lexemes as they are.)"""
+    params: list[Any]
     if text is not None:
         query, params = "websearch_to_tsquery('english', %s)", [text]
     else:

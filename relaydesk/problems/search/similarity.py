@@ -10,7 +10,8 @@ describe a different part of this case's symptoms still comes first.
 """
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -31,7 +32,7 @@ class Candidate:
     case_id: int
     problem_id: int | None
     category_id: int
-    terms: Counter[str]
+    terms: Mapping[str, float]
     score: float = 0.0
 
 

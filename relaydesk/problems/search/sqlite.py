@@ -17,6 +17,7 @@ count most, our replies least) are in COLUMNS. The porter tokenizer stems ("char
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -216,7 +217,8 @@ def ranked(
     if not expression:
         return []
     weights = ", ".join(str(BM25_WEIGHTS[weight]) for _, weight in COLUMNS)
-    where, params = f"{TABLE} MATCH %s", [expression]
+    where = f"{TABLE} MATCH %s"
+    params: list[Any] = [expression]
     if category_id is not None:
         where += " AND rowid IN (SELECT id FROM cases_case WHERE category_id = %s)"
         params.append(category_id)
