@@ -39,7 +39,8 @@ class Problem(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.title
+        # The solve form lists problems by this: picking a fixed one means it came back.
+        return f"{self.title} (fixed)" if self.status == ProblemStatus.FIXED else self.title
 
     @property
     def came_back(self) -> bool:

@@ -199,3 +199,22 @@ def test_one_click_links_a_case_to_a_problem(signed_in, cast):
 def test_the_header_links_to_the_problems_page(signed_in, cast):
     html = signed_in(cast.fran).get("/problems/").content.decode()
     assert '<a href="/problems/" aria-current="page">Problems</a>' in html
+
+
+def test_the_solve_form_offers_fixed_problems_and_solving_with_one_is_a_regression(signed_in, cast):
+    problem = make_problem(cast.mia, "Retry double charge")
+    problems.mark_fixed(problem, acting=cast.mia, note="Retries are idempotent now.")
+    case = make_case(category=cast.billing, acting=cast.fran)
+    client = signed_in(cast.fran)
+    assert "Retry double charge (fixed)" in client.get(f"/cases/{case.ref}/").content.decode()
+    client.post(
+        f"/cases/{case.ref}/solve/",
+        {
+            "solve-resolution": "Refunded",
+            "solve-second_fix": "problem",
+            "solve-problem": problem.pk,
+        },
+    )
+    problem.refresh_from_db()
+    assert problem.came_back
+    assert "came back</span>" in client.get("/problems/").content.decode()

@@ -45,7 +45,8 @@ def _pass_form(request, data=None) -> PassForm:
 
 
 def _solve_form(data=None) -> SolveForm:
-    recent = Problem.objects.filter(fixed_at__isnull=True).order_by("-created_at")
+    # Fixed problems too (listed as "… (fixed)"): a case of one is a regression (issue 17).
+    recent = Problem.objects.order_by("-created_at")
     problems = Problem.objects.filter(pk__in=recent.values("pk")[:PROBLEM_CHOICES])
     return SolveForm(data, prefix="solve", problems=problems.order_by("-created_at"))
 
