@@ -48,7 +48,7 @@ def document_refusals(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class DocumentedAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[no-untyped-def]
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_refusals(schema)
         return schema

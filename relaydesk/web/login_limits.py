@@ -13,9 +13,9 @@
 import logging
 from datetime import timedelta
 
-from axes.backends import AxesStandaloneBackend
-from axes.models import AccessAttempt
-from axes.signals import user_locked_out
+from axes.backends import AxesStandaloneBackend  # type: ignore[import-untyped]  # django-axes ships no types
+from axes.models import AccessAttempt  # type: ignore[import-untyped]  # django-axes ships no types
+from axes.signals import user_locked_out  # type: ignore[import-untyped]  # django-axes ships no types
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 class LockoutBackend(AxesStandaloneBackend):
     """Axes' check in front of the password check, for sign-ins that come with a request."""
 
-    def authenticate(self, request: HttpRequest | None, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest | None, *args, **kwargs):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)
@@ -50,7 +50,7 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 def _username(request: HttpRequest) -> str | None:
-    return request.POST.get(settings.AXES_USERNAME_FORM_FIELD) or None
+    return request.POST.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")) or None
 
 
 def failures_for(request: HttpRequest) -> int:
@@ -77,7 +77,7 @@ def cool_off(request: HttpRequest | None) -> timedelta:
 
 
 @receiver(user_locked_out, dispatch_uid="relaydesk-lockout-tells-admins")
-def tell_admins(sender, request: HttpRequest, username: str | None, ip_address: str, **kwargs):  # type: ignore[no-untyped-def]
+def tell_admins(sender, request: HttpRequest, username: str | None, ip_address: str, **kwargs):
     """A bell line for every active superuser when a lockout starts (not at every later try)."""
     if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
         return
