@@ -33,7 +33,8 @@ def test_frontline_opens_a_case_at_intake_and_passes_it_to_tier_two(
     page.get_by_role("link", name="Intake", exact=True).click()
     page.get_by_label("Find the customer").press_sequentially("Dan", delay=30)
     page.get_by_role("button", name=re.compile("Dana Ruiz")).click()
-    expect(page.get_by_test_id("chosen-customer")).to_contain_text("dana@example.com")
+    # Rule 15: fran leads nobody, so intake shows the masks (enough to pick the right person).
+    expect(page.get_by_test_id("chosen-customer")).to_contain_text("d•••@example.com")
     page.locator("#id_category").select_option("billing")
     page.get_by_label("Invoice number").fill("INV-42")
     page.locator("#id_subject").fill("Charged twice for one ticket")

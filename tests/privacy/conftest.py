@@ -17,6 +17,11 @@ from django.contrib.auth.models import User
 from relaydesk.cases.models import Case, Customer
 from tests import factories
 from tests.api.conftest import api_as  # noqa: F401 - the API tests' fixture, shared here
+from tests.e2e.conftest import (  # noqa: F401 - the browser tests' fixtures, shared here
+    browser_context_args,
+    browser_type_launch_args,
+    sign_in,
+)
 
 EMAIL = "carla.mendes@example.com"
 PHONE = "+31 20 123 4437"
