@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 MAX_QUERY_WORDS = 32
+# find_cases ranks the newest this many matches of a query: staff look for recent cases, and
+# ranking every case that holds a common word costs time in proportion to them.
+WINDOW = 5000
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def find_cases(query: str, *, limit: int = 20, category_id: int | None = None) -
     if not groups:
         return []
     text = query if eng is postgres and not corrected else None
-    common = {"limit": limit, "category_id": category_id, "words": surface}
+    common = {"limit": limit, "category_id": category_id, "words": surface, "window": WINDOW}
     ranked = eng.ranked(groups, every=True, text=text, **common)
     if not ranked:
         ranked = eng.ranked(groups, every=False, **common)

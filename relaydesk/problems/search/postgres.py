@@ -224,11 +224,13 @@ def ranked(
     category_id: int | None = None,
     text: str | None = None,
     words: Mapping[str, str] | None = None,
+    window: int | None = None,
 ) -> list[tuple[int, float]]:
     """Cases matching the terms (each group: one term and its alternatives), best first by
     ts_rank. `every`: all groups must match, else any. `text`: the person's own words, read
     by websearch_to_tsquery ("quoted phrases", or, -not) instead of the groups. (`words` is
-    SQLite's: tsquery takes the lexemes as they are.)"""
+    SQLite's: tsquery takes the lexemes as they are.) `window`: rank only the newest this
+    many matches."""
     params: list[Any]
     if text is not None:
         query, params = "websearch_to_tsquery('english', %s)", [text]
@@ -241,11 +243,14 @@ def ranked(
     if category_id is not None:
         where = " AND case_id IN (SELECT id FROM cases_case WHERE category_id = %s)"
         params.append(category_id)
+    # Only the newest `window` matches are ranked (all of them without one): ts_rank reads
+    # each match's document, and a common word matches a good share of a million cases.
     rows = _rows(
-        f"SELECT case_id, ts_rank(%s, document, q) AS score "
-        f"FROM {TABLE}, (SELECT {query} AS q) AS asked "
-        f"WHERE document @@ q{where} ORDER BY score DESC, case_id DESC LIMIT %s",
-        [RANK_WEIGHTS, *params, limit],
+        f"WITH asked AS (SELECT {query} AS q), matching AS (SELECT case_id FROM {TABLE}, "
+        f"asked WHERE document @@ q{where} ORDER BY case_id DESC LIMIT %s) "
+        f"SELECT case_id, ts_rank(%s, document, q) AS score FROM {TABLE} "
+        "JOIN matching USING (case_id), asked ORDER BY score DESC, case_id DESC LIMIT %s",
+        [*params, window, RANK_WEIGHTS, limit],
     )
     return [(int(case_id), float(score)) for case_id, score in rows]
 

@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import NamedTuple
 
 from relaydesk.cases.models import Case
 from relaydesk.problems.search import analysis
 
-QUERY_TERMS = 24  # the case's most telling terms asked for
+QUERY_TERMS = 24  # the case's most telling terms, that score the candidates
+POSTINGS = 20000  # the cases holding the terms asked for, at most (the rarest term always)
 CANDIDATES = 150  # cases the index hands back for ranking
 COMMON_SHARE = 0.2  # a term in more than this share of cases tells nothing
 TYPO_LOOKUPS = 8  # a case's words only it holds, looked up as possible typos
@@ -54,8 +56,26 @@ def _corrected(eng: ModuleType, terms: analysis.Terms, doc_freq: dict[str, int])
             doc_freq[meant[0]] = dict(near)[meant[0]]
 
 
-def query_weights(eng: ModuleType, case: Case) -> tuple[dict[str, float], dict[str, str]]:
-    """The case's most telling terms and their weights; one word for each term."""
+class Query(NamedTuple):
+    weights: dict[str, float]  # the case's most telling terms
+    surface: dict[str, str]  # a word for each term
+    asked: list[str]  # the terms the index is asked for: the rarest, within the budget
+
+
+def _asked(weights: dict[str, float], doc_freq: dict[str, int]) -> list[str]:
+    """The rarest terms first, until their cases add up to POSTINGS (at least one term): the
+    index's work grows with the cases it ranks, so common terms only rescore candidates."""
+    asked, postings = [], 0
+    for term in sorted(weights, key=lambda t: (doc_freq[t], -weights[t])):
+        if asked and postings + doc_freq[term] > POSTINGS:
+            break
+        asked.append(term)
+        postings += doc_freq[term]
+    return asked
+
+
+def query_weights(eng: ModuleType, case: Case) -> Query:
+    """The case's most telling terms and their weights, and the ones the index is asked for."""
     documents = eng.texts([case.pk])
     indexed = case.pk in documents
     if not indexed:  # not in the index (yet): its own row's words
@@ -72,8 +92,8 @@ def query_weights(eng: ModuleType, case: Case) -> tuple[dict[str, float], dict[s
         and doc_freq.get(term, 0) >= least
         and (total < 50 or doc_freq[term] <= COMMON_SHARE * total)
     }
-    best = sorted(weights, key=lambda t: -weights[t])[:QUERY_TERMS]
-    return {term: weights[term] for term in best}, terms.surface
+    best = {t: weights[t] for t in sorted(weights, key=lambda t: -weights[t])[:QUERY_TERMS]}
+    return Query(best, terms.surface, _asked(best, doc_freq))
 
 
 def _bm25(weights: dict[str, float], candidates: list[Candidate]) -> None:
@@ -88,12 +108,10 @@ def _bm25(weights: dict[str, float], candidates: list[Candidate]) -> None:
 
 
 def _ranked(eng: ModuleType, case: Case) -> tuple[dict[str, float], list[Candidate]]:
-    weights, surface = query_weights(eng, case)
+    weights, surface, asked = query_weights(eng, case)
     if not weights:
         return weights, []
-    found = eng.ranked(
-        [[term] for term in weights], every=False, limit=CANDIDATES + 1, words=surface
-    )
+    found = eng.ranked([[term] for term in asked], every=False, limit=CANDIDATES + 1, words=surface)
     ids = [pk for pk, _ in found if pk != case.pk]
     rows = Case.objects.filter(pk__in=ids).values_list("pk", "problem_id", "category_id")
     analysed = analysis.analyse(eng, eng.texts(ids))

@@ -209,10 +209,12 @@ def ranked(
     category_id: int | None = None,
     words: Mapping[str, str] | None = None,
     text: str | None = None,
+    window: int | None = None,
 ) -> list[tuple[int, float]]:
     """Cases matching the terms (each group: one term and its alternatives), best first by
     bm25 (negated, so higher is better). `every`: all groups must match, else any. `words`:
-    a word for each term. (`text` is PostgreSQL's; FTS5 reads the terms.)"""
+    a word for each term. (`text` is PostgreSQL's; FTS5 reads the terms.) `window`: rank
+    only the newest this many matches."""
     expression = _expression(_as_words(groups, words), every=every)
     if not expression:
         return []
@@ -223,6 +225,20 @@ def ranked(
         where += " AND rowid IN (SELECT id FROM cases_case WHERE category_id = %s)"
         params.append(category_id)
     with connection.cursor() as cursor:
+        if window is not None:
+            # Only the newest `window` matches are ranked: bm25 scores every match, and a
+            # common word matches a good share of a million cases. FTS5 walks rowids newest
+            # first and stops at the LIMIT.
+            cursor.execute(
+                f"SELECT min(rowid) FROM (SELECT rowid FROM {TABLE} WHERE {where} "
+                "ORDER BY rowid DESC LIMIT %s)",
+                [*params, window],
+            )
+            oldest = cursor.fetchone()[0]
+            if oldest is None:
+                return []
+            where += " AND rowid >= %s"
+            params.append(oldest)
         cursor.execute(
             f"SELECT rowid, -bm25({TABLE}, {weights}) FROM {TABLE} WHERE {where} "
             "ORDER BY bm25(" + TABLE + f", {weights}) LIMIT %s",
