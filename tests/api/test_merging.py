@@ -169,3 +169,10 @@ def test_without_a_token_it_is_401(client, cast, two):
     )
 
     assert answer.status_code == 401
+
+
+def test_a_customer_id_beyond_any_row_is_404_not_an_error(cast, api_as, carla):
+    answer = api_as(cast.mia).post(f"/customers/{10**30}/merge", {"into": carla.pk})
+
+    assert answer.status_code == 404, answer.content
+    assert answer.json() == {"detail": f"There is no customer {10**30}."}
