@@ -56,12 +56,14 @@ def maybe_open_at_start(month: Month) -> tuple[QuerySet[Case], QuerySet[Case]]:
 
 def ended_unsolved_since(month: Month) -> QuerySet[Case]:
     """The cases dismissed or merged (cases.dismissal, cases.merging) that were held at the
-    month's first moment: a spell of theirs began before it and ended at or after it
-    (spell_end_idx). Neither open nor solved, they are not among maybe_open_at_start's."""
+    month's first moment: a spell of theirs began before it and ended at or after it.
+    Neither open nor solved, they are not among maybe_open_at_start's. Read from the few
+    cases of those statuses (case_status_recent_idx), each looking at its own spells
+    (spell_case_start_idx): spells begun before the start are the whole history before it."""
     start = month.start_utc
-    ended = Spell.objects.filter(ended_at__gte=start, started_at__lt=start)
-    return Case.objects.filter(
-        status__in=[Status.DISMISSED, Status.MERGED], pk__in=ended.values("case")
+    spanning = Spell.objects.filter(case=OuterRef("pk"), started_at__lt=start, ended_at__gte=start)
+    return Case.objects.filter(status__in=[Status.DISMISSED, Status.MERGED]).filter(
+        Exists(spanning)
     )
 
 
