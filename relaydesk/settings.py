@@ -6,6 +6,7 @@ The defaults are the embedded mode: SQLite in RELAYDESK_HOME, mail written to fi
 
 import os
 import re
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -341,9 +342,11 @@ OUTBOX_RETRY_SECONDS = env_int("RELAYDESK_OUTBOX_RETRY_SECONDS", 30)
 # someone can fix) is retried until this long after the mail was queued, then marked failed.
 MAIL_RETRY_FOR = env_duration("RELAYDESK_MAIL_RETRY_FOR", "2d")
 if os.environ.get("RELAYDESK_OUTBOX_MAX_ATTEMPTS"):
-    raise ImproperlyConfigured(
-        "RELAYDESK_OUTBOX_MAX_ATTEMPTS is gone: failed sends are retried for a time, "
-        'RELAYDESK_MAIL_RETRY_FOR (default "2d")'
+    # An operator's old setting must not stop Relaydesk: it is read no more, and said so.
+    warnings.warn(
+        "RELAYDESK_OUTBOX_MAX_ATTEMPTS is no longer read: failed sends are retried for a time, "
+        'RELAYDESK_MAIL_RETRY_FOR (default "2d")',
+        stacklevel=1,
     )
 # Staff notification mail waits this long so a storm becomes one digest (relaydesk.cases.notify).
 DIGEST_MINUTES = env_int("RELAYDESK_DIGEST_MINUTES", 5)
