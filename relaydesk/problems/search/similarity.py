@@ -1,9 +1,9 @@
 """Cases and problems like a case: its distinctive words asked of the index, then ranked.
 
-Narrowing first, so a million cases cost no more than a thousand: of the case's terms only
-the most telling (tf-idf) that some other case holds and that are not everywhere are asked
-for, as one OR query the engine answers from its index with its own rank (bm25, ts_rank),
-keeping CANDIDATES cases. Those are then scored here, the same on both engines: BM25 over
+Narrowing first, so a million cases cost little more than a thousand: of the case's most
+telling terms (tf-idf, held by some other case, not everywhere) the rarest are asked for, as
+long as the cases holding them add up to no more than POSTINGS, as one OR query the engine
+answers from its index with its own rank (bm25, ts_rank), keeping CANDIDATES cases. Those are then scored here, the same on both engines: BM25 over
 the candidates' weighted terms, the same category a little higher. A problem is scored on
 its matching linked cases together (their words pooled), so a cause whose customers each
 describe a different part of this case's symptoms still comes first.
