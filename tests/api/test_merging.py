@@ -176,3 +176,19 @@ def test_a_customer_id_beyond_any_row_is_404_not_an_error(cast, api_as, carla):
 
     assert answer.status_code == 404, answer.content
     assert answer.json() == {"detail": f"There is no customer {10**30}."}
+
+
+def test_dismissed_and_merged_cases_are_listed_by_their_status(cast, api_as, two):
+    kept, duplicate = two
+    fran = api_as(cast.fran)
+    spam = make_case(category=cast.billing, acting=cast.fran, subject="Cheap watches")
+    fran.post(f"/cases/{spam.ref}/dismiss", {"reason": "spam"})
+    fran.post(f"/cases/{duplicate.ref}/merge", {"into": kept.ref})
+
+    dismissed = fran.get("/cases", status="dismissed").json()["items"]
+    merged = fran.get("/cases", status="merged").json()["items"]
+    still_open = fran.get("/cases", status="open").json()["items"]
+
+    assert [c["ref"] for c in dismissed] == [spam.ref]
+    assert [c["ref"] for c in merged] == [duplicate.ref]
+    assert [c["ref"] for c in still_open] == [kept.ref]
