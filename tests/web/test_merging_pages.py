@@ -193,3 +193,23 @@ def test_a_dismissed_case_offers_no_forms_and_can_be_reopened(signed_in, cast, t
     answer = client.post(f"/cases/{kept.ref}/reopen/", {"reopen-why": "Not spam."}, headers=HTMX)
     assert answer.status_code == 200
     assert Case.objects.get(pk=kept.pk).status == Status.OPEN
+
+
+def test_my_cases_and_the_queue_list_dismissed_and_merged_cases_on_request(signed_in, cast, two):
+    kept, duplicate = two
+    spam = factories.make_case(category=cast.billing, acting=cast.fran, subject="Cheap watches")
+    client = signed_in(cast.fran)
+    client.post(f"/cases/{spam.ref}/dismiss/", {"dismiss-reason": "spam"}, headers=HTMX)
+    client.post(f"/cases/{duplicate.ref}/merge/", {"merge-into": kept.ref}, headers=HTMX)
+
+    open_list = client.get("/").content.decode()
+    dismissed = client.get("/?status=dismissed").content.decode()
+    merged = signed_in(cast.sam).get("/queue/?status=merged").content.decode()
+
+    assert kept.ref in open_list
+    assert spam.ref not in open_list and duplicate.ref not in open_list
+    assert spam.ref in dismissed and kept.ref not in dismissed
+    assert 'data-testid="state-tag">dismissed<' in dismissed
+    assert '<option value="dismissed" selected>' in dismissed
+    assert duplicate.ref in merged and spam.ref not in merged
+    assert 'data-testid="state-tag">merged<' in merged

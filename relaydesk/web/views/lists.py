@@ -10,7 +10,13 @@ from relaydesk.org.models import Category, Tier
 from relaydesk.web import queries
 from relaydesk.web.access import lookup_or_404, staff_of_request, staff_required
 
-STATUSES = {"open": Status.OPEN, "solved": Status.SOLVED, "closed": Status.CLOSED}
+STATUSES = {
+    "open": Status.OPEN,
+    "solved": Status.SOLVED,
+    "closed": Status.CLOSED,
+    "dismissed": Status.DISMISSED,  # no customer problem (cases.dismissal)
+    "merged": Status.MERGED,  # duplicates merged into a kept case (cases.merging)
+}
 REALTIME = {"yes": True, "no": False}
 LIST_TARGET = "case-list"  # the element the filter form swaps with htmx
 
