@@ -95,9 +95,9 @@ def openings(month: Month) -> dict[str, int]:
 def median_hours_to_solve(month: Month, solves: int) -> float | None:
     """The median of the month's solves' time from their opening (or reopening), in real
     hours, from the spells the solves ended (spell_end_idx). A spell received by the opening
-    or reopening began it; a case never reopened (opening 1) was opened when its row says;
-    only the others look their opening up, walking the case's spells back (a few a case).
-    The pairs of moments are read in one query and subtracted here."""
+    or reopening began it; the others look their opening up, walking the case's spells back
+    (a few a case; joining the case for its opened_at made PostgreSQL read every case). The
+    pairs of moments are read in one query and subtracted here."""
     if not solves:
         return None
     openings = [EventKind.OPENED, EventKind.REOPENED]
@@ -111,11 +111,7 @@ def median_hours_to_solve(month: Month, solves: int) -> float | None:
         .order_by("-started_at", "-id")
         .values("started_at")[:1]
     )
-    opened = Case(
-        When(start_how__in=openings, then=F("started_at")),
-        When(case__opening=1, then=F("case__opened_at")),
-        default=Subquery(opening_at),
-    )
+    opened = Case(When(start_how__in=openings, then=F("started_at")), default=Subquery(opening_at))
     pairs = (
         Spell.objects.filter(
             ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, end_how=EventKind.SOLVED

@@ -69,25 +69,31 @@ def ended_unsolved_since(month: Month) -> QuerySet[Case]:
 
 def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, bool]]:
     """(holder, whether they also received the case in the month) per case held at the
-    month's first moment; or (case id, holder) pairs without `with_again`."""
+    month's first moment; or (case id, holder) pairs without `with_again`.
+
+    Per candidate case one correlated lookup, its last spell begun before the start
+    (spell_case_start_idx); the spells so found are read by their keys and kept when they
+    had not ended by then. Reading each column through its own lookup made PostgreSQL's
+    estimate high enough to compile the query (JIT), which cost a second."""
     start = month.start_utc
-    last = Spell.objects.filter(case=OuterRef("pk"), started_at__lt=start).order_by(
-        "-started_at", "-id"
+    last = (
+        Spell.objects.filter(case=OuterRef("pk"), started_at__lt=start)
+        .order_by("-started_at", "-id")
+        .values("pk")[:1]
     )
     found: list[tuple[int, bool]] = []
     for candidates in (*maybe_open_at_start(month), ended_unsolved_since(month)):
-        rows = candidates.annotate(
-            holder=Subquery(last.values("holder")[:1]),
-            ended_at=Subquery(last.values("ended_at")[:1]),
-        ).filter(holder__isnull=False)
-        rows = rows.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+        spells = Spell.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=start),
+            pk__in=candidates.annotate(last=Subquery(last)).values("last"),
+        )
         if with_again:
             again = Spell.objects.filter(
-                _received_in(month), case=OuterRef("pk"), holder=OuterRef("holder")
+                _received_in(month), case=OuterRef("case"), holder=OuterRef("holder")
             )
-            found.extend(rows.annotate(again=Exists(again)).values_list("holder", "again"))
+            found.extend(spells.annotate(again=Exists(again)).values_list("holder", "again"))
         else:
-            found.extend(rows.values_list("pk", "holder"))
+            found.extend(spells.values_list("case", "holder"))
     return found
 
 
