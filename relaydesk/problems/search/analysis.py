@@ -34,6 +34,22 @@ class Terms:
         return sum(self.counts.values())
 
 
+# Stemming is a pure function of the word and the engine, and most words come back: kept.
+_known: dict[tuple[str, str], str] = {}
+KNOWN_WORDS = 200_000
+
+
+def _stems(engine: ModuleType, every: set[str]) -> dict[str, str]:
+    name = engine.__name__
+    new = sorted(word for word in every if (name, word) not in _known)
+    if new:
+        if len(_known) > KNOWN_WORDS:
+            _known.clear()
+        for word, stem in engine.stems(new).items():
+            _known[(name, word)] = stem
+    return {word: _known.get((name, word), "") for word in every}
+
+
 def analyse(engine: ModuleType, documents: Mapping[int, Mapping[str, str]]) -> dict[int, Terms]:
     """Each document's terms (its texts by weight class A-D), stemmed by `engine` in one go."""
     split = {
@@ -41,7 +57,7 @@ def analyse(engine: ModuleType, documents: Mapping[int, Mapping[str, str]]) -> d
         for key, classes in documents.items()
     }
     every = {word for classes in split.values() for ws in classes.values() for word in ws}
-    stems = engine.stems(sorted(every))
+    stems = _stems(engine, every)
     analysed: dict[int, Terms] = {}
     for key, classes in split.items():
         terms = analysed[key] = Terms()

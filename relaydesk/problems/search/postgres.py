@@ -255,6 +255,21 @@ def ranked(
     return [(int(case_id), float(score)) for case_id, score in rows]
 
 
+def holders(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict:
+    """The cases holding each term, without ranking (ts_rank costs more than finding them)."""
+    if not terms:
+        return {}
+    found: dict[str, list[int]] = {term: [] for term in terms}
+    rows = _rows(
+        f"SELECT x.t, s.case_id FROM unnest(%s::text[], %s::tsquery[]) AS x(t, q) "
+        f"JOIN {TABLE} AS s ON s.document @@ x.q",
+        [list(terms), [_lexeme(term) for term in terms]],
+    )
+    for term, case_id in rows:
+        found[term].append(case_id)
+    return found
+
+
 def snippets(
     case_ids: Sequence[int],
     terms: Sequence[str],

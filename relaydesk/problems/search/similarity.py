@@ -2,13 +2,15 @@
 
 Narrowing first, so a million cases cost little more than a thousand: of the case's most
 telling terms (tf-idf, held by some other case, not everywhere) the rarest are asked for, as
-long as the cases holding them add up to no more than POSTINGS, as one OR query the engine
-answers from its index with its own rank (bm25, ts_rank), keeping CANDIDATES cases. Those are then scored here, the same on both engines: BM25 over
-the candidates' weighted terms, the same category a little higher. A problem is scored on
+long as the cases holding them add up to no more than POSTINGS; the cases holding most of
+their weight (read from the index's posting lists, unranked) are the CANDIDATES. Those are
+then scored here, the same on both engines: BM25 over the candidates' weighted terms, the
+same category a little higher. A problem is scored on
 its matching linked cases together (their words pooled), so a cause whose customers each
 describe a different part of this case's symptoms still comes first.
 """
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -111,8 +113,12 @@ def _ranked(eng: ModuleType, case: Case) -> tuple[dict[str, float], list[Candida
     weights, surface, asked = query_weights(eng, case)
     if not weights:
         return weights, []
-    found = eng.ranked([[term] for term in asked], every=False, limit=CANDIDATES + 1, words=surface)
-    ids = [pk for pk, _ in found if pk != case.pk]
+    overlap: defaultdict[int, float] = defaultdict(float)
+    for term, holding in eng.holders(asked, words=surface).items():
+        for pk in holding:
+            overlap[pk] += weights[term]
+    overlap.pop(case.pk, None)
+    ids = heapq.nlargest(CANDIDATES, overlap, key=lambda pk: (overlap[pk], pk))
     rows = Case.objects.filter(pk__in=ids).values_list("pk", "problem_id", "category_id")
     analysed = analysis.analyse(eng, eng.texts(ids))
     candidates = [

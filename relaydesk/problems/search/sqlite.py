@@ -247,6 +247,20 @@ def ranked(
         return [(int(case_id), float(score)) for case_id, score in cursor.fetchall()]
 
 
+def holders(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict:
+    """The cases holding each term: its posting list, without ranking (bm25 costs more than
+    the whole list does)."""
+    found: dict[str, list[int]] = {}
+    with connection.cursor() as cursor:
+        for term, asked in zip(terms, _as_words([[t] for t in terms], words), strict=True):
+            if asked:
+                cursor.execute(
+                    f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [_phrase(asked[0])]
+                )
+                found[term] = [row[0] for row in cursor.fetchall()]
+    return found
+
+
 def snippets(
     case_ids: Sequence[int],
     terms: Sequence[str],
