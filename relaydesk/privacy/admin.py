@@ -6,7 +6,8 @@ page is itself a whole view, so it writes its own log row.
 
 from django.contrib import admin
 
-from relaydesk.cases.models import Customer
+from relaydesk.cases import admin as cases_admin
+from relaydesk.cases.models import Customer, Event
 from relaydesk.privacy.grounds import Ground
 from relaydesk.privacy.log import record
 from relaydesk.privacy.models import AccessLog
@@ -74,3 +75,15 @@ class AccessLogAdmin(SuperuserOnly):
     date_hierarchy = "at"
     ordering = ["-at", "-id"]
     show_full_result_count = False
+
+
+# An event's data holds the addresses its mail went to or came from ("to", "from"): admins
+# (superusers) see it; other people with the admin's view permission on events do not.
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class EventAdmin(cases_admin.EventAdmin):
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        return excluded if request.user.is_superuser else [*excluded, "data"]

@@ -34,3 +34,19 @@ def test_the_admin_cannot_change_or_delete_log_rows(client, cast, scene, role):
     client.force_login(role("admin"))
     client.post(f"/admin/privacy/accesslog/{row.pk}/delete/", {"post": "yes"})
     assert AccessLog.objects.filter(pk=row.pk).exists()
+
+
+def test_an_events_addresses_are_for_admins_only_in_the_admin(client, cast, scene, role):
+    from django.contrib.auth.models import Permission
+
+    from relaydesk.cases.models import Event
+
+    acknowledged = Event.objects.get(case=scene.case, kind="acknowledged")
+    url = f"/admin/cases/event/{acknowledged.pk}/change/"
+    User.objects.filter(pk=cast.mia.pk).update(is_staff=True)
+    cast.mia.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(cast.mia)
+    page = client.get(url)
+    assert page.status_code == 200 and EMAIL not in page.content.decode()
+    client.force_login(role("admin"))
+    assert EMAIL in client.get(url).content.decode()
