@@ -66,7 +66,7 @@ def export(customer: Customer) -> dict[str, Any]:
         "words": _words(ids),
         "attachments": [
             {
-                "case": refs.get(f.case_id),
+                "case": refs.get(f.case_id or 0),
                 "name": f.original_name,
                 "content_type": f.content_type,
                 "size": f.size,
