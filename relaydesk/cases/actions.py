@@ -388,6 +388,8 @@ def open_case(
             customer = find_or_create_customer(
                 name=customer_name, email=customer_email, phone=customer_phone
             )
+        elif customer.merged_into_id is not None:  # one person, one row (cases.merging)
+            customer = Customer.objects.get(pk=customer.merged_into_id)
         stored = {key: batch.save(upload) for key, upload in files.items()}
         case = Case(
             customer=customer,

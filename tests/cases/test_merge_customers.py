@@ -136,3 +136,12 @@ def test_after_merging_customers_their_duplicate_cases_can_be_merged(cast, by_em
     actions.merge_cases(second, into=first, acting=cast.fran)
 
     assert Case.objects.get(pk=second.pk).merged_into_id == first.pk
+
+
+def test_a_case_opened_for_the_merged_row_goes_to_the_kept_customer(cast, by_email, by_phone):
+    actions.merge_customers(by_phone, into=by_email, acting=cast.mia)
+    chosen = Customer.objects.get(pk=by_phone.pk)  # as intake picks a customer by its id
+
+    case = make_case(category=cast.billing, acting=cast.fran, customer=chosen)
+
+    assert case.customer == by_email
