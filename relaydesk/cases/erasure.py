@@ -42,7 +42,7 @@ MARKER = "[erased]"
 ERASED_NAME = "Erased customer"
 REASON = "customer_erased"
 # Sent inside erase_customer's transaction, before the customer row is anonymised:
-# customer (the row), email (their address as it was), case_ids (their cases).
+# customer (the row), emails (every address they had), case_ids (their cases).
 customer_erased = Signal()
 
 # Events whose body is the customer's own words (REOPENED only when they reopened it).
@@ -60,14 +60,19 @@ class Erased:
 
 
 class _Scrub:
-    """Replaces the customer's name (whole, and each part of three letters or more as a word),
-    email address and phone number in texts with the marker."""
+    """Replaces the person's names (whole, and each part of three letters or more as a word),
+    email addresses and phone numbers in texts with the marker."""
 
-    def __init__(self, customer: Customer):
-        literals = [customer.email, customer.phone, customer.name]
-        parts = [p for p in re.split(r"[\s,.]+", customer.name) if len(p) >= 3]
-        words = [re.escape(item) for item in sorted(filter(None, literals), key=len, reverse=True)]
-        words += [rf"\b{re.escape(part)}\b" for part in parts]
+    def __init__(self, identities: list[tuple[str, str, str]]):
+        literals = {item for identity in identities for item in identity if item}
+        parts = {
+            part
+            for name, _, _ in identities
+            for part in re.split(r"[\s,.]+", name or "")
+            if len(part) >= 3
+        }
+        words = [re.escape(item) for item in sorted(literals, key=len, reverse=True)]
+        words += [rf"\b{re.escape(part)}\b" for part in sorted(parts)]
         self.pattern = re.compile("|".join(words), re.IGNORECASE) if words else None
 
     def text(self, value: str) -> str:
@@ -150,13 +155,14 @@ def _erase_cases(cases: list[Case], scrub: _Scrub, moment) -> None:
         )
 
 
-def _erase_mail(cases: list[Case], scrub: _Scrub, email: str) -> None:
+def _erase_mail(cases: list[Case], scrub: _Scrub, emails: list[str]) -> None:
     """Mail to them: the address gone, their name out of the words; what was not yet sent
     is not sent (there is nobody to send it to any more)."""
+    addresses = {email.lower() for email in emails}
     mails = OutgoingMail.objects.filter(case__in=cases).only("pk", "to", "subject", "body")
     for mail in mails:
         OutgoingMail.objects.filter(pk=mail.pk).update(
-            to="" if mail.to.lower() == email.lower() else mail.to,
+            to="" if mail.to.lower() in addresses else mail.to,
             subject=scrub.text(mail.subject)[:300],
             body=scrub.text(mail.body),
         )
@@ -181,27 +187,57 @@ def _erase_files(cases: list[Case]) -> tuple[int, Callable[[], None]]:
     return len(names), delete_files
 
 
+def _identities(customer: Customer, merged: list[Customer]) -> list[tuple[str, str, str]]:
+    """(name, email, phone) of the person: their row, the rows merged into it
+    (relaydesk.cases.merging) and the contact details those rows left in `other_contacts`."""
+    rows = [customer, *merged]
+    found = [(row.name, row.email, row.phone) for row in rows]
+    for row in rows:
+        for other in row.other_contacts or []:
+            if isinstance(other, dict):
+                name, email, phone = (
+                    str(other.get(key) or "") for key in ("name", "email", "phone")
+                )
+                found.append((name, email, phone))
+    return found
+
+
+def _is_erased(customer: Customer) -> bool:
+    return customer.name == ERASED_NAME and not (
+        customer.email or customer.phone or customer.other_contacts
+    )
+
+
+def _anonymise(rows: list[Customer]) -> None:
+    for row in rows:
+        row.name, row.email, row.phone, row.other_contacts = ERASED_NAME, "", "", []
+        row.save(update_fields=["name", "email", "phone", "other_contacts"])
+
+
 def erase_customer(customer: Customer, *, acting: User | None, why: str) -> Erased:
-    """Rule 15: anonymise `customer` everywhere their data is kept (see the module). `acting`
-    None means the system (the retention step); `why` is recorded on each case."""
+    """Rule 15: anonymise `customer` (and the rows merged into theirs) everywhere their data
+    is kept (see the module). `acting` None means the system (the retention step); `why` is
+    recorded on each case."""
     why = actions.one_line(why).strip()[:500]
     if not why:
         raise Incomplete("Say why the customer is erased.", fields={"why": "Required."})
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        if customer.name == ERASED_NAME and not (customer.email or customer.phone):
+        if _is_erased(customer):
             return Erased(customer.pk, 0, 0, 0)  # erased already (by another worker, say)
-        cases = list(Case.objects.filter(customer=customer).order_by("id"))
-        email, scrub, moment = customer.email, _Scrub(customer), now()
+        merged = list(Customer.objects.select_for_update().filter(merged_into=customer))
+        identities = _identities(customer, merged)
+        emails = sorted({email for _, email, _ in identities if email})
+        cases = list(Case.objects.filter(customer__in=[customer, *merged]).order_by("id"))
+        scrub, moment = _Scrub(identities), now()
         events = _erase_events(cases, scrub)
         _erase_cases(cases, scrub, moment)
-        _erase_mail(cases, scrub, email)
+        _erase_mail(cases, scrub, emails)
         files, delete_files = _erase_files(cases)
         customer_erased.send(
-            sender=Customer, customer=customer, email=email, case_ids=[c.pk for c in cases]
+            sender=Customer, customer=customer, emails=emails, case_ids=[c.pk for c in cases]
         )
-        customer.name, customer.email, customer.phone = ERASED_NAME, "", ""
-        customer.save(update_fields=["name", "email", "phone"])
+        _anonymise([customer, *merged])
         for case in cases:
             actions._event(  # noqa: SLF001 - the actions' one event writer, shared on purpose
                 case,

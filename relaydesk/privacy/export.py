@@ -61,6 +61,8 @@ def export(customer: Customer) -> dict[str, Any]:
             "email": customer.email,
             "phone": customer.phone,
             "created_at": customer.created_at,
+            # Rows merged into this one left their details here (relaydesk.cases.merging).
+            "other_contacts": customer.other_contacts,
         },
         "cases": [_case(case) for case in cases],
         "words": _words(ids),

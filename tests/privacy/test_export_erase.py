@@ -23,6 +23,7 @@ from relaydesk.outbox.models import OutgoingMail
 from relaydesk.privacy.models import AccessLog
 from relaydesk.problems.search import find_cases
 from relaydesk.timekeeping import now
+from tests import factories
 from tests.privacy.conftest import EMAIL, PHONE
 
 SUPPORT = "support@relaydesk.localhost"
@@ -197,3 +198,30 @@ def test_the_relaydesk_command_knows_privacy_and_erase_has_a_dry_run(cast, scene
     assert "Would erase customer" in out.getvalue()
     scene.customer.refresh_from_db()
     assert scene.customer.email == EMAIL
+
+
+def test_erasing_a_merged_person_erases_every_row_and_address_they_had(cast, scene):
+    olga = factories.make_customer(name="Carla M. Olsen", email="carla.olsen@example.org")
+    theirs = factories.make_case(category=cast.billing, acting=cast.fran, customer=olga)
+    actions.merge_customers(olga, into=scene.customer, acting=cast.mia)
+    out = io.StringIO()
+    call_command("privacy", "export", EMAIL, stdout=out)
+    exported = json.loads(out.getvalue())["customer"]["other_contacts"]
+    assert [other["email"] for other in exported] == ["carla.olsen@example.org"]
+
+    actions.erase_customer(scene.customer, acting=cast.mia, why="Asked.")
+    olga.refresh_from_db()
+    scene.customer.refresh_from_db()
+    for row in (olga, scene.customer):
+        assert (row.name, row.email, row.phone, row.other_contacts) == (
+            "Erased customer",
+            "",
+            "",
+            [],
+        )
+    words = json.dumps(
+        [(e.body, e.data) for e in Event.objects.filter(case=theirs)]
+        + list(OutgoingMail.objects.values_list("to", "body")),
+        ensure_ascii=False,
+    )
+    assert "carla.olsen@example.org" not in words and "Olsen" not in words

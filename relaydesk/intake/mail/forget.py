@@ -24,19 +24,19 @@ def erased_key(message_key: str) -> str:
     return ERASED_PREFIX + hashlib.sha256(message_key.encode()).hexdigest()
 
 
-def _their_raw(email: str, case_ids: list[int]) -> list[RawMessage]:
+def _their_raw(emails: list[str], case_ids: list[int]) -> list[RawMessage]:
     mine = Q(case_id__in=case_ids) | Q(
         pk__in=Attachment.objects.filter(case_id__in=case_ids).values("raw_message_id")
     )
-    if email:
+    for email in emails:
         mine |= Q(sender__iexact=email) | Q(envelope_from__iexact=email)
     return list(RawMessage.objects.filter(mine).exclude(message_key__startswith=ERASED_PREFIX))
 
 
-def forget_raw_mail(*, email: str, case_ids: list[int]) -> int:
-    """Forget the raw mail of the customer with `email` and cases `case_ids`; the files go
-    once the transaction commits. Returns how many rows were forgotten."""
-    rows = _their_raw(email, case_ids)
+def forget_raw_mail(*, emails: list[str], case_ids: list[int]) -> int:
+    """Forget the raw mail of the customer with addresses `emails` and cases `case_ids`; the
+    files go once the transaction commits. Returns how many rows were forgotten."""
+    rows = _their_raw(emails, case_ids)
     files = {row.raw_file for row in rows if row.raw_file}
     for row in rows:
         RawMessage.objects.filter(pk=row.pk).update(
@@ -68,8 +68,8 @@ def forget_raw_mail(*, email: str, case_ids: list[int]) -> int:
     return len(rows)
 
 
-def on_customer_erased(sender, *, customer: Customer, email: str, case_ids: list[int], **kwargs):
-    forget_raw_mail(email=email, case_ids=case_ids)
+def on_customer_erased(sender, *, customer: Customer, emails: list[str], case_ids: list[int], **kw):
+    forget_raw_mail(emails=emails, case_ids=case_ids)
 
 
 def connect() -> None:
