@@ -112,11 +112,15 @@ class ProblemEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["problem", "at"], name="problem_event_time_idx"),
-            # The problems page ranks by cases linked in the last 30 days (web/views/problems).
+            # The problems page ranks by links in the last 30 days and draws their weekly trend
+            # (problems.queries.with_recent_cases, weekly_links): each problem's range of its
+            # links, read from the index alone.
+            # `kind` is in it too, though the condition fixes it: SQLite reads an index alone
+            # only when it holds every column the query names.
             models.Index(
-                fields=["at", "problem"],
+                fields=["problem", "at", "kind"],
                 condition=Q(kind="case_linked"),
-                name="problem_event_linked_idx",
+                name="problem_event_links_idx",
             ),
         ]
 

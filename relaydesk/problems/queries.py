@@ -1,8 +1,13 @@
 """Reading problems: the ranking by recent cases, the weekly trend, one problem's story.
 
-A case counts for a problem while it is linked to it: a `case_linked` event of the problem
-whose case still names that problem (a case relinked elsewhere, or solved as a one-off after
-an early link, no longer counts). Counts are of distinct cases, so a case linked twice is one.
+The ranking and the trend count a problem's `case_linked` events in their window, from one
+partial index alone (problem_event_links_idx), so the problems page costs the recent links,
+not a visit to each linked case. A case linked and later moved to another problem (or solved
+as a one-off after an early link) still counts where and when it was linked; that is rare,
+and checking each case's current problem made the page three times slower.
+
+One problem's page lists its cases as they are now: a link counts there while its case still
+names the problem (`current_links`), each case once.
 """
 
 from dataclasses import dataclass, field
@@ -28,14 +33,18 @@ def current_links() -> QuerySet[ProblemEvent]:
     )
 
 
+def links() -> QuerySet[ProblemEvent]:
+    return ProblemEvent.objects.filter(kind=ProblemEventKind.CASE_LINKED)
+
+
 def with_recent_cases(problems: QuerySet[Problem], moment: datetime) -> QuerySet[Problem]:
-    """`problems` annotated with `cases_30d`: distinct cases linked in the 30 days to `moment`."""
+    """`problems` annotated with `cases_30d`: cases linked in the 30 days up to `moment`."""
     recent = (
-        current_links()
+        links()
         .filter(problem=OuterRef("pk"), at__gt=moment - RECENT, at__lte=moment)
         .order_by()
         .values("problem")
-        .annotate(n=Count("case", distinct=True))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return problems.annotate(
@@ -60,11 +69,11 @@ def weekly_links(problem_ids: list[int], moment: datetime) -> dict[int, list[int
     starts = week_starts(moment)
     ends = [*starts[1:], moment]
     buckets = {
-        f"w{i}": Count("case", distinct=True, filter=Q(at__gt=start, at__lte=end))
+        f"w{i}": Count("at", filter=Q(at__gt=start, at__lte=end))
         for i, (start, end) in enumerate(zip(starts, ends, strict=True))
     }
     rows = (
-        current_links()
+        links()
         .filter(problem_id__in=problem_ids, at__gt=starts[0], at__lte=moment)
         .order_by()
         .values("problem_id")
