@@ -5,18 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('problems', '0003_search'),
+        ("problems", "0003_search"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='problemevent',
-            name='problem_event_linked_idx',
+            model_name="problemevent",
+            name="problem_event_linked_idx",
         ),
         migrations.AddIndex(
-            model_name='problemevent',
-            index=models.Index(condition=models.Q(('kind', 'case_linked')), fields=['problem', 'at', 'kind'], name='problem_event_links_idx'),
+            model_name="problemevent",
+            index=models.Index(
+                condition=models.Q(("kind", "case_linked")),
+                fields=["problem", "at", "kind"],
+                name="problem_event_links_idx",
+            ),
         ),
     ]
