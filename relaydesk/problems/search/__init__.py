@@ -42,7 +42,7 @@ __all__ = [
 MAX_QUERY_WORDS = 32
 # find_cases ranks the newest this many matches of a query: staff look for recent cases, and
 # ranking every case that holds a common word costs time in proportion to them.
-WINDOW = 5000
+WINDOW = 2000
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _query_groups(eng: ModuleType, query: str) -> tuple[list[list[str]], dict[st
     one word per term (SQLite queries with words); whether any word was corrected."""
     terms = analysis.analyse(eng, {0: {"A": " ".join(analysis.words(query)[:MAX_QUERY_WORDS])}})
     found = terms[0]
-    known = eng.doc_freq(list(found.counts))
+    known = eng.doc_freq(list(found.counts), words=found.surface)
     groups, corrected = [], False
     for term in found.counts:
         if known.get(term):

@@ -175,7 +175,7 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def doc_freq(terms: Sequence[str]) -> dict[str, int]:
+def doc_freq(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict[str, int]:
     """How many cases hold each term, counted up to DF_CAP (more is as good as common)."""
     if not terms:
         return {}

@@ -22,8 +22,8 @@ from relaydesk.cases.models import Case
 from relaydesk.problems.search import analysis
 
 QUERY_TERMS = 24  # the case's most telling terms, that score the candidates
-POSTINGS = 20000  # the cases holding the terms asked for, at most (the rarest term always)
-CANDIDATES = 150  # cases the index hands back for ranking
+POSTINGS = 3000  # the cases holding the terms asked for, at most (the rarest term always)
+CANDIDATES = 100  # cases the index hands back for ranking
 COMMON_SHARE = 0.2  # a term in more than this share of cases tells nothing
 TYPO_LOOKUPS = 8  # a case's words only it holds, looked up as possible typos
 SAME_CATEGORY = 1.15
@@ -83,7 +83,7 @@ def query_weights(eng: ModuleType, case: Case) -> Query:
     if not indexed:  # not in the index (yet): its own row's words
         documents = {case.pk: {"A": f"{case.subject} {case.real_need}", "C": case.resolution}}
     terms = analysis.analyse(eng, documents)[case.pk]
-    doc_freq = eng.doc_freq(list(terms.counts))
+    doc_freq = eng.doc_freq(list(terms.counts), words=terms.surface)
     _corrected(eng, terms, doc_freq)
     total = max(eng.doc_count(), 1)
     least = 2 if indexed else 1  # held by at least one other case

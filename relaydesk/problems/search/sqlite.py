@@ -35,6 +35,7 @@ COLUMNS = (
     ("replies", "D"),
 )
 BM25_WEIGHTS = {"A": 4.0, "B": 2.0, "C": 1.5, "D": 0.5}
+DF_CAP = 5000  # document counts are counted up to this; more is "common"
 # The customer's words: what they wrote, and a merged duplicate's words (cases.merging).
 CUSTOMER_KINDS = "('customer_wrote', 'merged_from')"
 REPLY_KINDS = "('replied')"
@@ -156,13 +157,21 @@ def texts(case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     return found
 
 
-def doc_freq(terms: Sequence[str]) -> dict[str, int]:
-    if not terms:
-        return {}
-    marks = ", ".join(["%s"] * len(terms))
+def doc_freq(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict[str, int]:
+    """How many cases hold each term, counted up to DF_CAP (more is as good as common): an
+    early stop on its posting list, where fts5vocab would read all of it."""
+    found: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term, doc FROM {VOCAB} WHERE term IN ({marks})", list(terms))
-        return dict(cursor.fetchall())
+        for term, asked in zip(terms, _as_words([[t] for t in terms], words), strict=True):
+            if not asked:
+                continue
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",
+                [_phrase(asked[0]), DF_CAP],
+            )
+            if count := cursor.fetchone()[0]:
+                found[term] = count
+    return found
 
 
 def doc_count() -> int:
