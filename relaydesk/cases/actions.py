@@ -1097,6 +1097,8 @@ def rotate_status_link(case: Case, *, acting: User) -> str:
         case = _locked(case)
         if case.status == Status.CLOSED:
             raise DomainError(f"{case.ref} is closed; its status page is no longer shown.")
+        if case.status == Status.MERGED:
+            raise DomainError(f"{case.ref} was merged; its links now show the case it joined.")
         moment = now()
         revoked = status_links.revoke_all(case, moment)
         token = status_links.issue(case, moment)
@@ -1200,7 +1202,7 @@ def customer_reopens(case: Case, *, why: str) -> Case:
         return reopen(case, acting=None, why=why, by_customer=True)
 
 
-from relaydesk.cases.problem_links import link_case_to_problem  # noqa: E402, F401  (re-exported by name)
 from relaydesk.cases.dismissal import dismiss  # noqa: E402, F401  (re-exported by name)
-from relaydesk.cases.merging import kept_case, merge_cases, merge_customers  # noqa: E402, F401
 from relaydesk.cases.erasure import erase_customer  # noqa: E402, F401  (re-exported by name)
+from relaydesk.cases.merging import kept_case, merge_cases, merge_customers  # noqa: E402, F401
+from relaydesk.cases.problem_links import link_case_to_problem  # noqa: E402, F401  (re-exported by name)

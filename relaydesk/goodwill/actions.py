@@ -93,6 +93,11 @@ def give_goodwill(case: Case, *, acting: User, kind: str, value: object, note: s
         case = _locked(case)
         if case.status == Status.CLOSED:
             raise DomainError(f"{case.ref} is closed; reopen it first to give goodwill.")
+        if case.status in (Status.DISMISSED, Status.MERGED):
+            raise DomainError(
+                f"{case.ref} was {case.get_status_display().lower()}; goodwill goes on a "
+                "customer's real case."
+            )
         if case.owner_id != acting.pk:
             raise DomainError(
                 f"Only the owner can give goodwill on {case.ref}; it is owned by "

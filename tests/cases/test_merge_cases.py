@@ -10,6 +10,7 @@ from relaydesk.cases import actions, status_links
 from relaydesk.cases.dismissal import NotAllowed
 from relaydesk.cases.errors import DomainError, Incomplete
 from relaydesk.cases.models import Attachment, Case, Event, EventKind, Status
+from relaydesk.goodwill.actions import give_goodwill
 from relaydesk.outbox.models import OutgoingMail
 from tests.cases.written import nothing_written
 from tests.factories import make_case, make_customer
@@ -206,6 +207,16 @@ def test_a_merged_case_is_neither_reopened_nor_answered(cast, duplicate, kept):
         actions.reopen(duplicate, acting=cast.mia, why="Again")
     with pytest.raises(DomainError, match="write there"):
         actions.reply(duplicate, acting=cast.fran, body="Hello")
+
+
+def test_a_merged_case_gets_no_goodwill_and_no_new_status_link(cast, duplicate, kept):
+    merged(duplicate, kept, cast.fran)
+    duplicate.refresh_from_db()
+
+    with pytest.raises(DomainError, match="was merged"):
+        give_goodwill(duplicate, acting=duplicate.owner, kind="credit", value="5", note="Sorry")
+    with pytest.raises(DomainError, match="was merged"):
+        actions.rotate_status_link(duplicate, acting=duplicate.owner)
 
 
 def test_events_written_by_a_merge_are_two(cast, duplicate, kept):
