@@ -36,14 +36,11 @@ def test_a_persons_missed_deadlines_come_from_the_escalations_index(cast):
     assert "event_escalated_from_idx" in escalations.values("data").explain()
 
 
+@pytest.mark.sqlite  # PostgreSQL plans a join of empty tables its own way (measured instead)
 def test_the_dismissed_and_merged_held_at_a_months_start_come_from_their_own_spells():
     """Not from every spell begun before the month (the whole history before it)."""
     ended = ended_unsolved_since(parse_month("2026-11", "Europe/Amsterdam"))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
 
     plan = ended.values("pk").explain()
+    assert "spell_case_start_idx" in plan
     assert "spell_start_idx" not in plan
-    if connection.vendor == "sqlite":  # PostgreSQL hashes an empty table's spells instead
-        assert "spell_case_start_idx" in plan
