@@ -11,8 +11,9 @@ The set: one JSON object per line, {"text", "warn": true|false, "spans": [[start
 figures each had when first measured, before any rule was changed for it): dev (written
 after the rules, used to fix them), holdout, fresh … fresh14 (each written later in other
 voices, measured once, then used to make the rules more general). The blind sets
-(tone_blind.jsonl … tone_blind4.jsonl, issue 14 part 3) were each written before the rules
-were changed for them and measured once; docs/tone-check.md has their first figures.
+(tone_blind.jsonl … tone_blind7.jsonl, issue 14) were each written before the rules were
+changed for them and measured once; docs/tone-check.md has their first figures. The rules and
+the model are tuned on tone_replies and blind … blind5; blind6 and blind7 are held out.
 
 Per reply, warned or not: precision = warned replies that should warn ÷ warned replies;
 recall = warned replies that should warn ÷ replies that should warn; span accuracy = of

@@ -4,9 +4,10 @@ whether it helps, by leaving one labelled set out at a time.
     python -m bench.tone_train             # the table, then write tone_model_weights.json
     python -m bench.tone_train --dry-run   # the table only
 
-The sets: tone_replies.jsonl and tone_blind.jsonl … tone_blind4.jsonl (tone_blind5.jsonl is
-never read here: it is the final, once-only measure, `python -m bench.tone --data …`). The
-rules file's own examples (warns and fine) are always in the training data.
+The sets: tone_replies.jsonl and tone_blind.jsonl … tone_blind5.jsonl (tone_blind6.jsonl and
+tone_blind7.jsonl are never read here: they are the held-out measure, `python -m bench.tone
+--data …`, scored once after the rules and the model were settled). The rules file's own
+examples (warns and fine) are always in the training data.
 
 For each set left out: a model is trained on the others, its threshold chosen by leaving out
 each of those in turn (the lowest threshold at which rules + model keep precision ≥ 0.95 on
@@ -50,6 +51,7 @@ SETS = {
     "blind2": DATA / "tone_blind2.jsonl",
     "blind3": DATA / "tone_blind3.jsonl",
     "blind4": DATA / "tone_blind4.jsonl",
+    "blind5": DATA / "tone_blind5.jsonl",
 }
 CLASSES = (FINE, "blame", "argue", "lecture", "dismiss")
 THRESHOLDS = (

@@ -9,9 +9,10 @@ from relaydesk.replies import tone_model
 from relaydesk.replies.tone import check, check_with
 from relaydesk.replies.tone_rules import loaded
 
-# From the fifth blind set, never trained on: no rule knows these words.
-CLOSING = "Hello, the annual pass terms are what they are and we won't be revisiting them."
-FINAL = "Hi Raj, alterations are final once collected."
+# A flat rule stated as a fact: no rule knows these words (the rules widened in round four
+# learnt "alterations are final once collected", the model's earlier example).
+CLOSING = "Hello, deposits are non-refundable."
+FINAL = "Hi Raj, sale items are non-returnable."
 
 
 @pytest.mark.parametrize("text", [CLOSING, FINAL])
@@ -24,23 +25,22 @@ def test_the_model_adds_a_warning_the_rules_miss(text):
 
 
 def test_its_warning_carries_offsets_rule_why_and_suggestion_like_a_rule():
-    text = "Hi Raj \U0001f44b, alterations are final once collected."
+    text = "Hi Raj \U0001f44b, sale items are non-returnable."
 
     [warning] = check(text)
 
     why = tone_model.category_rules()["dismiss"].why
     assert (warning.rule, warning.why) == ("model.dismiss", why)
     assert warning.suggestion
-    assert text[warning.start : warning.end] == "are final"  # the emoji is one character
+    assert text[warning.start : warning.end] == "are non"  # the emoji is one character
     assert set(warning.as_dict()) == {"start", "end", "rule", "why", "suggestion"}
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "Alterations are final once collected, easily done to miss that.",
-        "You were given the wrong date by our agent, so the annual pass terms are what they are"
-        " and we won't be revisiting them.",
+        "Sale items are non-returnable, easily done to miss that.",
+        "You were given the wrong date by our agent, so sale items are non-returnable.",
     ],
     ids=["owned up in the sentence", "the customer as the one we wronged"],
 )
@@ -52,7 +52,7 @@ def test_it_stays_quiet_where_an_exemption_holds(text):
     "text",
     [
         f'You wrote "{CLOSING.removeprefix("Hello, ")}" and you were right to be cross.',
-        "> Alterations are final once collected.\nThanks, I'll look into it.",
+        "> Sale items are non-returnable.\nThanks, I'll look into it.",
     ],
     ids=["quoted", "mail-quoted"],
 )
@@ -61,7 +61,7 @@ def test_it_never_reads_the_customers_own_words(text):
 
 
 def test_it_stays_quiet_in_a_sentence_the_rules_already_warned_about():
-    text = "Alterations are final once collected, that's our policy."
+    text = "Sale items are non-returnable, that's our policy."
 
     [warning] = check(text)
 
