@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from relaydesk.problems.search import ensure_installed, find_cases
+from relaydesk.problems.search import ensure_installed, find_cases, suspend_triggers
 from tests import factories
 
 
@@ -30,4 +30,15 @@ def test_triggers_dropped_by_a_remade_table_are_put_back(cast):
     assert [hit.case_id for hit in find_cases("luggage")] == [missed.pk]
     later = factories.make_case(category=cast.billing, acting=cast.fran, subject="Luggage gone")
     assert {hit.case_id for hit in find_cases("luggage")} == {missed.pk, later.pk}
+    assert ensure_installed(connection) is False
+
+
+def test_a_bulk_load_suspends_the_index_and_it_catches_up_after(cast):
+    suspend_triggers(connection)
+    loaded = factories.make_case(category=cast.billing, acting=cast.fran, subject="Lost luggage")
+    assert find_cases("luggage") == []
+    assert ensure_installed(connection) is True
+    assert [hit.case_id for hit in find_cases("luggage")] == [loaded.pk]
+    later = factories.make_case(category=cast.billing, acting=cast.fran, subject="Luggage gone")
+    assert {hit.case_id for hit in find_cases("luggage")} == {loaded.pk, later.pk}
     assert ensure_installed(connection) is False

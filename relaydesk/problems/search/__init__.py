@@ -37,6 +37,7 @@ __all__ = [
     "rebuild",
     "similar_cases",
     "similar_problems",
+    "suspend_triggers",
 ]
 
 MAX_QUERY_WORDS = 32
@@ -143,3 +144,10 @@ def ensure_installed(using: BaseDatabaseWrapper) -> bool:
     cases table on SQLite dropped its triggers; they are put back and the index refilled)."""
     eng = postgres if using.vendor == "postgresql" else sqlite
     return eng.ensure_installed(using)
+
+
+def suspend_triggers(using: BaseDatabaseWrapper) -> None:
+    """A bulk load (bench.seed) writes rows faster without the index kept per row: suspend
+    the triggers, load, then ensure_installed puts them back and refills the index at once."""
+    eng = postgres if using.vendor == "postgresql" else sqlite
+    eng.suspend_triggers(using)

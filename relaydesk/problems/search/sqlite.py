@@ -314,8 +314,9 @@ def rebuild(
 
 
 def ensure_installed(using: BaseDatabaseWrapper) -> bool:
-    """Put back triggers a later migration dropped: SQLite drops a table's triggers when
-    Django remakes the table to alter it. Then refill the index. Whether it had to."""
+    """Put back triggers a later migration dropped (SQLite drops a table's triggers when
+    Django remakes the table to alter it) or a bulk load suspended, then refill the index.
+    Whether it had to."""
     with using.cursor() as cursor:
         cursor.execute(
             "SELECT type, name FROM sqlite_master WHERE name = %s "
@@ -326,10 +327,16 @@ def ensure_installed(using: BaseDatabaseWrapper) -> bool:
         triggers = [s for s in INSTALL if s.startswith("CREATE TRIGGER")]
         if ("table", TABLE) not in found or len(found) == len(triggers) + 1:
             return False
-        for statement in UNINSTALL:
-            if statement.startswith("DROP TRIGGER"):
-                cursor.execute(statement)
+        suspend_triggers(using)
         for statement in triggers:
             cursor.execute(statement)
     rebuild(using=using)
     return True
+
+
+def suspend_triggers(using: BaseDatabaseWrapper) -> None:
+    """For bulk loads (bench.seed): no index upkeep per row; ensure_installed after it."""
+    with using.cursor() as cursor:
+        for statement in UNINSTALL:
+            if statement.startswith("DROP TRIGGER"):
+                cursor.execute(statement)
