@@ -98,10 +98,11 @@ def follow(event: Event) -> None:
         end_actor_id=event.actor_id,
         end_tier_id=event.from_tier_id,
     )
-    if receives(kind, event.from_owner_id, event.to_owner_id):
+    receiver = event.to_owner_id
+    if receiver is not None and receives(kind, event.from_owner_id, receiver):
         Spell.objects.create(
             case_id=event.case_id,
-            holder_id=event.to_owner_id,
+            holder_id=receiver,
             tier_id=event.to_tier_id,
             started_at=event.at,
             start_event=event,

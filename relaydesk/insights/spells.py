@@ -7,6 +7,7 @@ instead of walking the events of every case.
 """
 
 from collections import Counter
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -67,7 +68,7 @@ def ended_unsolved_since(month: Month) -> QuerySet[Case]:
     )
 
 
-def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, bool]]:
+def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, Any]]:
     """(holder, whether they also received the case in the month) per case held at the
     month's first moment; or (case id, holder) pairs without `with_again`.
 
@@ -81,7 +82,7 @@ def _held(month: Month, *, with_again: bool = False) -> list[tuple[int, bool]]:
         .order_by("-started_at", "-id")
         .values("pk")[:1]
     )
-    found: list[tuple[int, bool]] = []
+    found: list[tuple[int, Any]] = []
     for candidates in (*maybe_open_at_start(month), ended_unsolved_since(month)):
         spells = Spell.objects.filter(
             Q(ended_at__isnull=True) | Q(ended_at__gte=start),

@@ -7,6 +7,7 @@ cases.leaving). Each wait counts for the part of it inside the month (and not be
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -63,7 +64,7 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
     return waits
 
 
-def _asked_by(moment: str, before: str | None) -> QuerySet[Event]:
+def _asked_by(moment: str, before: str | None) -> QuerySet[Event, dict[str, Any]]:
     """The actor of the case's last reply that began a wait, at or before `moment` (and
     before the event `before`), walking the case's events back by (case, at)."""
     case = "case" if before is not None else "pk"
