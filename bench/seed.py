@@ -211,10 +211,12 @@ def seed(  # noqa: C901 - one pass that writes every table of a case, kept in on
 
     from relaydesk.cases.models import Case, Customer, Event
     from relaydesk.outbox.models import OutgoingMail
+    from relaydesk.problems.search import ensure_installed, suspend_triggers
     from relaydesk.timekeeping import now
 
     started = time.perf_counter()
     org = make_org()
+    suspend_triggers(connection)  # the search index is refilled once at the end, not per row
     rng = random.Random(rng_seed + _next_id(Case))
     moment = (moment or now()).astimezone(UTC)
     if connection.vendor == "postgresql":
@@ -475,6 +477,7 @@ def seed(  # noqa: C901 - one pass that writes every table of a case, kept in on
         print(file=sys.stderr)
     from bench.database import analyze, flush_postgresql, flush_sqlite
 
+    ensure_installed(connection)  # the search index's triggers back, the index refilled
     analyze()
     flush_sqlite()
     flush_postgresql()

@@ -11,7 +11,7 @@ opened and asked about. Prints, for the cases tuned on and the held-out causes a
 - hit@1: its problem first in similar_problems.
 
 Goals on this set: recall@5 >= 0.85, hit@1 >= 0.70. `--scale N` then adds N bulk-seeded
-cases (bench.seed; the triggers index them as they arrive), prints the p95 of find_cases
+cases (bench.seed, which refills the index once at the end), prints the p95 of find_cases
 (each question's subject) and similar_cases (each question) and then how long rebuilding the
 whole index takes. None of this is a test.
 """
@@ -145,7 +145,7 @@ def scale(size: int, questions: list) -> None:
     start = time.perf_counter()
     seed(size, open_share=0.02, progress=True)
     spent = time.perf_counter() - start
-    print(f"[bench] seeded {size:,} cases, indexed by the triggers as they came, in {spent:.0f} s")
+    print(f"[bench] seeded and indexed {size:,} more cases in {spent:.0f} s")
     analyze()
     cases = [case for _, case in questions]
     words = [row["subject"] for row, _ in questions]
