@@ -48,7 +48,9 @@ def test_the_case_shows_the_reply_among_its_events(cast, api_as):
 
     [replied] = [event for event in read.json()["events"] if event["kind"] == "replied"]
     assert (replied["actor"], replied["body"]) == ("fran", "We refunded it.")
-    assert replied["data"]["to"] == "carla@example.com"
+    assert replied["data"]["to"] == "c•••@example.com"  # rule 15: sam is not the owner
+    owners = api_as(cast.fran).get(f"/cases/{case.ref}").json()["events"]
+    assert [e["data"]["to"] for e in owners if e["kind"] == "replied"] == ["carla@example.com"]
 
 
 def test_the_case_carries_its_conversation_in_three_voices_oldest_first(cast, api_as):
