@@ -302,6 +302,8 @@ def rebuild(
     with (using or connection).cursor() as cursor:
         cursor.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM cases_case")
         low, high = cursor.fetchone()
+        if not high:  # no cases: range(0, 1) would count one
+            low, high = 1, 0
         cursor.execute(f"DELETE FROM {TABLE}")
         done = 0
         for start in range(low, high + 1, batch):
