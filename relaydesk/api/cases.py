@@ -159,10 +159,10 @@ def detail(case: Case, contact: Contact) -> dict:
             "actor", "from_owner", "to_owner", "from_tier", "to_tier"
         ).order_by("at", "id")
     )
-    return {
-        **summary(case),
     if not contact.whole:  # rule 15: lines that quote the address or number quote the masks
         events = [masked_event(event, case.customer) for event in events]
+    return {
+        **summary(case),
         "customer_detail": {
             "name": case.customer.name,
             "email": contact.email,
