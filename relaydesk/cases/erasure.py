@@ -159,12 +159,15 @@ def _erase_mail(cases: list[Case], scrub: _Scrub, emails: list[str]) -> None:
     """Mail to them: the address gone, their name out of the words; what was not yet sent
     is not sent (there is nobody to send it to any more)."""
     addresses = {email.lower() for email in emails}
-    mails = OutgoingMail.objects.filter(case__in=cases).only("pk", "to", "subject", "body")
+    mails = OutgoingMail.objects.filter(case__in=cases).only(
+        "pk", "to", "subject", "body", "headers"
+    )
     for mail in mails:
         OutgoingMail.objects.filter(pk=mail.pk).update(
             to="" if mail.to.lower() in addresses else mail.to,
             subject=scrub.text(mail.subject)[:300],
             body=scrub.text(mail.body),
+            headers=scrub.data(mail.headers or {}),
         )
     OutgoingMail.objects.filter(case__in=cases, to="", status=OutgoingMail.Status.QUEUED).update(
         status=OutgoingMail.Status.FAILED,

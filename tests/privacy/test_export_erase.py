@@ -225,3 +225,15 @@ def test_erasing_a_merged_person_erases_every_row_and_address_they_had(cast, sce
         ensure_ascii=False,
     )
     assert "carla.olsen@example.org" not in words and "Olsen" not in words
+
+
+def test_erase_leaves_no_address_in_the_contact_forms_flood_counts(cast, scene):
+    from relaydesk.intake.models import ContactAttempt
+
+    ContactAttempt.objects.create(email=EMAIL, ip="192.0.2.7", at=now())
+    ContactAttempt.objects.create(email="someone@example.com", ip="192.0.2.8", at=now())
+    actions.erase_customer(scene.customer, acting=None, why="Asked.")
+    assert sorted(ContactAttempt.objects.values_list("email", "ip")) == [
+        ("", "192.0.2.7"),
+        ("someone@example.com", "192.0.2.8"),
+    ]

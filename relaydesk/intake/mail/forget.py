@@ -1,6 +1,7 @@
 """A customer erased (rule 15, relaydesk.cases.erasure): their raw inbound mail forgotten.
 
-The raw bytes (row or file), addresses, subject and Message-ID go; what stays of each row is
+The raw bytes (row or file), addresses, subject and Message-ID go (and the address from the
+contact form's flood counts); what stays of each row is
 its place in the history (case, times, outcome) and `message_key` replaced by its hash
 (`erased_key`), so a later redelivery of the same message is still found as a duplicate by
 relaydesk.intake.mail.queries.earlier_deliveries and opens nothing.
@@ -14,7 +15,7 @@ from django.db.models import Q
 from relaydesk.cases.erasure import MARKER, customer_erased
 from relaydesk.cases.models import Attachment, Customer
 from relaydesk.intake.mail import rawfiles
-from relaydesk.intake.models import Quarantine, RawMessage
+from relaydesk.intake.models import ContactAttempt, Quarantine, RawMessage
 
 ERASED_PREFIX = "erased:"
 
@@ -54,6 +55,9 @@ def forget_raw_mail(*, emails: list[str], case_ids: list[int]) -> int:
     Quarantine.objects.filter(raw_message__in=[row.pk for row in rows]).update(
         sender="", subject=MARKER
     )
+    # The contact form's flood counts keep the address; the IP's count is enough without it.
+    if emails:
+        ContactAttempt.objects.filter(email__in=[e.lower() for e in emails]).update(email="")
     # A file is named by its content's hash: delete it unless a row not erased still holds it.
     still_used = set(
         RawMessage.objects.filter(raw_file__in=files).values_list("raw_file", flat=True)
