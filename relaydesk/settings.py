@@ -341,7 +341,7 @@ OUTBOX_RETRY_SECONDS = env_int("RELAYDESK_OUTBOX_RETRY_SECONDS", 30)
 # A send the server may accept later (no answer, a 4xx, a refused login or sender: a setting
 # someone can fix) is retried until this long after the mail was queued, then marked failed.
 MAIL_RETRY_FOR = env_duration("RELAYDESK_MAIL_RETRY_FOR", "2d")
-if os.environ.get("RELAYDESK_OUTBOX_MAX_ATTEMPTS"):
+if "RELAYDESK_OUTBOX_MAX_ATTEMPTS" in os.environ:  # retired: not a setting any more
     # An operator's old setting must not stop Relaydesk: it is read no more, and said so.
     warnings.warn(
         "RELAYDESK_OUTBOX_MAX_ATTEMPTS is no longer read: failed sends are retried for a time, "
