@@ -148,12 +148,12 @@ class CustomerOut(Schema):
     name: str
     email: str
     phone: str
+    # Rule 15: False when email and phone are masked (f•••@example.org, +31 •• ••• 437).
+    whole: bool = True
 
 
 class EventOut(Schema):
     kind: str
-    # Rule 15: False when email and phone are masked (f•••@example.org, +31 •• ••• 437).
-    whole: bool = True
     at: datetime
     actor: str
     actor_name: str
