@@ -18,6 +18,7 @@ whole index takes. None of this is a test.
 
 import argparse
 import json
+import re
 import statistics
 import time
 from collections import defaultdict
@@ -33,6 +34,11 @@ def _first(row: dict, *keys: str, default: str = "") -> str:
     return next((str(row[key]) for key in keys if row.get(key) not in (None, "")), default)
 
 
+def _opening(message: str) -> str:
+    first = re.split(r"(?<=[.!?])\s|\n", message.strip(), maxsplit=1)[0]
+    return first[:120] or "(no subject)"
+
+
 def load(path: Path) -> list[dict]:
     """The set's rows, in the fields this bench reads. A set written elsewhere may name them
     differently (cause or root_cause or label; message or body or text), may have no
@@ -44,11 +50,13 @@ def load(path: Path) -> list[dict]:
         raw = json.loads(line)
         cause = _first(raw, "cause", "root_cause", "cause_id", "label", "problem")
         seen[cause] += 1
+        message = _first(raw, "message", "body", "text", "description", "words")
         rows.append(
             {
                 "cause": cause,
-                "subject": _first(raw, "subject", "title", default="(no subject)")[:300],
-                "message": _first(raw, "message", "body", "text", "description", "words"),
+                # No subject: the message's first sentence, as intake would take it.
+                "subject": _first(raw, "subject", "title", default=_opening(message))[:300],
+                "message": message,
                 "category": _first(raw, "category", default="other"),
                 "problem": _first(raw, "problem", "problem_title", default=cause)[:200],
                 "split": _first(raw, "split", default="all"),
