@@ -10,7 +10,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import Field, StrictInt, StringConstraints
+from pydantic import Field, StringConstraints
 
 from relaydesk.api.auth import acting_user
 from relaydesk.api.cases import REFUSED_FOR_CASE, case_for, summary
@@ -23,7 +23,7 @@ from relaydesk.cases.models import Case, Customer, DismissReason, id_from_ref
 router = Router(tags=["dismiss and merge"])
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=40, strip_whitespace=True)]
-CustomerId = Annotated[StrictInt, Field(ge=1, le=2**53)]
+CustomerId = Annotated[int, Field(ge=1, le=2**53)]  # 180.0 is an integer to JSON Schema too
 
 
 class DismissIn(Input):

@@ -27,7 +27,7 @@ EXAMPLES = 10
 REFUSED_BY_DATA = {
     "POST /api/v1/cases": "the category must be one the company has (GET /api/v1/categories)",
     "POST /api/v1/customers/{customer_id}/merge": (
-        "`into` is a StrictInt: 180.0, an integer to JSON Schema, is refused (reported)"
+        "both customers must exist and be two people (404 or 409 otherwise)"
     ),
 }
 CURSOR = "a cursor must be one this API gave out: no schema can list those"
