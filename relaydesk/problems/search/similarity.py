@@ -67,7 +67,8 @@ class Query(NamedTuple):
 def _asked(weights: dict[str, float], doc_freq: dict[str, int]) -> list[str]:
     """The rarest terms first, until their cases add up to POSTINGS (at least one term): the
     index's work grows with the cases it ranks, so common terms only rescore candidates."""
-    asked, postings = [], 0
+    asked: list[str] = []
+    postings = 0
     for term in sorted(weights, key=lambda t: (doc_freq[t], -weights[t])):
         if asked and postings + doc_freq[term] > POSTINGS:
             break
