@@ -74,6 +74,7 @@ urlpatterns = [
     path("notifications/read/", notifications.mark_notifications_read, name="notifications-read"),
     path("due-soon/", due_soon.due_soon_page, name="due-soon"),
     path("", include("relaydesk.web.problem_urls")),  # /problems/… (issue 17)
+    path("", include("relaydesk.web.finder_urls")),  # /search/, /customers/…, similar cases
     path("privacy/reveal/", privacy.reveal_contact, name="privacy-reveal"),
     path("mail/quarantine/", quarantine.quarantine_page, name="mail-quarantine"),
     path("mail/quarantine/<int:entry_id>/", quarantine.quarantine_act, name="mail-quarantine-act"),

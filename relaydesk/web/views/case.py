@@ -14,7 +14,6 @@ from relaydesk.cases.errors import DomainError, ToneWarned
 from relaydesk.org.models import Tier
 from relaydesk.privacy.log import contact_for
 from relaydesk.privacy.masking import hide_in_text
-from relaydesk.problems.models import Problem
 from relaydesk.replies.phrases_actions import count_uses
 from relaydesk.replies.tone import check
 from relaydesk.replies.tone_phrases import library_suggestions
@@ -31,8 +30,7 @@ from relaydesk.web.forms import (
 from relaydesk.web.goodwill import case_goodwill
 from relaydesk.web.notifications import mark_case_read
 from relaydesk.web.timeline import case_events, describe, problem_titles, timeline_items
-
-PROBLEM_CHOICES = 200
+from relaydesk.web.views.similar import solve_problems
 
 
 def _pass_form(request, data=None) -> PassForm:
@@ -46,9 +44,10 @@ def _pass_form(request, data=None) -> PassForm:
 
 def _solve_form(data=None) -> SolveForm:
     # Fixed problems too (listed as "… (fixed)"): a case of one is a regression (issue 17).
-    recent = Problem.objects.order_by("-created_at")
-    problems = Problem.objects.filter(pk__in=recent.values("pk")[:PROBLEM_CHOICES])
-    return SolveForm(data, prefix="solve", problems=problems.order_by("-created_at"))
+    # The newest problems, and an older one the similar cases offered (views/similar.py).
+    picked = str((data or {}).get("solve-problem", ""))
+    problems = solve_problems(int(picked) if picked.isdigit() and len(picked) < 19 else None)
+    return SolveForm(data, prefix="solve", problems=problems)
 
 
 def _render_case(request, case, *, status=200, **extra):

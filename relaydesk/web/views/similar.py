@@ -1,0 +1,121 @@
+"""Earlier cases like this (issue 17 part 4): the case page's section and the solve form's.
+
+The case page asks for the section after it has loaded (htmx, `hx-trigger="load"`), so the
+page itself costs no search. The cases are grouped by their problem, the problems whose
+linked cases look most like this one first (`similar_problems`), then the problems of the
+other similar cases, then the similar cases with no problem yet (`similar_cases`).
+
+One click: on the case page, link this case to a group's problem (the problems pages' own
+`POST /cases/<ref>/link-problem/`, `link_case_to_problem`); in the solve form, choose that
+problem in the form's "Known problem" field (`POST /cases/<ref>/similar/pick/` answers the
+form's fields again with what was typed kept and the problem chosen).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from relaydesk.cases.models import Case, Status
+from relaydesk.problems.models import Problem
+from relaydesk.problems.search import similar_cases, similar_problems
+from relaydesk.web.access import get_case_for, staff_of_request, staff_required
+from relaydesk.web.forms import SolveForm
+
+SIMILAR_CASES = 10
+PROBLEMS = 5
+CASES_PER_GROUP = 3
+PROBLEM_CHOICES = 200  # as the case page's solve form: the newest problems, and the one picked
+MAX_ID = 2**62
+LINKABLE = (Status.OPEN, Status.SOLVED)  # as relaydesk.cases.problem_links
+CASE_FIELDS = ("id", "subject", "status", "opened_at", "problem_id")
+
+
+@dataclass
+class SimilarGroup:
+    problem: Problem | None
+    cases: list[Case] = field(default_factory=list)
+
+
+def _grouped_ids(case: Case) -> dict[int | None, list[int]]:
+    """Problem id (None: no problem yet) -> its similar cases' ids, best first, in order."""
+    groups: dict[int | None, list[int]] = {}
+    for match in similar_problems(case, limit=PROBLEMS):
+        groups[match.problem_id] = list(match.case_ids)
+    unlinked: list[int] = []
+    for found in similar_cases(case, limit=SIMILAR_CASES):
+        members = groups.setdefault(found.problem_id, []) if found.problem_id else unlinked
+        if found.case_id not in members:
+            members.append(found.case_id)
+    if unlinked:
+        groups[None] = unlinked
+    return {key: ids[:CASES_PER_GROUP] for key, ids in groups.items()}
+
+
+def similar_groups(case: Case, *, with_unlinked: bool = True) -> list[SimilarGroup]:
+    """The similar cases grouped by their problem: two queries besides the search's own."""
+    grouped = _grouped_ids(case)
+    if not with_unlinked:
+        grouped.pop(None, None)
+    wanted = [pk for ids in grouped.values() for pk in ids]
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=wanted).only(*CASE_FIELDS)}
+    problems = Problem.objects.in_bulk([pk for pk in grouped if pk is not None])
+    groups = []
+    for problem_id, ids in grouped.items():
+        problem = problems.get(problem_id) if problem_id is not None else None
+        if problem_id is not None and problem is None:
+            continue  # deleted since the index was read
+        members = [cases[pk] for pk in ids if pk in cases]
+        if members:
+            groups.append(SimilarGroup(problem, members))
+    return groups
+
+
+@staff_required
+def similar_section(request, ref):
+    """The section (`web/_similar.html`); `?in=solve`: the solve form's problems only."""
+    case = get_case_for(request.user, ref)
+    in_solve = request.GET.get("in") == "solve"
+    context = {
+        "case": case,
+        "groups": similar_groups(case, with_unlinked=not in_solve),
+        "can_link": case.status in LINKABLE and staff_of_request(request.user) is not None,
+    }
+    template = "web/_similar.html#solve-similar" if in_solve else "web/_similar.html#similar"
+    return render(request, template, context)
+
+
+def solve_problems(picked: int | None = None):
+    """The problems the solve form offers: the newest, and the one picked here if older."""
+    recent = Problem.objects.order_by("-created_at").values("pk")[:PROBLEM_CHOICES]
+    chosen = Q(pk__in=recent) | Q(pk=picked) if picked else Q(pk__in=recent)
+    return Problem.objects.filter(chosen).order_by("-created_at")
+
+
+def _picked_id(value: str | None) -> int:
+    text = (value or "").strip()
+    if not text.isdigit() or len(text) > 18 or int(text) > MAX_ID:
+        raise Http404("No such problem.")
+    return int(text)
+
+
+@staff_required
+@require_POST
+def pick_problem(request, ref):
+    """The solve form's fields again, as typed, with the picked problem chosen."""
+    get_case_for(request.user, ref)
+    problem = Problem.objects.filter(pk=_picked_id(request.POST.get("pick"))).first()
+    if problem is None:
+        raise Http404("No such problem.")
+    typed = {
+        key: request.POST.get(f"solve-{key}", "")
+        for key in ("resolution", "one_off_reason", "new_problem_title")
+    }
+    form = SolveForm(
+        prefix="solve",
+        problems=solve_problems(problem.pk),
+        initial={**typed, "second_fix": "problem", "problem": problem.pk},
+    )
+    return render(request, "web/_similar.html#solve-fields", {"solve_form": form})
