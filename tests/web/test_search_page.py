@@ -137,4 +137,4 @@ def test_the_results_page_asks_a_fixed_number_of_queries(
     assert Case.objects.count() == 12
 
 
-QUERIES = 16
+QUERIES = 13
