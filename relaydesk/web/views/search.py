@@ -41,7 +41,7 @@ def matching_customers(query: str) -> list[Customer]:
     """Customers by name (any part of it), email (its start) or phone (its digits)."""
     if len(query) < 2:
         return []
-    match = Q(name__icontains=query) | Q(email__istartswith=query)
+    match = Q(name__icontains=query) | Q(email__startswith=query.lower())  # stored lower-case
     digits = "".join(ch for ch in query if ch.isdigit())
     if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[A-Za-z@]", query):
         match |= Q(phone__contains=digits) | Q(phone__contains=query.strip())
