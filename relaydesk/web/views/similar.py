@@ -39,11 +39,14 @@ class SimilarGroup:
     cases: list[Case] = field(default_factory=list)
 
 
-def _grouped_ids(case: Case) -> dict[int | None, list[int]]:
-    """Problem id (None: no problem yet) -> its similar cases' ids, best first, in order."""
+def _grouped_ids(case: Case, *, problems_only: bool) -> dict[int | None, list[int]]:
+    """Problem id (None: no problem yet) -> its similar cases' ids, best first, in order;
+    `problems_only`: the problems' groups alone (one search instead of two)."""
     groups: dict[int | None, list[int]] = {}
     for match in similar_problems(case, limit=PROBLEMS):
         groups[match.problem_id] = list(match.case_ids)
+    if problems_only:
+        return {key: ids[:CASES_PER_GROUP] for key, ids in groups.items()}
     unlinked: list[int] = []
     for found in similar_cases(case, limit=SIMILAR_CASES):
         members = groups.setdefault(found.problem_id, []) if found.problem_id else unlinked
@@ -54,11 +57,9 @@ def _grouped_ids(case: Case) -> dict[int | None, list[int]]:
     return {key: ids[:CASES_PER_GROUP] for key, ids in groups.items()}
 
 
-def similar_groups(case: Case, *, with_unlinked: bool = True) -> list[SimilarGroup]:
+def similar_groups(case: Case, *, problems_only: bool = False) -> list[SimilarGroup]:
     """The similar cases grouped by their problem: two queries besides the search's own."""
-    grouped = _grouped_ids(case)
-    if not with_unlinked:
-        grouped.pop(None, None)
+    grouped = _grouped_ids(case, problems_only=problems_only)
     wanted = [pk for ids in grouped.values() for pk in ids]
     cases = {c.pk: c for c in Case.objects.filter(pk__in=wanted).only(*CASE_FIELDS)}
     problems = Problem.objects.in_bulk([pk for pk in grouped if pk is not None])
@@ -80,7 +81,7 @@ def similar_section(request, ref):
     in_solve = request.GET.get("in") == "solve"
     context = {
         "case": case,
-        "groups": similar_groups(case, with_unlinked=not in_solve),
+        "groups": similar_groups(case, problems_only=in_solve),
         "can_link": case.status in LINKABLE and staff_of_request(request.user) is not None,
     }
     template = "web/_similar.html#solve-similar" if in_solve else "web/_similar.html#similar"
