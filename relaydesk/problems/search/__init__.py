@@ -77,7 +77,7 @@ def _query_groups(eng: ModuleType, query: str) -> tuple[list[list[str]], dict[st
     one word per term (SQLite queries with words); whether any word was corrected."""
     terms = analysis.analyse(eng, {0: {"A": " ".join(analysis.words(query)[:MAX_QUERY_WORDS])}})
     found = terms[0]
-    known = eng.doc_freq(list(found.counts), words=found.surface)
+    known = eng.doc_freq(list(found.counts), words=found.surface, cap=1)  # held at all?
     groups, corrected = [], False
     for term in found.counts:
         if known.get(term):

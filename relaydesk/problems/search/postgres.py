@@ -175,14 +175,16 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def doc_freq(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict[str, int]:
+def doc_freq(
+    terms: Sequence[str], *, words: Mapping[str, str] | None = None, cap: int = DF_CAP
+) -> dict[str, int]:
     """How many cases hold each term, counted up to DF_CAP (more is as good as common)."""
     if not terms:
         return {}
     rows = _rows(
         f"SELECT t, (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE document @@ q "
         "LIMIT %s) AS s) FROM unnest(%s::text[], %s::tsquery[]) AS x(t, q)",
-        [DF_CAP, list(terms), [_lexeme(term) for term in terms]],
+        [cap, list(terms), [_lexeme(term) for term in terms]],
     )
     return {term: count for term, count in rows if count}
 

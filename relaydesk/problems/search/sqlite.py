@@ -157,7 +157,9 @@ def texts(case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     return found
 
 
-def doc_freq(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict[str, int]:
+def doc_freq(
+    terms: Sequence[str], *, words: Mapping[str, str] | None = None, cap: int = DF_CAP
+) -> dict[str, int]:
     """How many cases hold each term, counted up to DF_CAP (more is as good as common): an
     early stop on its posting list, where fts5vocab would read all of it."""
     found: dict[str, int] = {}
@@ -167,7 +169,7 @@ def doc_freq(terms: Sequence[str], *, words: Mapping[str, str] | None = None) ->
                 continue
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",
-                [_phrase(asked[0]), DF_CAP],
+                [_phrase(asked[0]), cap],
             )
             if count := cursor.fetchone()[0]:
                 found[term] = count
