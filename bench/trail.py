@@ -327,6 +327,7 @@ def seed_month(history: int, month_cases: int) -> tuple[int, int]:
     customer = Customer.objects.order_by("id").values_list("id", flat=True).first()
     events = writer.write(month_cases, customer or 1)
     _reset_sequences([Case, Event, SurveyAnswer, Problem])
+    analyze()
     build_spells()
     analyze()
     flush_sqlite()
