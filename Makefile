@@ -13,10 +13,10 @@ run:
 	$(BIN)/relaydesk serve --demo
 
 test:
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test-pg:
-	RELAYDESK_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	RELAYDESK_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test $(BIN)/pytest -n auto
 
 # ruff (rules and reasons in pyproject.toml), the rooms' one-way doors (import-linter, same
 # file), and no function in relaydesk/ over 80 lines.
