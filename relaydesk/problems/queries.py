@@ -154,7 +154,7 @@ def linked_cases(problem: Problem, fix_moment: datetime | None) -> tuple[list[Li
             continue
         seen.add(link.case_id)
         later = fix_moment is not None and link.at >= fix_moment
-        rows.append(LinkedCase(case=link.case, linked_at=link.at, after_fix=later))  # type: ignore[arg-type]  # a link always has its case
+        rows.append(LinkedCase(case=link.case, linked_at=link.at, after_fix=later))
         if len(rows) == LISTED_CASES:
             break
     return rows, counts
