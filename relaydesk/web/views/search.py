@@ -4,8 +4,9 @@ What is typed decides where it goes:
 - a reference (`RD-1042`, `rd 1042`, `rd1042`, `#1042` or just `1042`) of a case that exists
   goes straight to that case; a number that is no case's is searched like any other words
   (it may be part of a phone number);
-- otherwise the results page lists the customers whose name, email or phone match and the
-  cases whose words match (`relaydesk.problems.search.find_cases`), matched words marked.
+- otherwise the results page lists the customers the words name (a whole email address, a
+  phone number's last 6 digits or more, or part of a name) and the cases whose words match
+  (`relaydesk.problems.search.find_cases`), matched words marked.
 
 Contact details are masked (rule 15), in the customers' rows and in the cases' snippets.
 """
@@ -13,7 +14,8 @@ Contact details are masked (rule 15), in the customers' rows and in the cases' s
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 
@@ -25,7 +27,10 @@ from relaydesk.web.access import staff_required, text_param
 MAX_QUERY = 200
 CUSTOMERS = 20
 CASES = 20
-MIN_PHONE_DIGITS = 4
+MIN_PHONE_DIGITS = 6
+_WHOLE_ADDRESS = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]{2,}$")
+_PHONE_LIKE = re.compile(r"^[\d\s+\-./()]+$")
+_PHONE_PUNCTUATION = (" ", "-", ".", "/", "(", ")", "+")
 _REFERENCE = re.compile(r"^\s*(?:rd)?\s*[-#]?\s*(\d{1,15})\s*$", re.IGNORECASE)
 # Anything shaped like an address: masked whole, wider than a strict address pattern.
 _ADDRESS = re.compile(r"\S+@\S+")
@@ -37,15 +42,35 @@ def reference_in(query: str) -> int | None:
     return id_from_ref(found.group(1)) if found else None
 
 
-def matching_customers(query: str) -> list[Customer]:
-    """Customers by name (any part of it), email (its start) or phone (its digits)."""
-    if len(query) < 2:
-        return []
-    match = Q(name__icontains=query) | Q(email__startswith=query.lower())  # stored lower-case
-    digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[A-Za-z@]", query):
-        match |= Q(phone__contains=digits) | Q(phone__contains=query.strip())
-    rows = Customer.objects.filter(match, merged_into__isnull=True)
+def _phone_digits():
+    """The stored phone without its punctuation, to match a number's last digits."""
+    expression = F("phone")
+    for mark in _PHONE_PUNCTUATION:
+        expression = Replace(expression, Value(mark), Value(""))
+    return expression
+
+
+def matching_customers(query: str) -> list[Customer] | None:
+    """Customers by a whole email address, a phone number's last 6 digits or more, or 2 or
+    more characters of their name (any part of it); None for a part of an address or a few
+    digits, which would let anyone probe a customer's details (rule 15; as intake's search)."""
+    text = query.strip()
+    rows = Customer.objects.filter(merged_into__isnull=True)
+    if "@" in text:
+        if not _WHOLE_ADDRESS.match(text):
+            return None
+        rows = rows.filter(email=text.lower())  # stored lower-case
+    elif _PHONE_LIKE.match(text):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) < MIN_PHONE_DIGITS:
+            return None
+        rows = rows.annotate(phone_digits=_phone_digits()).filter(
+            ~Q(phone=""), phone_digits__endswith=digits
+        )
+    elif len(text) >= 2:
+        rows = rows.filter(name__icontains=text)
+    else:
+        return None
     return list(rows.order_by("name", "id")[:CUSTOMERS])
 
 
@@ -110,6 +135,8 @@ def search_page(request):
         case_id = reference_in(query)
         if case_id is not None and Case.objects.filter(pk=case_id).exists():
             return redirect(f"/cases/{ref_for(case_id)}/")
-        context["customers"] = matching_customers(query)
+        customers = matching_customers(query)
+        context["customers"] = customers or []
+        context["customers_refused"] = customers is None
         context["results"] = case_results(find_cases(query, limit=CASES))
     return render(request, "web/search.html", context)
