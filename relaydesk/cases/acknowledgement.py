@@ -17,6 +17,7 @@ from relaydesk.cases.models import Case, Event, EventKind
 from relaydesk.cases.words import promise_words
 from relaydesk.org.company import company_time_zone
 from relaydesk.org.customer_words import Words
+from relaydesk.org.masks import mask_email
 from relaydesk.outbox.queue import queue_mail
 from relaydesk.timekeeping import now
 
@@ -92,7 +93,9 @@ def acknowledge(
     limit = settings.MAIL_ACKS_PER_SENDER_PER_HOUR
     if recent_acknowledgements(case.customer.email) >= limit:
         return _not_sent(
-            case, f"{case.customer.email} already had {limit} acknowledgements in the last hour."
+            case,
+            f"{mask_email(case.customer.email)} already had {limit} acknowledgements in the"
+            " last hour.",
         )
     words = Words.load(["acknowledgement", "acknowledgement_subject"])
     body = acknowledgement_text(case, status_url(case), words)

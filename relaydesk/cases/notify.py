@@ -28,6 +28,7 @@ from django.db import transaction
 
 from relaydesk.cases.models import Case, Event, Notification
 from relaydesk.org.addresses import base_url
+from relaydesk.org.masks import mask_addresses
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.outbox.queue import queue_mail
 from relaydesk.timekeeping import now
@@ -68,17 +69,21 @@ def _link(line: Notification) -> str:
 
 
 def digest_mail(lines: list[Notification]) -> tuple[str, str]:
-    """The subject and body of one person's digest. One line reads as a mail of its own."""
+    """The subject and body of one person's digest. One line reads as a mail of its own.
+
+    Every address a line or a case's subject quotes is masked (rule 15: whole only on the
+    case page); the lines are stored whole so that erasing a customer can still find them."""
     first = lines[0]
+    first_text = mask_addresses(first.text)
     if len(lines) == 1:
         if first.case is None:
-            return shorten(first.text, LINE_LIMIT), f"{first.text}\n\n{_link(first)}\n"
+            return shorten(first_text, LINE_LIMIT), f"{first_text}\n\n{_link(first)}\n"
         return (
-            shorten(f"[{first.case.ref}] {first.text}", LINE_LIMIT),
-            f"{first.text}\n\n{first.case.subject}\n\n{_link(first)}\n",
+            shorten(f"[{first.case.ref}] {first_text}", LINE_LIMIT),
+            f"{first_text}\n\n{mask_addresses(first.case.subject)}\n\n{_link(first)}\n",
         )
-    subject = shorten(f"{len(lines)} updates for you, first: {first.text}", LINE_LIMIT)
-    listed = "\n\n".join(f"{line.text}\n{_link(line)}" for line in lines[:LISTED])
+    subject = shorten(f"{len(lines)} updates for you, first: {first_text}", LINE_LIMIT)
+    listed = "\n\n".join(f"{mask_addresses(line.text)}\n{_link(line)}" for line in lines[:LISTED])
     body = f"{len(lines)} updates for you since your last mail, oldest first:\n\n{listed}\n"
     if len(lines) > LISTED:
         body += (

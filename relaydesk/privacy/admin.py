@@ -7,7 +7,7 @@ page is itself a whole view, so it writes its own log row.
 from django.contrib import admin
 
 from relaydesk.cases import admin as cases_admin
-from relaydesk.cases.models import Customer, Event
+from relaydesk.cases.models import Case, Customer, Event, EventKind
 from relaydesk.privacy.grounds import Ground
 from relaydesk.privacy.log import record
 from relaydesk.privacy.models import AccessLog
@@ -82,8 +82,53 @@ class AccessLogAdmin(SuperuserOnly):
 admin.site.unregister(Event)
 
 
+# Events whose body is the customer's own words (what they wrote, survey words, a mail
+# attached, a duplicate's words merged in, a reopening by them): admins only, like the data.
+CUSTOMERS_WORDS = {
+    EventKind.CUSTOMER_WROTE,
+    EventKind.MAIL_ATTACHED,
+    EventKind.SURVEY,
+    EventKind.MERGED_FROM,
+}
+WORDS_HIDDEN = "(the customer's words: for admins only)"
+
+
+def in_customers_words(event: Event) -> bool:
+    if event.kind in CUSTOMERS_WORDS:
+        return True
+    return event.kind == EventKind.REOPENED and (event.data or {}).get("by") == "customer"
+
+
 @admin.register(Event)
 class EventAdmin(cases_admin.EventAdmin):
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or [])
-        return excluded if request.user.is_superuser else [*excluded, "data"]
+        if request.user.is_superuser:
+            return excluded
+        hidden = ["data", "body"] if obj is not None and in_customers_words(obj) else ["data"]
+        return [*excluded, *hidden]
+
+
+class EventInline(cases_admin.EventInline):
+    """The case's events, their customers' words replaced for everyone but admins."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return ["words" if name == "body" else name for name in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="Body")
+    def words(self, event: Event) -> str:
+        return WORDS_HIDDEN if in_customers_words(event) else event.body
+
+
+admin.site.unregister(Case)
+
+
+@admin.register(Case)
+class CaseAdmin(cases_admin.CaseAdmin):
+    inlines = [EventInline]

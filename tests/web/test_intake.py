@@ -105,7 +105,7 @@ def test_the_customer_search_finds_by_name_email_or_phone(signed_in, cast):
     factories.make_customer(name="Dana Ruiz", email="dana@example.com", phone="+31 6 5555 1234")
     factories.make_customer(name="Piet Post", email="piet@example.com")
     client = signed_in(cast.fran)
-    for query in ("dan", "DANA@ex", "+31 6 5555", "5555"):
+    for query in ("dan", "DANA@example.com", "551234", "+31 6 5555 1234"):
         html = client.get("/intake/customers/", {"q": query}, headers=HTMX).content.decode()
         assert "Dana Ruiz" in html, query
         assert "Piet Post" not in html, query

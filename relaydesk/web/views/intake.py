@@ -5,7 +5,6 @@ and what they really need, answer the realtime questions, open the case, then re
 reference and the promise.
 """
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -19,8 +18,8 @@ from relaydesk.timekeeping import now
 from relaydesk.web.access import get_case_for, staff_required, text_param
 from relaydesk.web.details import NUL_MESSAGE, detail_rows, posted_details, posted_files
 from relaydesk.web.forms import CustomerForm
+from relaydesk.web.intake_lookup import Lookup, find_for_intake
 
-SEARCH_RESULTS = 8
 REF_PLACEHOLDER = "[the reference, given when you open the case]"
 CHOOSE_AGAIN = "Choose this file again: a file is kept only once the case opens."
 
@@ -219,14 +218,9 @@ def customer_search(request):
             "web/intake.html#customer-picker",
             {"customer": None, "customer_form": CustomerForm(prefix="customer")},
         )
-    found = []
-    if len(query) >= 2:
-        match = Q(name__istartswith=query) | Q(email__istartswith=query.lower())
-        digits = "".join(ch for ch in query if ch.isdigit() or ch == "+")
-        if len(digits) >= 3:
-            match |= Q(phone__startswith=query) | Q(phone__contains=digits)
-        found = list(Customer.objects.filter(match).order_by("name", "id")[:SEARCH_RESULTS])
-    return render(request, "web/intake.html#customer-results", {"found": found, "query": query})
+    lookup = find_for_intake(query) if query else Lookup([])
+    context = {"found": lookup.found, "refused": lookup.refused, "query": query}
+    return render(request, "web/intake.html#customer-results", context)
 
 
 @staff_required
