@@ -44,7 +44,7 @@ def reference_in(query: str) -> int | None:
 
 def _phone_digits():
     """The stored phone without its punctuation, to match a number's last digits."""
-    expression = F("phone")
+    expression: F | Replace = F("phone")
     for mark in _PHONE_PUNCTUATION:
         expression = Replace(expression, Value(mark), Value(""))
     return expression
