@@ -8,6 +8,7 @@
 3. Cases whose deadline falls during the run, then locust (headless, fixed duration):
    50 staff on My cases, the queue, the case page, replies and takes; 5 messages/s from 50
    senders over SMTP to mailin.
+   (After one warm-up round of the pages: bench/load/warmup.py says why.)
 4. Per-page p95, errors, and each due case escalated exactly once (its `escalated` events
    counted per opening afterwards); the servers' logs are searched for errors.
 
@@ -37,6 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.load import prepare, servers
+from bench.load.warmup import warm_up
 
 GOAL_P95_MS = 500
 NOT_PAGES = ("Aggregated", "mail in (new case)", "take refused (race)")
@@ -85,6 +87,12 @@ def environment(args, home: Path) -> dict[str, str]:
     else:
         print(f"[load] {per_sender} new cases per sender, under the cap of {cap}: no change")
     return env
+
+
+def database_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.lstrip("/")
 
 
 def fresh_database(url: str, *, drop_only: bool = False) -> None:
@@ -314,11 +322,17 @@ def run(args, home: Path, env: dict[str, str]) -> bool:
     plan |= {"smtp_port": smtp_port, "senders": args.senders, "mail_users": args.mail_rate}
     sampler = LoadSampler()
     with servers.running(args.engine, home, env, web_port=web_port, smtp_port=smtp_port) as ps:
+        took = warm_up(f"http://127.0.0.1:{web_port}", next(iter(plan["sessions"].values())), 4)
+        print(f"[load] warm-up (4 rounds of the pages and a reply): {took:.1f} s", flush=True)
         due = seed_due_now(args)
         sampler.start()
         before, children = ps.cpu_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        if args.engine == "postgres":
+            before["postgres"] = ps.database_cpu_seconds(database_name(args.database_url))
         stats = run_locust(args, home, env, plan, web_port)
         after, reaped = ps.cpu_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        if args.engine == "postgres":  # backends of connections that closed meanwhile: lost
+            after["postgres"] = ps.database_cpu_seconds(database_name(args.database_url))
         sampler.stop.set()
         wait_for_escalations(due, seconds=60)
     cpu = {name: after[name] - before[name] for name in after}

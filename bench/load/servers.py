@@ -71,6 +71,20 @@ class Processes:
                 used[name] = 0.0
         return used
 
+    def database_cpu_seconds(self, database: str) -> float:
+        """CPU time of the PostgreSQL backends serving `database` (on this machine)."""
+        import psutil
+
+        used = 0.0
+        for process in psutil.process_iter(["cmdline"]):
+            title = " ".join(process.info["cmdline"] or ())
+            if title.startswith("postgres:") and f" {database} " in f"{title} ":
+                try:
+                    used += sum(process.cpu_times()[:2])
+                except psutil.NoSuchProcess:
+                    continue
+        return used
+
     def logs(self) -> dict[str, str]:
         return {
             name: (self.home / f"{name}.log").read_text(errors="replace")
@@ -122,12 +136,11 @@ def running(engine: str, home: Path, env: dict[str, str], *, web_port: int, smtp
                 "gunicorn",
                 [
                     str(BIN / "gunicorn"),
-                    "relaydesk.wsgi:application",
-                    "--workers",
-                    "4",
+                    "--config",
+                    str(Path(__file__).with_name("gunicorn_conf.py")),
                     "--bind",
                     f"127.0.0.1:{web_port}",
-                    "--no-control-socket",
+                    "relaydesk.wsgi:application",
                 ],
             )
             for number in (1, 2):
