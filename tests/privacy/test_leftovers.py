@@ -116,6 +116,8 @@ def test_a_customer_merged_into_another_is_not_listed_at_intake(client, cast):
     assert "Carla Mendes" in by_name and "Carla M.<" not in by_name
     assert f"/intake/customers/{merged.pk}/" not in by_name
     assert "Carla M." not in _search(client, "carla.m@example.org")
+    picked = client.get(f"/intake/customers/{merged.pk}/", headers=HTMX).content.decode()
+    assert f'name="customer_id" value="{kept.pk}"' in picked  # an old link picks the kept row
 
 
 @pytest.fixture

@@ -226,6 +226,8 @@ def customer_search(request):
 @staff_required
 def choose_customer(request, customer_id):
     customer = get_object_or_404(Customer, pk=customer_id)
+    if customer.merged_into_id is not None:  # one person: the kept row (cases.merging)
+        customer = get_object_or_404(Customer, pk=customer.merged_into_id)
     return render(request, "web/intake.html#customer-picker", {"customer": customer})
 
 
