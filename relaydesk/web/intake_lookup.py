@@ -42,22 +42,35 @@ def _phone_digits() -> Combinable:
     return expression
 
 
-def find_for_intake(query: str) -> Lookup:
+def customers_matching(query: str, *, limit: int, name_anywhere: bool) -> list[Customer] | None:
+    """Kept customers by a whole email address, a phone number's last 6 digits or more, or 2 or
+    more letters of their name (its start, or any part with `name_anywhere`); None for a part
+    of an address or a few digits, which would let anyone probe a customer's details (rule 15).
+    Intake's search and the header's search share this one rule."""
     text = query.strip()
     rows = Customer.objects.filter(merged_into__isnull=True)
     if "@" in text:
         if not _WHOLE_ADDRESS.match(text):
-            return Lookup([], REFUSED)
+            return None
         rows = rows.filter(email=text.lower())  # stored lower-case
     elif _PHONE_LIKE.match(text):
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) < MIN_PHONE_DIGITS:
-            return Lookup([], REFUSED)
+            return None
         rows = rows.annotate(phone_digits=_phone_digits()).filter(
             ~Q(phone=""), phone_digits__endswith=digits
         )
     elif len(text) >= MIN_NAME:
-        rows = rows.filter(name__istartswith=text)
+        rows = (
+            rows.filter(name__icontains=text)
+            if name_anywhere
+            else rows.filter(name__istartswith=text)
+        )
     else:
-        return Lookup([], REFUSED)
-    return Lookup(list(rows.order_by("name", "id")[:RESULTS]))
+        return None
+    return list(rows.order_by("name", "id")[:limit])
+
+
+def find_for_intake(query: str) -> Lookup:
+    found = customers_matching(query, limit=RESULTS, name_anywhere=False)
+    return Lookup([], REFUSED) if found is None else Lookup(found)

@@ -14,8 +14,6 @@ Contact details are masked (rule 15), in the customers' rows and in the cases' s
 import re
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 
@@ -23,14 +21,11 @@ from relaydesk.cases.models import Case, Customer, id_from_ref, ref_for
 from relaydesk.privacy.masking import mask_email, mask_phone
 from relaydesk.problems.search import Hit, find_cases, highlight_marks
 from relaydesk.web.access import staff_required, text_param
+from relaydesk.web.intake_lookup import customers_matching
 
 MAX_QUERY = 200
 CUSTOMERS = 20
 CASES = 20
-MIN_PHONE_DIGITS = 6
-_WHOLE_ADDRESS = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]{2,}$")
-_PHONE_LIKE = re.compile(r"^[\d\s+\-./()]+$")
-_PHONE_PUNCTUATION = (" ", "-", ".", "/", "(", ")", "+")
 _REFERENCE = re.compile(r"^\s*(?:rd)?\s*[-#]?\s*(\d{1,15})\s*$", re.IGNORECASE)
 # Anything shaped like an address: masked whole, wider than a strict address pattern.
 _ADDRESS = re.compile(r"\S+@\S+")
@@ -42,36 +37,9 @@ def reference_in(query: str) -> int | None:
     return id_from_ref(found.group(1)) if found else None
 
 
-def _phone_digits():
-    """The stored phone without its punctuation, to match a number's last digits."""
-    expression: F | Replace = F("phone")
-    for mark in _PHONE_PUNCTUATION:
-        expression = Replace(expression, Value(mark), Value(""))
-    return expression
-
-
 def matching_customers(query: str) -> list[Customer] | None:
-    """Customers by a whole email address, a phone number's last 6 digits or more, or 2 or
-    more characters of their name (any part of it); None for a part of an address or a few
-    digits, which would let anyone probe a customer's details (rule 15; as intake's search)."""
-    text = query.strip()
-    rows = Customer.objects.filter(merged_into__isnull=True)
-    if "@" in text:
-        if not _WHOLE_ADDRESS.match(text):
-            return None
-        rows = rows.filter(email=text.lower())  # stored lower-case
-    elif _PHONE_LIKE.match(text):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) < MIN_PHONE_DIGITS:
-            return None
-        rows = rows.annotate(phone_digits=_phone_digits()).filter(
-            ~Q(phone=""), phone_digits__endswith=digits
-        )
-    elif len(text) >= 2:
-        rows = rows.filter(name__icontains=text)
-    else:
-        return None
-    return list(rows.order_by("name", "id")[:CUSTOMERS])
+    """Customers the query names (intake's rule, any part of a name); None for a probe."""
+    return customers_matching(query, limit=CUSTOMERS, name_anywhere=True)
 
 
 def _hidden_spans(text: str, phone: str) -> list[tuple[int, int, str]]:
