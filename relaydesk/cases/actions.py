@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
-from relaydesk.cases import customer_mail, routing, spells, status_links
+from relaydesk.cases import customer_mail, day_counts, routing, spells, status_links
 from relaydesk.cases.acknowledgement import acknowledge
 from relaydesk.cases.deadlines import deadline_for, next_tickle_after
 from relaydesk.cases.details import clean_details, missing_required
@@ -113,6 +113,7 @@ def _event(case: Case, kind: str, moment: datetime, acting: User | None, **field
     """The one writer of a case's events; the case's spells follow each (same transaction)."""
     event = Event.objects.create(case=case, kind=kind, at=moment, actor=acting, **fields)
     spells.follow(event)
+    day_counts.count(event)
     return event
 
 

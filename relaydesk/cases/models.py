@@ -528,7 +528,9 @@ class Spell(models.Model):
         Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     started_at = models.DateTimeField()
-    start_event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+", db_index=False)
+    start_event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # How the holder received it: opened, passed, taken, escalated, reopened (the event kind).
     start_how = models.CharField(max_length=20)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -578,3 +580,45 @@ class Spell(models.Model):
 
     def __str__(self) -> str:
         return f"spell of case {self.case_id} by {self.holder_id} from {self.started_at}"
+
+
+class DayCount(models.Model):
+    """One local day's counts of events (in the company's time zone) for one actor at one
+    tier: the trail's month is the sum of its days (DESIGN rule 9), read instead of the
+    month's events. Written by relaydesk.cases.day_counts.count in each event's transaction;
+    `relaydesk manage rebuild_day_counts` builds them again from the events (and must run
+    after the company's time zone changes, since the days are local)."""
+
+    # "day|actor|tier" ("-" for none): one row each, unique even where actor or tier is null.
+    key = models.CharField(max_length=48, unique=True)
+    day = models.DateField()
+    # Who acted (None: the system, e.g. an escalation or a mail opening a case).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The case's tier before the event (a solve's tier is the pyramid's).
+    tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    solved = models.PositiveIntegerField(default=0)
+    solved_before_deadline = models.PositiveIntegerField(default=0)
+    passed_up = models.PositiveIntegerField(default=0)
+    passed_same = models.PositiveIntegerField(default=0)
+    passed_down = models.PositiveIntegerField(default=0)
+    taken = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    sent_anyway = models.PositiveIntegerField(default=0)
+    opened = models.PositiveIntegerField(default=0)
+    realtime = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="day_count_day_idx")]
+
+    def __str__(self) -> str:
+        return self.key

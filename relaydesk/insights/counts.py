@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 
-from relaydesk.cases.models import Event, EventKind, Spell
+from relaydesk.cases.models import DayCount, Event, EventKind, Spell
 from relaydesk.insights.months import Month
 from relaydesk.problems.models import Problem
 
@@ -19,12 +19,6 @@ ESCALATION_LATE = timedelta(days=7)
 
 def _in(month: Month) -> Q:
     return Q(at__gte=month.start_utc, at__lt=month.end_utc)
-
-
-def _kind_and(kind: str, **data: object) -> Q:
-    """An event of `kind` whose data says so: the kind is tested first, so the database reads
-    the JSON only of the events of that kind (keyword arguments would put `data` first)."""
-    return Q(kind=kind) & Q(**data)
 
 
 @dataclass
@@ -42,54 +36,58 @@ class Acts:
     solved_at_tier: dict[int, int] = field(default_factory=dict)
 
 
+def _days(month: Month) -> Q:
+    """The month's local days: the roll-ups' days are in the company's zone, the month's."""
+    return Q(day__gte=month.start.date(), day__lt=month.end.date())
+
+
 def acts_by_person(month: Month) -> dict[int, Acts]:
-    """Solves, passes by direction, takes, replies and replies sent anyway, per person: one
-    query grouped by the actor and the tier they acted at (a solve's tier is the pyramid's)."""
+    """Solves, passes by direction, takes, replies and replies sent anyway, per person: the
+    month's daily roll-ups (cases.day_counts, kept by the actions) summed by the actor and
+    the tier they acted at (a solve's tier is the pyramid's), one query."""
     rows = (
-        Event.objects.filter(
-            _in(month),
-            actor__isnull=False,
-            kind__in=[EventKind.SOLVED, EventKind.PASSED, EventKind.TAKEN, EventKind.REPLIED],
-        )
-        .values("actor", "from_tier")
+        DayCount.objects.filter(_days(month), person__isnull=False)
+        .values("person", "tier")
         .annotate(
-            solved=Count("id", filter=Q(kind=EventKind.SOLVED)),
-            before=Count("id", filter=_kind_and(EventKind.SOLVED, data__before_deadline=True)),
-            up=Count("id", filter=_kind_and(EventKind.PASSED, data__direction="up")),
-            same=Count("id", filter=_kind_and(EventKind.PASSED, data__direction="same")),
-            down=Count("id", filter=_kind_and(EventKind.PASSED, data__direction="down")),
-            taken=Count("id", filter=Q(kind=EventKind.TAKEN)),
-            replies=Count("id", filter=Q(kind=EventKind.REPLIED)),
-            anyway=Count("id", filter=_kind_and(EventKind.REPLIED, data__send_anyway=True)),
+            solved_sum=Sum("solved"),
+            before=Sum("solved_before_deadline"),
+            up=Sum("passed_up"),
+            same=Sum("passed_same"),
+            down=Sum("passed_down"),
+            taken_sum=Sum("taken"),
+            replies_sum=Sum("replies"),
+            anyway=Sum("sent_anyway"),
         )
         .order_by()
     )
     people: dict[int, Acts] = {}
     for row in rows:
-        acts = people.setdefault(row["actor"], Acts())
-        acts.solved += row["solved"]
+        acts = people.setdefault(row["person"], Acts())
+        acts.solved += row["solved_sum"]
         acts.solved_before_deadline += row["before"]
         acts.up += row["up"]
         acts.same += row["same"]
         acts.down += row["down"]
-        acts.taken += row["taken"]
-        acts.replies += row["replies"]
+        acts.taken += row["taken_sum"]
+        acts.replies += row["replies_sum"]
         acts.sent_anyway += row["anyway"]
-        if row["solved"] and row["from_tier"] is not None:
-            tier = row["from_tier"]
-            acts.solved_at_tier[tier] = acts.solved_at_tier.get(tier, 0) + row["solved"]
+        if row["solved_sum"] and row["tier"] is not None:
+            tier = row["tier"]
+            acts.solved_at_tier[tier] = acts.solved_at_tier.get(tier, 0) + row["solved_sum"]
     return people
 
 
 def openings(month: Month) -> dict[str, int]:
-    """New cases (not reopenings), how many in the realtime lane, and escalations."""
-    return Event.objects.filter(
-        _in(month), kind__in=[EventKind.OPENED, EventKind.ESCALATED]
-    ).aggregate(
-        opened=Count("id", filter=Q(kind=EventKind.OPENED)),
-        realtime=Count("id", filter=_kind_and(EventKind.OPENED, data__realtime=True)),
-        escalated=Count("id", filter=Q(kind=EventKind.ESCALATED)),
+    """New cases (not reopenings), how many in the realtime lane, and escalations: the
+    month's daily roll-ups of everyone and the system summed."""
+    totals = DayCount.objects.filter(_days(month)).aggregate(
+        opened_sum=Sum("opened"), realtime_sum=Sum("realtime"), escalated_sum=Sum("escalated")
     )
+    return {
+        "opened": totals["opened_sum"] or 0,
+        "realtime": totals["realtime_sum"] or 0,
+        "escalated": totals["escalated_sum"] or 0,
+    }
 
 
 def median_hours_to_solve(month: Month, solves: int) -> float | None:

@@ -175,9 +175,10 @@ def test_an_escalation_batch_costs_a_fixed_number_of_queries_per_case(
         factories.make_case(category=cast.billing, acting=cast.fran)
     monday.shift(hours(21))
     # Per case: its savepoint pair, lock, read, update, event, the spells (the holder's
-    # ended, the executive's begun: cases.spells), bell line. Per batch: the claim, the rota
-    # (company, range) and the test transaction's savepoint pair.
-    with django_assert_max_num_queries(10 * 9 + 5):
+    # ended, the executive's begun: cases.spells), the company's zone and the day's count
+    # (cases.day_counts), bell line. Per batch: the claim, the rota (company, range), the test
+    # transaction's savepoint pair, and the day's count made once (savepoint, insert, release).
+    with django_assert_max_num_queries(10 * 11 + 8):
         assert handle_one_escalation_batch() is True
     assert Notification.objects.filter(user=cast.ed).count() == 10
 
