@@ -85,7 +85,8 @@ def environment(args, home: Path) -> dict[str, str]:
         env["RELAYDESK_MAIL_CASES_PER_SENDER_HOUR"] = str(per_sender)
         print(f"[load] RELAYDESK_MAIL_CASES_PER_SENDER_HOUR={per_sender} for this run", flush=True)
     else:
-        print(f"[load] {per_sender} new cases per sender, under the cap of {cap}: no change")
+        limit = f"under the cap of {cap}" if cap else "no cap set"
+        print(f"[load] {per_sender} new cases per sender by mail, {limit}: no change")
     return env
 
 
