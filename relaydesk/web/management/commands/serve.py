@@ -128,9 +128,13 @@ class Command(BaseCommand):
         # refused by waitress with 413 before it is read (its own default is 1 GB), so an
         # anonymous /contact post cannot make the server buffer an unbounded body.
         max_body = 4 * settings.MAIL_MAX_ATTACHMENT_BYTES + 1024 * 1024
+        from relaydesk.replies.warm import warm_up_in_background
+
+        application = get_wsgi_application()
+        warm_up_in_background()  # the first reply would otherwise compile the tone check
         try:
             return create_server(
-                get_wsgi_application(),
+                application,
                 host=host,
                 port=port,
                 threads=threads,
