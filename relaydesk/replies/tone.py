@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from relaydesk.replies import tone_model
-from relaydesk.replies.tone_heads import ANY, WORD
+from relaydesk.replies.tone_heads import WORD
 from relaydesk.replies.tone_rules import EXEMPT, SENTENCE_EXEMPT, Rule, Rules, loaded
 from relaydesk.replies.tone_text import negated_before, plain, sentence_of
 
@@ -69,9 +69,12 @@ def check_with(
     found: list[ToneWarning] = []
     read: Spans = []  # every rule's match, warned or kept silent: the model leaves them be
     for rule in rules.rules:
+        spans = matched.get(rule.id)
+        if not spans:
+            continue
         kept = exempt + matched.get(f"unless:{rule.id}", [])
         needs = matched.get(f"needs:{rule.id}", [])
-        for start, end in (_trimmed(flat, s, e) for s, e in matched.get(rule.id, ())):
+        for start, end in (_trimmed(flat, s, e) for s, e in spans):
             read.append((start, end))
             if not _silent(flat, rule, (start, end), kept, owned_up, needs):
                 found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
@@ -99,14 +102,19 @@ def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:
     """Where each owner's patterns match (a rule's id, "unless:<id>", "exempt"): tried at
     the words they start with, two deep, or scanned."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    by_first = rules.by_first
     words = [(m.start(), m.group()) for m in WORD.finditer(flat)]
     words.append((len(flat), ""))
-    for (position, word), (_, after) in zip(words, words[1:], strict=False):
-        for key in ((word, after), (word, ANY)):
-            for owner, pattern in rules.index.get(key, ()):
-                match = pattern.match(flat, position)
-                if match:
-                    found[owner].append(match.span())
+    for i in range(len(words) - 1):
+        position, word = words[i]
+        filed = by_first.get(word)
+        if filed is None:  # most words start no pattern
+            continue
+        seconds, anyway = filed
+        for owner, pattern in (*seconds.get(words[i + 1][1], ()), *anyway):
+            match = pattern.match(flat, position)
+            if match:
+                found[owner].append(match.span())
     for owner, pattern in rules.anywhere:
         found[owner].extend(match.span() for match in pattern.finditer(flat))
     return found

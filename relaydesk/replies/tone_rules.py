@@ -1,9 +1,9 @@
 """The tone rules, read once from tone_rules.toml (the file's header explains how a pattern reads).
 
-Speed (a 2,000-character reply in well under 2 ms): trying every pattern at every character is
+Speed (a 2,000-character reply in under 2 ms): trying every pattern at every character is
 too slow, so each pattern is filed under the first two words it can start with (tone_heads)
-and tried only where the reply has them. A pattern that may start with any word is scanned
-the ordinary way.
+and tried only where the reply has them (looked up by the first word, then the second). A
+pattern that may start with any word is scanned the ordinary way.
 """
 
 import re
@@ -33,6 +33,9 @@ EXEMPT = "exempt"  # the owner of the [[exemptions]] patterns; a rule's `unless`
 SENTENCE_EXEMPT = "exempt:sentence"
 
 Owned = list[tuple[str, re.Pattern[str]]]  # (owner, pattern)
+# a first word → (second word → its patterns, the patterns for any second word): one look-up
+# per word of the reply, and most words start no pattern at all
+ByFirst = dict[str, tuple[dict[str, Owned], Owned]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Rules:
     # id, "unless:<rule id>" or "exempt".
     index: dict[tuple[str, str], Owned]
     anywhere: Owned  # patterns that may start with any word: scanned
+    by_first: ByFirst  # the index again, by first word (what tone.matches reads)
 
 
 def expand(pattern: str, words: dict[str, str]) -> str:
@@ -127,6 +131,18 @@ def filed(owned: list[tuple[str, str]], words: dict[str, str]) -> tuple[dict, Ow
     return index, [(owner, whole_words(group)) for owner, group in anywhere.items()]
 
 
+def by_first_word(index: dict[tuple[str, str], Owned]) -> ByFirst:
+    """The index by first word: the patterns for each second word, and those for any."""
+    found: ByFirst = {}
+    for (first, second), owned in index.items():
+        seconds, anyway = found.setdefault(first, ({}, []))
+        if second == ANY:
+            anyway.extend(owned)
+        else:
+            seconds[second] = owned
+    return found
+
+
 def parse(source: str) -> Rules:
     data = tomllib.loads(source)
     words = data.get("words", {})
@@ -135,7 +151,10 @@ def parse(source: str) -> Rules:
             raise ValueError(f"tone rules: {{{name}}} is not among [words]")
     index, anywhere = filed(owned_patterns(data), words)
     return Rules(
-        rules=tuple(rule_from(entry) for entry in data["rules"]), index=index, anywhere=anywhere
+        rules=tuple(rule_from(entry) for entry in data["rules"]),
+        index=index,
+        anywhere=anywhere,
+        by_first=by_first_word(index),
     )
 
 
