@@ -8,7 +8,9 @@ the days of a month sum exactly to it.
 `rebuild` computes the same rows from the events alone (the history is the truth) with the
 filters `TALLIES` gives, for `relaydesk manage rebuild_day_counts` and migration 0018;
 `tests/cases/test_day_counts.py` holds the two equal. The rows' days are local: after the
-company's time zone changes they must be rebuilt (the command).
+company's time zone changes they must be rebuilt: saving the company with another zone
+rebuilds them in the save's transaction (`zone_saving`/`zone_saved`, connected in
+cases.apps; a bulk `update()` of the company bypasses them: run the command then).
 """
 
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from django.db.models.functions import TruncDate
 
 from relaydesk.cases.models import DayCount, Event, EventKind
 from relaydesk.org.company import company_time_zone
+from relaydesk.org.models import Company
 
 COUNTED = (
     EventKind.OPENED,
@@ -173,3 +176,20 @@ def rebuild(
         if progress is not None:
             progress(done, len(starts) - 1)
     return written
+
+
+def zone_saving(sender: type[Company], instance: Company, **kwargs: Any) -> None:
+    """pre_save of the company: remember the zone the rows were counted in."""
+    if instance.pk is not None:
+        stored = Company.objects.filter(pk=instance.pk).values_list("time_zone", flat=True)
+        instance.day_counts_zone_was = stored.first()  # type: ignore[attr-defined]
+
+
+def zone_saved(sender: type[Company], instance: Company, created: bool, **kwargs: Any) -> None:
+    """post_save of the company: a new zone moves every local day, so the rows are built
+    again from the events, in the save's transaction (minutes for millions of events)."""
+    was = getattr(instance, "day_counts_zone_was", None)
+    if created or was is None or was == instance.time_zone:
+        return
+    with transaction.atomic():
+        rebuild(time_zone=instance.time_zone)

@@ -586,8 +586,8 @@ class DayCount(models.Model):
     """One local day's counts of events (in the company's time zone) for one actor at one
     tier: the trail's month is the sum of its days (DESIGN rule 9), read instead of the
     month's events. Written by relaydesk.cases.day_counts.count in each event's transaction;
-    `relaydesk manage rebuild_day_counts` builds them again from the events (and must run
-    after the company's time zone changes, since the days are local)."""
+    `relaydesk manage rebuild_day_counts` builds them again from the events (as does saving
+    the company with another time zone, since the days are local)."""
 
     # "day|actor|tier" ("-" for none): one row each, unique even where actor or tier is null.
     key = models.CharField(max_length=48, unique=True)

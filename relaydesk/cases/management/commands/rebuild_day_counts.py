@@ -14,8 +14,8 @@ from relaydesk.org.company import company_time_zone
 class Command(BaseCommand):
     help = (
         "Delete the daily counts the trail reads and build them again from the cases' events, "
-        "in one transaction, by local days of the company's time zone. Run it after changing "
-        "the company's time zone: the days (and so the months' figures) depend on it."
+        "in one transaction, by local days of the company's time zone (saving the company "
+        "with another zone does this too; a bulk update of the company does not)."
     )
 
     def handle(self, *args, **options) -> None:
@@ -39,5 +39,6 @@ class Command(BaseCommand):
                 written = day_counts.rebuild(time_zone=zone, progress=told)
         self.stdout.write(
             f"{written:,} daily counts built from the events, by days in {zone}. "
-            "Run this again whenever the company's time zone changes."
+            "The days depend on the time zone: run this after any change made around the "
+            "company's save (a bulk update); a save of the company rebuilds them itself."
         )
