@@ -57,27 +57,10 @@ SETS = {
     "blind7": DATA / "tone_blind7.jsonl",
 }
 CLASSES = (FINE, "blame", "argue", "lecture", "dismiss")
-THRESHOLDS = (
-    0.2,
-    0.25,
-    0.3,
-    0.35,
-    0.4,
-    0.45,
-    0.5,
-    0.55,
-    0.6,
-    0.65,
-    0.7,
-    0.75,
-    0.8,
-    0.85,
-    0.9,
-    0.93,
-    0.95,
-    0.97,
-    0.99,
-)
+# Not below 0.8: plain questions about what the customer did ("Which card did you use?")
+# score up to 0.7, and the labelled sets hold too few of them to keep a lower threshold honest
+# (tests/replies/test_tone_questions.py).
+THRESHOLDS = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99)
 PRECISION_FLOOR = 0.95  # on every set left out while choosing the threshold (goal: 0.90)
 EPOCHS, RATE, DECAY, MIN_COUNT = 12, 0.2, 1e-4, 2
 PHRASES_FILE = Path(__file__).parents[1] / "relaydesk" / "replies" / "phrases_defaults.toml"
