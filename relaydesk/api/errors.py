@@ -74,8 +74,14 @@ def _detail(request: HttpRequest, response: HttpResponse) -> str:
     template = DETAILS.get(response.status_code)
     if template is None:
         return HTTPStatus(response.status_code).phrase + "."
-    allowed = response.get("Allow", "")
-    return template.format(method=request.method, allowed=allowed)
+    return template.format(method=request.method, allowed=_allowed(response))
+
+
+def _allowed(response: HttpResponse) -> str:
+    """The methods a path takes, in one order: ninja keeps them in a set, whose order changes
+    from process to process."""
+    methods = (m.strip() for m in response.get("Allow", "").split(","))
+    return ", ".join(sorted(m for m in methods if m))
 
 
 def json_errors_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -92,7 +98,7 @@ def json_errors_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
             return response
         answer = JsonResponse({"detail": _detail(request, response)}, status=response.status_code)
         if "Allow" in response:
-            answer["Allow"] = response["Allow"]
+            answer["Allow"] = _allowed(response)
         return answer
 
     return middleware
