@@ -208,7 +208,12 @@ class CaseQuery(Input):
     category: Slug | None = None
     status: Status | None = None
     q: Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)] | None = Field(
-        None, description="A reference (exact) or words in the subject or customer name."
+        None,
+        description=(
+            "A reference (exact), words in the subject or customer name, or words of the "
+            "case's texts (the search index: details, the customer's messages, replies, "
+            "resolution)."
+        ),
     )
     cursor: Annotated[str, StringConstraints(max_length=100)] | None = None
     limit: int = Field(50, ge=1, le=100)
