@@ -18,6 +18,7 @@ whole index takes. None of this is a test.
 
 import argparse
 import json
+import os
 import re
 import statistics
 import time
@@ -109,7 +110,7 @@ def problem_of(problem_id: int):
     return Problem.objects.get(pk=problem_id)
 
 
-def measure(problems: dict[str, int], questions: list, cause_of_case: dict, show: bool) -> None:
+def measure(problems: dict[str, int], questions: list, cause_of_case: dict, *, show: bool) -> None:
     from relaydesk.problems.search import similar_cases, similar_problems
 
     figures: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
@@ -135,34 +136,112 @@ def measure(problems: dict[str, int], questions: list, cause_of_case: dict, show
         print(f"{split:>8}: {len(results)} questions  recall@5 {recall:.3f}  hit@1 {hit:.3f}")
 
 
-def timed(call, arguments: list) -> float:
-    spent = []
+def questions_in(rows: list[dict]) -> tuple[dict[str, int], list, dict[int, str | None]]:
+    """The set as the database holds it (seeded now or restored from a seed cache): each
+    cause's problem, the questions with their cases, and each case's cause. A row's case is
+    the one whose customer is `customer<row number>@example.com`."""
+    from relaydesk.cases.models import Case
+
+    emails = [f"customer{number}@example.com" for number in range(len(rows))]
+    cases = {
+        case.customer.email: case
+        for case in Case.objects.filter(customer__email__in=emails).select_related("customer")
+    }
+    problems: dict[str, int] = {}
+    questions, causes = [], {}
+    for number, row in enumerate(rows):
+        case = cases[f"customer{number}@example.com"]
+        causes[case.pk] = row["cause"]
+        if is_question(row):
+            questions.append((row, case))
+        elif case.problem_id is not None:
+            problems.setdefault(row["cause"], case.problem_id)
+    return problems, questions, causes
+
+
+def timed(call, arguments: list) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds (this process: on SQLite the database's work too) per call."""
+    wall, cpu = [], []
     for argument in arguments:
-        start = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         call(argument)
-        spent.append((time.perf_counter() - start) * 1000)
-    return statistics.quantiles(spent, n=20)[-1] if len(spent) > 1 else spent[0]
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
+    return wall, cpu
 
 
-def scale(size: int, questions: list) -> None:
-    from django.db import transaction
+def load_average() -> str:
+    return ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
-    from bench.seed import seed
-    from relaydesk.problems.search import find_cases, rebuild, similar_cases
 
-    start = time.perf_counter()
-    seed(size, open_share=0.02, progress=True)
-    spent = time.perf_counter() - start
-    print(f"[bench] seeded and indexed {size:,} more cases in {spent:.0f} s")
-    analyze()
+def time_calls(questions: list) -> None:
+    """p95 of find_cases (each question's subject), similar_cases, similar_problems and
+    similar (both at once, as the case page's section asks) over the questions."""
+    from bench.report import percentile
+    from relaydesk.problems.search import find_cases, similar, similar_cases, similar_problems
+
     cases = [case for _, case in questions]
     words = [row["subject"] for row, _ in questions]
-    print(f"find_cases    p95 {timed(lambda q: find_cases(q), words):7.1f} ms over {len(words)}")
-    print(f"similar_cases p95 {timed(lambda c: similar_cases(c), cases):7.1f} ms over {len(cases)}")
+    calls = [
+        ("find_cases", find_cases, words),
+        ("similar_cases", similar_cases, cases),
+        ("similar_problems", similar_problems, cases),
+        ("similar (both)", similar, cases),
+    ]
+    for call in (find_cases, similar):  # warm: stems cached, pages read once
+        for argument in (words if call is find_cases else cases)[:5]:
+            call(argument)
+    print(f"load average before: {load_average()} on {os.cpu_count()} CPUs")
+    for name, call, arguments in calls:
+        wall, cpu = timed(call, arguments)
+        print(
+            f"{name:<17} p95 {percentile(wall, 0.95) * 1000:7.1f} ms wall "
+            f"(median {statistics.median(wall) * 1000:6.1f}), "
+            f"p95 {percentile(cpu, 0.95) * 1000:7.1f} ms CPU of this process "
+            f"over {len(arguments)}"
+        )
+    print(f"load average after: {load_average()}")
+
+
+def rebuild_time() -> None:
+    from django.db import transaction
+
+    from relaydesk.problems.search import rebuild
+
     start = time.perf_counter()
     with transaction.atomic():
         indexed = rebuild()
     print(f"rebuild        {time.perf_counter() - start:7.1f} s for {indexed:,} case ids")
+
+
+def seeded(rows: list[dict], size: int, *, cache_it: bool, quality: bool = False) -> None:
+    """The labelled set plus `size` bulk-seeded cases (bench.seed), from the seed cache when
+    asked and there (kept there after seeding); `quality`: measure on the set alone first."""
+    from django.core.management import call_command
+
+    from bench.seed import make_org, seed
+    from bench.seed_cache import SeedCache
+    from relaydesk.timekeeping import now
+
+    cache = SeedCache("similar", str(size)) if cache_it else None
+    if cache and cache.restore() is not None:
+        call_command("migrate", verbosity=0)  # the cache predates any newer migration
+        print(f"[bench] reused the cached seed (the set and {size:,} cases)", flush=True)
+        return
+    make_org()
+    started = time.perf_counter()
+    seed_set(rows)
+    print(f"[bench] {len(rows)} cases of the set seeded in {time.perf_counter() - started:.1f} s")
+    if quality:
+        measure(*questions_in(rows), show=False)
+    if size:
+        started = time.perf_counter()
+        seed(size, open_share=0.02, progress=True)
+        spent = time.perf_counter() - started
+        print(f"[bench] seeded and indexed {size:,} more cases in {spent:.0f} s")
+    analyze()
+    if cache:
+        cache.save(now())
 
 
 def main() -> None:
@@ -170,28 +249,25 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--show", action="store_true", help="list the questions missed")
     parser.add_argument("--scale", type=int, default=0, help="then time search at this size")
+    parser.add_argument(
+        "--seed-cache", action="store_true", help="keep the seeded database and reuse it"
+    )
+    parser.add_argument("--no-rebuild", action="store_true", help="skip timing the rebuild")
     options = parser.parse_args()
     rows = load(options.data)
     with bench_database() as engine:
-        from bench.seed import make_org
-
-        make_org()
-        started = time.perf_counter()
-        problems, questions = seed_set(rows)
-        print(
-            f"[bench] {engine}: {len(rows)} cases seeded in {time.perf_counter() - started:.1f} s"
-        )
-        case_causes = {}
-        from relaydesk.cases.models import Case
-
-        by_subject = {
-            (r["subject"], f"customer{n}@example.com"): r["cause"] for n, r in enumerate(rows)
-        }
-        for pk, subject, email in Case.objects.values_list("pk", "subject", "customer__email"):
-            case_causes[pk] = by_subject.get((subject, email))
-        measure(problems, questions, case_causes, options.show)
-        if options.scale:
-            scale(options.scale, questions)
+        print(f"[bench] {engine}")
+        if not options.scale:
+            seeded(rows, 0, cache_it=False)
+            measure(*questions_in(rows), show=options.show)
+            return
+        seeded(rows, options.scale, cache_it=options.seed_cache, quality=not options.seed_cache)
+        problems, questions, causes = questions_in(rows)
+        print(f"quality among {options.scale:,} more cases:")
+        measure(problems, questions, causes, show=options.show)
+        time_calls(questions)
+        if not options.no_rebuild:
+            rebuild_time()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ The database keeps it in step (triggers made by problems 0003); `rebuild` refill
 - `similar_cases(case)`: earlier cases like this one, best first, each with its problem.
 - `similar_problems(case)`: the problems whose linked cases, their words pooled, look most
   like this case.
+- `similar(case)`: both at once, for the price of one (the case page shows both).
 """
 
 from collections.abc import Callable
@@ -25,7 +26,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from relaydesk.cases.models import Case, ref_for
 from relaydesk.problems.search import analysis, postgres, sqlite
 from relaydesk.problems.search.marks import END, START, Marks, highlight_marks, split_marks
-from relaydesk.problems.search.similarity import Candidate, pooled_problems, scored_candidates
+from relaydesk.problems.search.similarity import (
+    Candidate,
+    PooledProblem,
+    cases_and_problems,
+    pooled_problems,
+    scored_candidates,
+)
 
 __all__ = [
     "Hit",
@@ -35,6 +42,7 @@ __all__ = [
     "find_cases",
     "highlight_marks",
     "rebuild",
+    "similar",
     "similar_cases",
     "similar_problems",
     "suspend_triggers",
@@ -114,9 +122,7 @@ def find_cases(query: str, *, limit: int = 20, category_id: int | None = None) -
     return hits
 
 
-def similar_cases(case: Case, *, limit: int = 10) -> list[Similar]:
-    """Other cases like `case`, best first (the same category counts a little more)."""
-    candidates: list[Candidate] = scored_candidates(engine(), case)
+def _similar(candidates: list[Candidate], limit: int) -> list[Similar]:
     return [
         Similar(
             case_id=c.case_id,
@@ -128,10 +134,26 @@ def similar_cases(case: Case, *, limit: int = 10) -> list[Similar]:
     ]
 
 
+def _problems(pooled: list[PooledProblem], limit: int) -> list[ProblemMatch]:
+    return [ProblemMatch(p.problem_id, round(p.score, 4), p.case_ids) for p in pooled[:limit]]
+
+
+def similar_cases(case: Case, *, limit: int = 10) -> list[Similar]:
+    """Other cases like `case`, best first (the same category counts a little more)."""
+    return _similar(scored_candidates(engine(), case), limit)
+
+
 def similar_problems(case: Case, *, limit: int = 5) -> list[ProblemMatch]:
     """Problems like `case`, scored on their matching linked cases' words pooled together."""
-    pooled = pooled_problems(engine(), case)
-    return [ProblemMatch(p.problem_id, round(p.score, 4), p.case_ids) for p in pooled[:limit]]
+    return _problems(pooled_problems(engine(), case), limit)
+
+
+def similar(
+    case: Case, *, cases: int = 10, problems: int = 5
+) -> tuple[list[Similar], list[ProblemMatch]]:
+    """similar_cases and similar_problems from one search (each alone would search again)."""
+    candidates, pooled = cases_and_problems(engine(), case)
+    return _similar(candidates, cases), _problems(pooled, problems)
 
 
 def rebuild(progress: Callable[[int, int], None] | None = None) -> int:

@@ -140,10 +140,19 @@ def scored_candidates(eng: ModuleType, case: Case) -> list[Candidate]:
 
 
 def pooled_problems(eng: ModuleType, case: Case) -> list[PooledProblem]:
+    return _pooled(*_ranked(eng, case))
+
+
+def cases_and_problems(eng: ModuleType, case: Case) -> tuple[list[Candidate], list[PooledProblem]]:
+    """Both from one ranking (the case page's section shows both)."""
+    weights, candidates = _ranked(eng, case)
+    return candidates, _pooled(weights, candidates)
+
+
+def _pooled(weights: dict[str, float], candidates: list[Candidate]) -> list[PooledProblem]:
     """Problems of the candidates, each scored on its cases together: the best one's score,
     plus how much of the case's weight their pooled words cover (a term met in n of them
     counts 1 - 1/2^n of its weight)."""
-    weights, candidates = _ranked(eng, case)
     members: dict[int, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         if candidate.problem_id is not None:
