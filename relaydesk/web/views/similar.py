@@ -2,8 +2,8 @@
 
 The case page asks for the section after it has loaded (htmx, `hx-trigger="load"`), so the
 page itself costs no search. The cases are grouped by their problem, the problems whose
-linked cases look most like this one first (`similar_problems`), then the problems of the
-other similar cases, then the similar cases with no problem yet (`similar_cases`).
+linked cases look most like this one first, then the problems of the other similar cases,
+then the similar cases with no problem yet (`similar`: both from one search).
 
 One click: on the case page, link this case to a group's problem (the problems pages' own
 `POST /cases/<ref>/link-problem/`, `link_case_to_problem`); in the solve form, choose that
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from relaydesk.cases.models import Case, Status
 from relaydesk.problems.models import Problem
-from relaydesk.problems.search import similar_cases, similar_problems
+from relaydesk.problems.search import similar, similar_problems
 from relaydesk.web.access import get_case_for, staff_of_request, staff_required
 from relaydesk.web.forms import SolveForm
 
@@ -41,14 +41,17 @@ class SimilarGroup:
 
 def _grouped_ids(case: Case, *, problems_only: bool) -> dict[int | None, list[int]]:
     """Problem id (None: no problem yet) -> its similar cases' ids, best first, in order;
-    `problems_only`: the problems' groups alone (one search instead of two)."""
+    `problems_only`: the problems' groups alone (the solve form)."""
     groups: dict[int | None, list[int]] = {}
-    for match in similar_problems(case, limit=PROBLEMS):
-        groups[match.problem_id] = list(match.case_ids)
     if problems_only:
+        for match in similar_problems(case, limit=PROBLEMS):
+            groups[match.problem_id] = list(match.case_ids)
         return {key: ids[:CASES_PER_GROUP] for key, ids in groups.items()}
+    found_cases, found_problems = similar(case, cases=SIMILAR_CASES, problems=PROBLEMS)
+    for match in found_problems:
+        groups[match.problem_id] = list(match.case_ids)
     unlinked: list[int] = []
-    for found in similar_cases(case, limit=SIMILAR_CASES):
+    for found in found_cases:
         members = groups.setdefault(found.problem_id, []) if found.problem_id else unlinked
         if found.case_id not in members:
             members.append(found.case_id)
