@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from relaydesk.org.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from relaydesk.org.models import Category, Tier
 from relaydesk.problems.models import Problem
 
@@ -287,29 +288,20 @@ class DismissReason(models.TextChoices):
     NO_PROBLEM = "no_problem", "No problem to solve"
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Events are append-only: they cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Events are append-only: they cannot be updated.")
+class EventQuerySet(AppendOnlyQuerySet):
+    rows = "Events"
 
     def overwrite_erased_words(self, *, body: str, data: dict) -> int:
         """The one exception to append-only (DESIGN rule 15): erasing a customer replaces
         their words and address in the text of their cases' events. Only
         relaydesk.cases.erasure.erase_customer calls this; who, what and when stay."""
-        return super().update(body=body, data=data)
+        return models.QuerySet.update(self, body=body, data=data)  # past the refusal
 
 
-class Event(models.Model):
+class Event(AppendOnlyModel):
     """One immutable, timestamped line of a case's history. Actor None means the system."""
+
+    rows = "Events"
 
     # Events are the largest table and every action writes to it, so it carries only the
     # indexes a query needs: (case, at), (kind, at), (actor, at) and at. Case and actor are
@@ -375,18 +367,13 @@ class Event(models.Model):
                 condition=Q(kind="escalated"),
                 name="event_escalated_from_idx",
             ),
+            # Waits for the customer that ended in or after a month (the trail's waiting time,
+            # relaydesk/insights/waiting.py): the `resumed` events only, few among events.
+            models.Index(fields=["at"], condition=Q(kind="resumed"), name="event_resumed_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Events are append-only: they cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Events are append-only: they cannot be deleted.")
 
     @property
     def actor_label(self) -> str:
@@ -554,6 +541,11 @@ class Spell(models.Model):
     # The holder's acts inside the spell (notes, replies, details, files, goodwill): a pass
     # ending a spell without any is bare.
     acts = models.PositiveIntegerField(default=0)
+    # A spell ended by a solve: the time from the case's opening (or reopening) to the solve,
+    # and the problem the solve linked (its id as the event names it), for the trail's median
+    # time to solve and top problems (relaydesk.insights.counts).
+    solve_time = models.DurationField(null=True, blank=True)
+    solve_problem = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["started_at", "id"]
@@ -571,6 +563,18 @@ class Spell(models.Model):
             ),
             # A person's spells (their month page, career).
             models.Index(fields=["holder", "started_at"], name="spell_holder_start_idx"),
+            # The trail: the month's solves' times (the median, sorted by the database) and
+            # the problems they linked (top problems), only the spells that a solve ended.
+            models.Index(
+                fields=["ended_at", "solve_time"],
+                condition=Q(solve_time__isnull=False),
+                name="spell_solve_time_idx",
+            ),
+            models.Index(
+                fields=["ended_at", "solve_problem", "case"],
+                condition=Q(solve_problem__isnull=False),
+                name="spell_solve_problem_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from relaydesk.org.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+
 
 class ProblemStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -56,23 +58,20 @@ class ProblemEventKind(models.TextChoices):
     CASE_LINKED = "case_linked", "Case linked"
 
 
-class ProblemEventError(Exception):
+class ProblemEventError(AppendOnlyError):
     pass
 
 
-class ProblemEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ProblemEventError("Problem events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise ProblemEventError("Problem events are append-only: they cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise ProblemEventError("Problem events are append-only: they cannot be updated.")
+class ProblemEventQuerySet(AppendOnlyQuerySet):
+    refusal = ProblemEventError
+    rows = "Problem events"
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(AppendOnlyModel):
     """One immutable line of a problem's history. Actor None means the system."""
+
+    refusal = ProblemEventError
+    rows = "Problem events"
 
     problem = models.ForeignKey(
         Problem, on_delete=models.PROTECT, related_name="events", db_index=False
@@ -126,11 +125,3 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ProblemEventError("Problem events are append-only: they cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ProblemEventError("Problem events are append-only: they cannot be deleted.")

@@ -4,7 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from relaydesk.cases import actions
-from relaydesk.cases.models import AppendOnlyError, Case, Event, EventKind
+from relaydesk.cases.models import Case, Event, EventKind
+from relaydesk.org.append_only import AppendOnlyError
 from tests.factories import make_case
 
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from relaydesk import cli
 from relaydesk.cases import actions
 from relaydesk.cases.erasure import MARKER
-from relaydesk.cases.models import AppendOnlyError, Attachment, Case, Event, SurveyAnswer
+from relaydesk.cases.models import Attachment, Case, Event, SurveyAnswer
 from relaydesk.cases.uploads import attachments_dir
 from relaydesk.goodwill.actions import give_goodwill
 from relaydesk.insights.months import month_of
@@ -19,6 +19,7 @@ from relaydesk.insights.trail import as_report, compute_trail
 from relaydesk.intake.mail import rawfiles
 from relaydesk.intake.mail.receive import receive
 from relaydesk.intake.models import RawMessage
+from relaydesk.org.append_only import AppendOnlyError
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.privacy.models import AccessLog
 from relaydesk.problems.search import find_cases
