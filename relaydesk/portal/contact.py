@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -241,24 +242,25 @@ def contact(request: HttpRequest) -> HttpResponse:
     status = 429
     if not notice:
         try:
-            case = actions.open_case(
-                customer_name=name,
-                customer_email=email,
-                category=category,
-                subject=subject,
-                details=cleaned,
-                files=files,
-                channel=Channel.WEB,
-                realtime_triggers=triggers,
-                customer_message=message,
-            )
+            # The case and its count against the sender commit together: a refused message
+            # does not count, and no opened case goes uncounted.
+            with transaction.atomic():
+                case = actions.open_case(
+                    customer_name=name,
+                    customer_email=email,
+                    category=category,
+                    subject=subject,
+                    details=cleaned,
+                    files=files,
+                    channel=Channel.WEB,
+                    realtime_triggers=triggers,
+                    customer_message=message,
+                )
+                ContactAttempt.objects.create(email=email, ip=ip, at=now())
         except DomainError as refusal:
             status = refusal.http_status
             notice = f"We could not take your message just now: {refusal.message}"
         else:
-            # Counted once the case is open, so a refused message does not count against the
-            # sender; a crash between the two leaves one message uncounted, nothing worse.
-            ContactAttempt.objects.create(email=email, ip=ip, at=now())
             return redirect("portal-contact-sent", token=signing.dumps(case.pk, salt=SIGNING_SALT))
     return _render(
         request,
