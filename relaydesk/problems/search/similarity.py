@@ -25,7 +25,7 @@ QUERY_TERMS = 24  # the case's most telling terms, that score the candidates
 POSTINGS = 3000  # the cases holding the terms asked for, at most (the rarest term always)
 CANDIDATES = 100  # cases the index hands back for ranking
 COMMON_SHARE = 0.2  # a term in more than this share of cases tells nothing
-TYPO_LOOKUPS = 8  # a case's words only it holds, looked up as possible typos
+TYPO_LOOKUPS = 8  # a case's words only it holds, corrected as possible typos
 SAME_CATEGORY = 1.15
 K1, B = 1.2, 0.75
 POOL_WEIGHT = 1.0  # pooled coverage against the best single case, in a problem's score
@@ -47,21 +47,60 @@ class PooledProblem:
     case_ids: list[int] = field(default_factory=list)
 
 
-def _corrected(eng: ModuleType, terms: analysis.Terms, doc_freq: dict[str, int]) -> None:
-    """A word only this case holds is likely a typo: count it as the word it was meant to be."""
-    lonely = [t for t in terms.counts if doc_freq.get(t, 0) <= 1 and analysis.allowed_edits(t)]
-    for term in sorted(lonely, key=lambda t: -terms.counts[t])[:TYPO_LOOKUPS]:
-        near = eng.vocabulary_near(term)
-        meant = analysis.corrections(term, near, at_least=2, most=1)
-        if meant:
-            terms.counts[meant[0]] += terms.counts.pop(term) * 0.8
-            doc_freq[meant[0]] = dict(near)[meant[0]]
+# Terms held by DF_CAP cases or more, per engine: common stays common (cases are rarely
+# deleted), so their counts are not asked again; counting them is most of a look-up's work.
+_common: set[tuple[str, str]] = set()
+COMMON_KEPT = 100_000
+
+
+def _doc_freq(eng: ModuleType, terms: list[str], surface: dict[str, str]) -> dict[str, int]:
+    """How many cases hold each term (counted up to the engine's DF_CAP)."""
+    name = eng.__name__
+    found = {t: eng.DF_CAP for t in terms if (name, t) in _common}
+    asked = [t for t in terms if t not in found]
+    counted = eng.doc_freq(asked, words=surface) if asked else {}
+    if len(_common) > COMMON_KEPT:
+        _common.clear()
+    _common.update((name, t) for t, count in counted.items() if count >= eng.DF_CAP)
+    return found | counted
+
+
+def _corrected(
+    eng: ModuleType, query: "Query", candidates: list["Candidate"], doc_freq_of: dict[str, int]
+) -> dict[str, float]:
+    """A word only this case holds is likely a typo: it counts as the word it was meant to be,
+    when one of the candidates holds that word (a typo never finds candidates by itself, so
+    only their words can take its place; the index's vocabulary is not read)."""
+    held: defaultdict[str, int] = defaultdict(int)
+    for candidate in candidates:
+        for term in candidate.terms:
+            held[term] += 1
+    weights = dict(query.weights)
+    meant: dict[str, float] = {}
+    for term, count in sorted(query.lonely.items(), key=lambda item: -item[1])[:TYPO_LOOKUPS]:
+        near = [(t, n) for t, n in held.items() if t[:1] == term[:1]]
+        found = analysis.corrections(term, near, at_least=1, most=1)
+        if found:
+            meant[found[0]] = meant.get(found[0], 0.0) + count * 0.8
+    if not meant:
+        return weights
+    doc_freq = doc_freq_of | _doc_freq(eng, [t for t in meant if t not in doc_freq_of], {})
+    total = max(eng.doc_count(), 1)
+    for term, extra in meant.items():
+        if not doc_freq.get(term):
+            continue
+        count = query.counts.get(term, 0.0) + extra
+        weights[term] = (1 + math.log(max(count, 1.0))) * analysis.idf(doc_freq[term], total)
+    return weights
 
 
 class Query(NamedTuple):
     weights: dict[str, float]  # the case's most telling terms
     surface: dict[str, str]  # a word for each term
     asked: list[str]  # the terms the index is asked for: the rarest, within the budget
+    lonely: dict[str, float]  # words only this case holds (typos?) and their counts
+    counts: dict[str, float]  # every term's count
+    doc_freq: dict[str, int]
 
 
 def _asked(weights: dict[str, float], doc_freq: dict[str, int]) -> list[str]:
@@ -84,8 +123,7 @@ def query_weights(eng: ModuleType, case: Case) -> Query:
     if not indexed:  # not in the index (yet): its own row's words
         documents = {case.pk: {"A": f"{case.subject} {case.real_need}", "C": case.resolution}}
     terms = analysis.analyse(eng, documents)[case.pk]
-    doc_freq = eng.doc_freq(list(terms.counts), words=terms.surface)
-    _corrected(eng, terms, doc_freq)
+    doc_freq = _doc_freq(eng, list(terms.counts), terms.surface)
     total = max(eng.doc_count(), 1)
     least = 2 if indexed else 1  # held by at least one other case
     weights = {
@@ -95,8 +133,13 @@ def query_weights(eng: ModuleType, case: Case) -> Query:
         and doc_freq.get(term, 0) >= least
         and (total < 50 or doc_freq[term] <= COMMON_SHARE * total)
     }
+    lonely = {
+        t: c
+        for t, c in terms.counts.items()
+        if doc_freq.get(t, 0) <= 1 and analysis.allowed_edits(t)
+    }
     best = {t: weights[t] for t in sorted(weights, key=lambda t: -weights[t])[:QUERY_TERMS]}
-    return Query(best, terms.surface, _asked(best, doc_freq))
+    return Query(best, terms.surface, _asked(best, doc_freq), lonely, terms.counts, doc_freq)
 
 
 def _bm25(weights: dict[str, float], candidates: list[Candidate]) -> None:
@@ -111,13 +154,13 @@ def _bm25(weights: dict[str, float], candidates: list[Candidate]) -> None:
 
 
 def _ranked(eng: ModuleType, case: Case) -> tuple[dict[str, float], list[Candidate]]:
-    weights, surface, asked = query_weights(eng, case)
-    if not weights:
-        return weights, []
+    query = query_weights(eng, case)
+    if not query.weights:
+        return query.weights, []
     overlap: defaultdict[int, float] = defaultdict(float)
-    for term, holding in eng.holders(asked, words=surface).items():
+    for term, holding in eng.holders(query.asked, words=query.surface).items():
         for pk in holding:
-            overlap[pk] += weights[term]
+            overlap[pk] += query.weights[term]
     overlap.pop(case.pk, None)
     ids = heapq.nlargest(CANDIDATES, overlap, key=lambda pk: (overlap[pk], pk))
     rows = Case.objects.filter(pk__in=ids).values_list("pk", "problem_id", "category_id")
@@ -127,6 +170,7 @@ def _ranked(eng: ModuleType, case: Case) -> tuple[dict[str, float], list[Candida
         for pk, problem_id, category_id in rows
         if pk in analysed
     ]
+    weights = _corrected(eng, query, candidates, query.doc_freq)
     _bm25(weights, candidates)
     for candidate in candidates:
         if candidate.category_id == case.category_id:
