@@ -80,32 +80,45 @@ def engine() -> ModuleType:
     return postgres if connection.vendor == "postgresql" else sqlite
 
 
-def _query_groups(eng: ModuleType, query: str) -> tuple[list[list[str]], dict[str, str], bool]:
-    """The query's terms, each with the terms it may be a typo of when the index lacks it;
-    one word per term (SQLite queries with words); whether any word was corrected."""
+class QueryGroups(NamedTuple):
+    groups: list[list[str]]  # each term of the query, with what it may be a typo of
+    surface: dict[str, str]  # a word for each term (SQLite queries with words)
+    corrected: bool  # whether any word was corrected
+    telling: list[list[str]]  # the groups whose terms are not common: they rank
+
+
+def _query_groups(eng: ModuleType, query: str) -> QueryGroups:
+    """The query's terms, each with the terms it may be a typo of when the index lacks it."""
     terms = analysis.analyse(eng, {0: {"A": " ".join(analysis.words(query)[:MAX_QUERY_WORDS])}})
     found = terms[0]
-    known = eng.doc_freq(list(found.counts), words=found.surface, cap=1)  # held at all?
+    held = analysis.doc_freq(eng, list(found.counts), found.surface)
     groups, corrected = [], False
     for term in found.counts:
-        if known.get(term):
+        if held.get(term):
             groups.append([term])
             continue
         alternatives = analysis.corrections(term, eng.vocabulary_near(term))
         corrected = corrected or bool(alternatives)
         if alternatives:
             groups.append(alternatives)
-    return groups, found.surface, corrected
+    telling = [g for g in groups if all(held.get(t, 0) < eng.DF_CAP for t in g)]
+    return QueryGroups(groups, found.surface, corrected, telling)
 
 
 def find_cases(query: str, *, limit: int = 20, category_id: int | None = None) -> list[Hit]:
     """Cases whose words match every word of `query` (or, if none does, any), best first."""
     eng = engine()
-    groups, surface, corrected = _query_groups(eng, query)
+    groups, surface, corrected, telling = _query_groups(eng, query)
     if not groups:
         return []
     text = query if eng is postgres and not corrected else None
-    common = {"limit": limit, "category_id": category_id, "words": surface, "window": WINDOW}
+    common = {
+        "limit": limit,
+        "category_id": category_id,
+        "words": surface,
+        "window": WINDOW,
+        "telling": None if telling == groups else telling,  # all tell: plain ranking
+    }
     ranked = eng.ranked(groups, every=True, text=text, **common)
     if not ranked:
         ranked = eng.ranked(groups, every=False, **common)

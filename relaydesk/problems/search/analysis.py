@@ -70,6 +70,24 @@ def analyse(engine: ModuleType, documents: Mapping[int, Mapping[str, str]]) -> d
     return analysed
 
 
+# Terms held by DF_CAP cases or more, per engine: common stays common (cases are rarely
+# deleted), so their counts are not asked again; counting them is most of a look-up's work.
+_common: set[tuple[str, str]] = set()
+COMMON_KEPT = 100_000
+
+
+def doc_freq(eng: ModuleType, terms: list[str], surface: dict[str, str]) -> dict[str, int]:
+    """How many cases hold each term (counted up to the engine's DF_CAP)."""
+    name = eng.__name__
+    found = {t: eng.DF_CAP for t in terms if (name, t) in _common}
+    asked = [t for t in terms if t not in found]
+    counted = eng.doc_freq(asked, words=surface) if asked else {}
+    if len(_common) > COMMON_KEPT:
+        _common.clear()
+    _common.update((name, t) for t, count in counted.items() if count >= eng.DF_CAP)
+    return found | counted
+
+
 def idf(doc_freq: int, total: int) -> float:
     return math.log(1 + (total - doc_freq + 0.5) / (doc_freq + 0.5))
 

@@ -227,12 +227,14 @@ def ranked(
     text: str | None = None,
     words: Mapping[str, str] | None = None,
     window: int | None = None,
+    telling: Sequence[Sequence[str]] | None = None,
 ) -> list[tuple[int, float]]:
     """Cases matching the terms (each group: one term and its alternatives), best first by
     ts_rank. `every`: all groups must match, else any. `text`: the person's own words, read
-    by websearch_to_tsquery ("quoted phrases", or, -not) instead of the groups. (`words` is
-    SQLite's: tsquery takes the lexemes as they are.) `window`: rank only the newest this
-    many matches."""
+    by websearch_to_tsquery ("quoted phrases", or, -not) instead of the groups. (`words` and
+    `telling` are SQLite's: tsquery takes the lexemes as they are, and ts_rank's cost grows
+    with the matches it reads, not with how common a term is.) `window`: rank only the
+    newest this many matches."""
     params: list[Any]
     if text is not None:
         query, params = "websearch_to_tsquery('english', %s)", [text]

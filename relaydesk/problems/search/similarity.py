@@ -47,24 +47,6 @@ class PooledProblem:
     case_ids: list[int] = field(default_factory=list)
 
 
-# Terms held by DF_CAP cases or more, per engine: common stays common (cases are rarely
-# deleted), so their counts are not asked again; counting them is most of a look-up's work.
-_common: set[tuple[str, str]] = set()
-COMMON_KEPT = 100_000
-
-
-def _doc_freq(eng: ModuleType, terms: list[str], surface: dict[str, str]) -> dict[str, int]:
-    """How many cases hold each term (counted up to the engine's DF_CAP)."""
-    name = eng.__name__
-    found = {t: eng.DF_CAP for t in terms if (name, t) in _common}
-    asked = [t for t in terms if t not in found]
-    counted = eng.doc_freq(asked, words=surface) if asked else {}
-    if len(_common) > COMMON_KEPT:
-        _common.clear()
-    _common.update((name, t) for t, count in counted.items() if count >= eng.DF_CAP)
-    return found | counted
-
-
 def _corrected(
     eng: ModuleType, query: "Query", candidates: list["Candidate"], doc_freq_of: dict[str, int]
 ) -> dict[str, float]:
@@ -84,7 +66,7 @@ def _corrected(
             meant[found[0]] = meant.get(found[0], 0.0) + count * 0.8
     if not meant:
         return weights
-    doc_freq = doc_freq_of | _doc_freq(eng, [t for t in meant if t not in doc_freq_of], {})
+    doc_freq = doc_freq_of | analysis.doc_freq(eng, [t for t in meant if t not in doc_freq_of], {})
     total = max(eng.doc_count(), 1)
     for term, extra in meant.items():
         if not doc_freq.get(term):
@@ -123,7 +105,7 @@ def query_weights(eng: ModuleType, case: Case) -> Query:
     if not indexed:  # not in the index (yet): its own row's words
         documents = {case.pk: {"A": f"{case.subject} {case.real_need}", "C": case.resolution}}
     terms = analysis.analyse(eng, documents)[case.pk]
-    doc_freq = _doc_freq(eng, list(terms.counts), terms.surface)
+    doc_freq = analysis.doc_freq(eng, list(terms.counts), terms.surface)
     total = max(eng.doc_count(), 1)
     least = 2 if indexed else 1  # held by at least one other case
     weights = {

@@ -221,15 +221,16 @@ def ranked(
     words: Mapping[str, str] | None = None,
     text: str | None = None,
     window: int | None = None,
+    telling: Sequence[Sequence[str]] | None = None,
 ) -> list[tuple[int, float]]:
     """Cases matching the terms (each group: one term and its alternatives), best first by
     bm25 (negated, so higher is better). `every`: all groups must match, else any. `words`:
     a word for each term. (`text` is PostgreSQL's; FTS5 reads the terms.) `window`: rank
-    only the newest this many matches."""
+    only the newest this many matches. `telling`: the groups that rank them (the others are
+    common; without any, the newest matches come first)."""
     expression = _expression(_as_words(groups, words), every=every)
     if not expression:
         return []
-    weights = ", ".join(str(BM25_WEIGHTS[weight]) for _, weight in COLUMNS)
     where = f"{TABLE} MATCH %s"
     params: list[Any] = [expression]
     if category_id is not None:
@@ -250,12 +251,48 @@ def ranked(
                 return []
             where += " AND rowid >= %s"
             params.append(oldest)
-        cursor.execute(
-            f"SELECT rowid, -bm25({TABLE}, {weights}) FROM {TABLE} WHERE {where} "
-            "ORDER BY bm25(" + TABLE + f", {weights}) LIMIT %s",
-            [*params, limit],
+        if telling is None:
+            return _bm25_ranked(cursor, where, params, expression, limit)
+        return _telling_ranked(cursor, where, params, _as_words(telling, words), limit)
+
+
+def _bm25_ranked(
+    cursor: Any, where: str, params: list[Any], expression: str, limit: int
+) -> list[tuple[int, float]]:
+    weights = ", ".join(str(BM25_WEIGHTS[weight]) for _, weight in COLUMNS)
+    cursor.execute(
+        f"SELECT rowid, -bm25({TABLE}, {weights}) FROM {TABLE} WHERE {where} "
+        "ORDER BY bm25(" + TABLE + f", {weights}) LIMIT %s",
+        [*params, limit],
+    )
+    return [(int(case_id), float(score)) for case_id, score in cursor.fetchall()]
+
+
+def _telling_ranked(
+    cursor: Any, where: str, params: list[Any], telling: list[list[str]], limit: int
+) -> list[tuple[int, float]]:
+    """The matches ranked by bm25 over their telling terms only, then the newest others: bm25
+    counts the cases holding each term of its query, all of them (a common word: most of a
+    million), while a common word tells little about which match is best."""
+    ranked: list[tuple[int, float]] = []
+    telling_expression = _expression(telling, every=False)
+    if telling_expression:
+        ranked = _bm25_ranked(
+            cursor,
+            f"{TABLE} MATCH %s AND rowid IN (SELECT rowid FROM {TABLE} WHERE {where})",
+            [telling_expression, *params],
+            telling_expression,
+            limit,
         )
-        return [(int(case_id), float(score)) for case_id, score in cursor.fetchall()]
+    if len(ranked) < limit:
+        seen = {case_id for case_id, _ in ranked}
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+            [*params, limit + len(seen)],
+        )
+        newest = [int(row[0]) for row in cursor.fetchall() if row[0] not in seen]
+        ranked += [(case_id, 0.0) for case_id in newest[: limit - len(ranked)]]
+    return ranked
 
 
 def holders(terms: Sequence[str], *, words: Mapping[str, str] | None = None) -> dict:
