@@ -36,6 +36,7 @@ COLUMNS = (
 )
 BM25_WEIGHTS = {"A": 4.0, "B": 2.0, "C": 1.5, "D": 0.5}
 DF_CAP = 5000  # document counts are counted up to this; more is "common"
+COUNTED_AT_ONCE = 100  # terms counted in one statement (SQLite takes 500 SELECTs in one)
 # The customer's words: what they wrote, and a merged duplicate's words (cases.merging).
 CUSTOMER_KINDS = "('customer_wrote', 'merged_from')"
 REPLY_KINDS = "('replied')"
@@ -161,19 +162,26 @@ def doc_freq(
     terms: Sequence[str], *, words: Mapping[str, str] | None = None, cap: int = DF_CAP
 ) -> dict[str, int]:
     """How many cases hold each term, counted up to DF_CAP (more is as good as common): an
-    early stop on its posting list, where fts5vocab would read all of it."""
-    found: dict[str, int] = {}
+    early stop on its posting list, where fts5vocab would read all of it. One statement for
+    up to COUNTED_AT_ONCE terms."""
+    asked = [
+        (term, found[0])
+        for term, found in zip(terms, _as_words([[t] for t in terms], words), strict=True)
+        if found
+    ]
+    counts: dict[str, int] = {}
+    count_one = (
+        f"SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s))"
+    )
     with connection.cursor() as cursor:
-        for term, asked in zip(terms, _as_words([[t] for t in terms], words), strict=True):
-            if not asked:
-                continue
+        for start in range(0, len(asked), COUNTED_AT_ONCE):
+            chunk = asked[start : start + COUNTED_AT_ONCE]
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",
-                [_phrase(asked[0]), cap],
+                " UNION ALL ".join([count_one] * len(chunk)),
+                [value for term, word in chunk for value in (term, _phrase(word), cap)],
             )
-            if count := cursor.fetchone()[0]:
-                found[term] = count
-    return found
+            counts.update((term, count) for term, count in cursor.fetchall() if count)
+    return counts
 
 
 def doc_count() -> int:
