@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bench.report import heading, latency_line, percentile
 
@@ -50,106 +51,130 @@ def _reset_peak() -> None:
         pass
 
 
-class MonthWriter:
-    """Bulk-writes `n` cases opened in the month and their events."""
+class _SpellValues:
+    """What cases.spells.replay makes a spell with: its values in the model's field order, as
+    a tuple (a model instance a spell costs more than the raw insert that follows)."""
 
-    def __init__(self, org, start: datetime, end: datetime, rng: random.Random):
+    _meta = None  # set below, once the models are loaded
+
+    def __new__(cls, *values):
+        return values
+
+
+class StoryWriter:
+    """Bulk-writes cases and their events, about ten a case, and the derived rows the actions
+    would have kept with them: the ownership spells (cases.spells.replay, the rebuild's own
+    rules, over each batch's events) and the daily counts (cases.day_counts.increments, summed
+    by local day, actor and tier). Raw inserts (executemany on SQLite, COPY on PostgreSQL), as
+    bench/seed.py does; the equality of these rules with the actions' is what
+    tests/cases/test_spells.py and test_day_counts.py hold."""
+
+    BATCH = 20_000  # cases generated and written at a time
+
+    def __init__(self, org, rng: random.Random):
+        from django.db import connection
+
         from bench.seed import _next_id, _Table
-        from relaydesk.cases.models import Case, Event, SurveyAnswer
+        from relaydesk.cases.models import Case, Customer, Event, Spell, SurveyAnswer
         from relaydesk.problems.models import Problem
 
         self.org, self.rng = org, rng
-        self.start, self.end = start, end
+        self.zone = ZoneInfo(ZONE)
         self.by_tier: dict[int, list[int]] = {}
         for user_id, tier_id in org.staff:
             self.by_tier.setdefault(org.tier_ranks[tier_id], []).append(user_id)
         self.tier_of = dict(org.staff)
-        first = datetime(2026, 1, 1, tzinfo=UTC)
+        first = datetime(2025, 1, 1, tzinfo=UTC)
         self.problems = [
             Problem.objects.create(title=f"Bench problem {n}", created_at=first).pk
             for n in range(50)
         ]
         self.case_id, self.event_id = _next_id(Case), _next_id(Event)
-        self.answer_id = _next_id(SurveyAnswer)
+        self.answer_id, self.spell_id = _next_id(SurveyAnswer), _next_id(Spell)
+        self.customer_id = _next_id(Customer)
+        self.customers = _Table(Customer, ["id", "name", "email", "phone", "created_at"])
         self.cases = _Table(
             Case,
             [
-                "id",
-                "customer_id",
-                "category_id",
-                "subject",
-                "details",
-                "channel",
-                "status",
-                "owner_id",
-                "tier_id",
-                "realtime",
-                "opened_at",
-                "opening",
-                "deadline",
-                "escalated",
-                "last_activity_at",
-                "owner_active_at",
-                "solved_at",
-                "solved_by_id",
-                "problem_id",
-                "reply_secret",
+                *("id", "customer_id", "category_id", "subject", "details", "channel"),
+                *("status", "owner_id", "tier_id", "realtime", "opened_at", "opening"),
+                *("deadline", "escalated", "last_activity_at", "owner_active_at"),
+                *("solved_at", "solved_by_id", "problem_id", "reply_secret"),
             ],
         )
         self.events = _Table(
             Event,
             [
-                "id",
-                "case_id",
-                "kind",
-                "actor_id",
-                "at",
-                "from_owner_id",
-                "to_owner_id",
-                "from_tier_id",
-                "to_tier_id",
-                "reason",
-                "body",
-                "data",
+                *("id", "case_id", "kind", "actor_id", "at", "from_owner_id", "to_owner_id"),
+                *("from_tier_id", "to_tier_id", "reason", "body", "data"),
             ],
         )
         self.answers = _Table(
             SurveyAnswer,
             [
-                "id",
-                "case_id",
-                "opening",
-                "solved_by_id",
-                "rating",
-                "delighted",
-                "fix",
+                *("id", "case_id", "opening", "solved_by_id", "rating", "delighted", "fix"),
                 "answered_at",
             ],
         )
-        from django.db import connection
-
+        self.spell_columns = [f.attname for f in Spell._meta.concrete_fields]
+        self.spells = _Table(Spell, self.spell_columns)
         self.sqlite = connection.vendor == "sqlite"
         self.event_rows: list[tuple] = []
         self.case_rows: list[tuple] = []
         self.answer_rows: list[tuple] = []
+        self.day_counts: dict[tuple, dict[str, int]] = {}
+        self.written = {"cases": 0, "events": 0, "spells": 0}
 
     def stamp(self, moment: datetime):
-        return str(moment.astimezone(UTC).replace(tzinfo=None)) if self.sqlite else moment
+        """A moment as the raw insert takes it: SQLite holds Django's naive UTC text (every
+        moment here is in UTC, so its text less the "+00:00")."""
+        if not self.sqlite:
+            return moment
+        if moment.utcoffset():
+            moment = moment.astimezone(UTC)
+        return str(moment)[:-6]
+
+    def value(self, value):
+        """A spell's value as the raw insert takes it (SQLite: text times, microseconds)."""
+        if not self.sqlite:
+            return value
+        if isinstance(value, datetime):
+            return self.stamp(value)
+        if isinstance(value, timedelta):
+            return value // timedelta(microseconds=1)
+        return value
 
     def event(self, case_id, kind, at, actor=None, *, frm=None, to=None, data=None, body=""):
-        """Kept until write(), which numbers all the month's events in time order, as the
-        actions do (ids follow the clock, so the month's events lie together on disk)."""
+        """Kept until the batch is written, which numbers its events in time order, as the
+        actions do (ids follow the clock, so a month's events lie together on disk)."""
         frm_tier = self.tier_of.get(frm) if frm else None
         to_tier = self.tier_of.get(to) if to else None
         reason = {"passed": "needs_expertise", "escalated": "deadline"}.get(kind, "")
-        row = (case_id, kind, actor, self.stamp(at), frm, to, frm_tier, to_tier, reason, body)
-        self.event_rows.append((at, len(self.event_rows), (*row, json.dumps(data or {}))))
+        data = data or {}
+        self.event_rows.append(
+            (
+                at,
+                len(self.event_rows),
+                case_id,
+                kind,
+                actor,
+                frm,
+                to,
+                frm_tier,
+                to_tier,
+                reason,
+                body,
+                data,
+            )
+        )
 
     def person(self, rank: int) -> int:
         people = self.by_tier[rank]
         return people[self.rng.randrange(len(people))]
 
-    def one_case(self, customer_id: int, at: datetime) -> None:  # noqa: C901 - one case's story
+    def one_case(  # noqa: C901 - one case's story
+        self, customer_id: int, at: datetime, solve_share: float
+    ) -> None:
         rng, cid = self.rng, self.case_id
         opened_at = at
         realtime = rng.random() < 0.05
@@ -231,7 +256,7 @@ class MonthWriter:
                 data={"deadline": deadline.isoformat(), "opening": 1},
             )
             owner, escalated = executive, True
-        solved = rng.random() < 0.85
+        solved = rng.random() < solve_share
         solved_at = problem = None
         status = "open"
         if solved:
@@ -270,108 +295,220 @@ class MonthWriter:
                 status = "closed"
         self.case_rows.append(
             (
-                cid,
-                customer_id,
-                category,
-                "Charged twice for my season ticket",
-                json.dumps({"reference": f"REF-{cid}"}),
-                "email",
-                status,
-                owner,
-                self.tier_of[owner],
-                realtime,
-                self.stamp(opened_at),
-                1,
-                self.stamp(deadline),
-                escalated,
-                self.stamp(at),
-                self.stamp(at),
+                *(cid, customer_id, category, "Charged twice for my season ticket"),
+                *(json.dumps({"reference": f"REF-{cid}"}), "email", status, owner),
+                *(self.tier_of[owner], realtime, self.stamp(opened_at), 1),
+                *(self.stamp(deadline), escalated, self.stamp(at), self.stamp(at)),
                 self.stamp(solved_at) if solved_at else None,
-                owner if solved else None,
-                problem,
-                f"{cid:012x}.bench",
+                *(owner if solved else None, problem, f"{cid:012x}.bench"),
             )
         )
         self.case_id += 1
 
-    def write(self, n: int, customer_id: int) -> int:
-        from django.db import transaction
+    def write_customers(self, n: int) -> list[int]:
+        first = self.customer_id
+        moment = self.stamp(datetime(2025, 1, 1, tzinfo=UTC))
+        self.customers.insert(
+            [
+                (first + k, f"Customer {first + k}", f"c{first + k}@example.com", "", moment)
+                for k in range(n)
+            ]
+        )
+        self.customer_id += n
+        return list(range(first, first + n))
 
-        span = (self.end - self.start).total_seconds() - 4 * 86400
+    def write(
+        self, n: int, customers: list[int], start: datetime, end: datetime, solve_share: float
+    ) -> None:
+        """`n` cases opened between start and end (their stories may run past it)."""
+        span = (end - start).total_seconds()
         openings = sorted(self.rng.uniform(0, span) for _ in range(n))
-        for number, offset in enumerate(openings):
-            self.one_case(customer_id, self.start + timedelta(seconds=offset))
-            if number % 10_000 == 0:
-                print(f"\r[trail] {number:,}/{n:,} month cases", end="", file=sys.stderr)
+        for first in range(0, n, self.BATCH):
+            for offset in openings[first : first + self.BATCH]:
+                customer = customers[self.rng.randrange(len(customers))]
+                self.one_case(customer, start + timedelta(seconds=offset), solve_share)
+            self._flush()
+            print(
+                f"\r[trail] {self.written['cases']:,} cases, {self.written['events']:,} events, "
+                f"{self.written['spells']:,} spells",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+        print(file=sys.stderr)
+
+    def _flush(self) -> None:
+        """Write the batch: cases, events numbered in time order, survey answers, spells."""
         self.event_rows.sort(key=lambda row: (row[0], row[1]))
-        rows = [(self.event_id + number, *row[2]) for number, row in enumerate(self.event_rows)]
-        with transaction.atomic():
-            for first in range(0, len(self.case_rows), 20_000):
-                self.cases.insert(self.case_rows[first : first + 20_000])
-            for first in range(0, len(rows), 100_000):
-                self.events.insert(rows[first : first + 100_000])
+        numbered = [(self.event_id + k, *row) for k, row in enumerate(self.event_rows)]
+        self.event_id += len(numbered)
+        self.cases.insert(self.case_rows)
+        self.events.insert(
+            [
+                (
+                    eid,
+                    case,
+                    kind,
+                    actor,
+                    self.stamp(at),
+                    frm,
+                    to,
+                    ft,
+                    tt,
+                    reason,
+                    body,
+                    "{}" if not data else json.dumps(data),
+                )
+                for eid, at, _, case, kind, actor, frm, to, ft, tt, reason, body, data in numbered
+            ]
+        )
+        if self.answer_rows:
             self.answers.insert(self.answer_rows)
-        print(f"\r[trail] {n:,}/{n:,} month cases, {len(rows):,} events", file=sys.stderr)
+        self._spells(numbered)
+        self._count(numbered)
+        self.written["cases"] += len(self.case_rows)
+        self.written["events"] += len(numbered)
+        self.case_rows, self.event_rows, self.answer_rows = [], [], []
+
+    def _spells(self, numbered: list[tuple]) -> None:
+        from relaydesk.cases import spells
+        from relaydesk.cases.models import Spell
+
+        kinds = spells.RECEIVING | spells.ENDING | spells.ACTS
+        rows = sorted(
+            (
+                spells.EventRow(
+                    eid,
+                    case,
+                    kind,
+                    actor,
+                    at,
+                    frm,
+                    to,
+                    ft,
+                    tt,
+                    data.get("direction"),
+                    data.get("left"),
+                    data.get("problem_id"),
+                )
+                for eid, at, _, case, kind, actor, frm, to, ft, tt, _r, _b, data in numbered
+                if kind in kinds
+            ),
+            key=lambda row: (row.case_id, row.id),
+        )
+        _SpellValues._meta = Spell._meta
+        made = spells.replay(rows, _SpellValues)
+        values = [
+            (self.spell_id + number, *(self.value(value) for value in spell[1:]))
+            for number, spell in enumerate(made)
+        ]
+        self.spell_id += len(values)
+        self.spells.insert(values)
+        self.written["spells"] += len(values)
+
+    def _count(self, numbered: list[tuple]) -> None:
+        from relaydesk.cases import day_counts
+
+        for _, at, _, _, kind, actor, _, _, ft, _, _, _, data in numbered:
+            if kind not in day_counts.COUNTED:
+                continue
+            adds = day_counts.increments(kind, data)
+            if adds:
+                row = self.day_counts.setdefault((at.astimezone(self.zone).date(), actor, ft), {})
+                for name, n in adds.items():
+                    row[name] = row.get(name, 0) + n
+
+    def finish(self) -> int:
+        """The daily counts, summed over everything written; returns how many rows."""
+        from bench.seed import _next_id, _Table
+        from relaydesk.cases import day_counts
+        from relaydesk.cases.models import DayCount
+
+        table = _Table(DayCount, ["id", "key", "day", "person_id", "tier_id", *day_counts.FIELDS])
+        first = _next_id(DayCount)
+        rows = [
+            (
+                first + number,
+                day_counts.key_of(day, actor, tier),
+                str(day) if self.sqlite else day,
+                actor,
+                tier,
+                *(adds.get(name, 0) for name in day_counts.FIELDS),
+            )
+            for number, ((day, actor, tier), adds) in enumerate(self.day_counts.items())
+        ]
+        table.insert(rows)
         return len(rows)
 
 
-def seed_month(history: int, month_cases: int) -> tuple[int, int]:
+def seed_month(history: int, month_cases: int) -> None:
+    """The history (`history` cases over the year before the month) and the month, with their
+    spells and daily counts; kept between runs in a seed cache (bench.seed_cache), so a
+    second run of the same sizes restores it in seconds instead of seeding again."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
     from bench.database import analyze, flush_postgresql, flush_sqlite
-    from bench.seed import _reset_sequences, seed
-    from relaydesk.cases.models import Case, Customer, Event, SurveyAnswer
+    from bench.seed import _reset_sequences, make_org
+    from bench.seed_cache import SeedCache
+    from relaydesk.cases.models import Case, Customer, DayCount, Event, Spell, SurveyAnswer
     from relaydesk.insights.months import parse_month
     from relaydesk.problems.models import Problem
+    from relaydesk.problems.search import ensure_installed, suspend_triggers
 
     month = parse_month(MONTH, ZONE)
-    org = seed(history, open_share=0.02, days=365, moment=month.start_utc)
-    writer = MonthWriter(org, month.start_utc, month.end_utc, random.Random(16))
-    customer = Customer.objects.order_by("id").values_list("id", flat=True).first()
-    events = writer.write(month_cases, customer or 1)
-    _reset_sequences([Case, Event, SurveyAnswer, Problem])
-    analyze()
-    build_spells()
-    build_day_counts()
+    cache = SeedCache("trail", f"{history}_{month_cases}_stories")
+    began = time.perf_counter()
+    if cache.restore() is not None:
+        call_command("migrate", verbosity=0)  # any migration newer than the cached seed
+        print(
+            f"[trail] seed restored from its cache in {time.perf_counter() - began:.0f} s",
+            file=sys.stderr,
+        )
+        return
+    org = make_org()
+    suspend_triggers(connection)  # the search index is refilled once at the end, not per row
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -1048576")  # 1 GB: index updates in memory
+            cursor.execute("PRAGMA synchronous = OFF")
+    writer = StoryWriter(org, random.Random(16))
+    with transaction.atomic():
+        customers = writer.write_customers(max(1, (history + month_cases) // 10))
+        writer.write(
+            history,
+            customers,
+            month.start_utc - timedelta(days=365),
+            month.start_utc - timedelta(hours=1),
+            solve_share=0.98,
+        )
+        writer.write(
+            month_cases,
+            customers,
+            month.start_utc,
+            month.end_utc - timedelta(days=4),
+            solve_share=0.85,
+        )
+        counts = writer.finish()
+        _reset_sequences([Customer, Case, Event, SurveyAnswer, Problem, Spell, DayCount])
+    seeded = time.perf_counter() - began
+    print(
+        f"[trail] {writer.written['cases']:,} cases, {writer.written['events']:,} events, "
+        f"{writer.written['spells']:,} spells, {counts:,} daily counts written in "
+        f"{seeded:.0f} s",
+        file=sys.stderr,
+    )
+    ensure_installed(connection)  # the search index's triggers back, the index refilled
     analyze()
     flush_sqlite()
     flush_postgresql()
-    return org.events, events
-
-
-def build_spells() -> None:
-    """The ownership spells of the seeded history: the raw inserts bypass the actions that
-    keep them, so they are built from the events, as an upgraded install's are (cases 0016)."""
-    from django.db import transaction
-
-    from relaydesk.cases import spells
-
-    began = time.perf_counter()
-
-    def told(done: int, total: int) -> None:
-        print(f"\r[trail] spells of {done:,}/{total:,} cases", end="", file=sys.stderr)
-
-    with transaction.atomic():
-        written = spells.rebuild(progress=told)
+    if connection.vendor == "sqlite":
+        connection.close()  # back to the product's connection settings
     print(
-        f"\r[trail] {written:,} spells built from the events in "
-        f"{time.perf_counter() - began:.0f} s",
+        f"[trail] indexed, analysed and flushed in {time.perf_counter() - began - seeded:.0f} s",
         file=sys.stderr,
     )
-
-
-def build_day_counts() -> None:
-    """The daily counts of the seeded history, built from the events as cases 0018 does."""
-    from django.db import transaction
-
-    from relaydesk.cases import day_counts
-
-    began = time.perf_counter()
-    with transaction.atomic():
-        written = day_counts.rebuild()
-    print(
-        f"[trail] {written:,} daily counts built from the events in "
-        f"{time.perf_counter() - began:.0f} s",
-        file=sys.stderr,
-    )
+    cache.save(month.start_utc)
 
 
 def _events_walk(month) -> None:
@@ -396,6 +533,62 @@ def _events_walk(month) -> None:
     print(f"the same counts from the month's events instead: {best:.0f} ms (best of 3)")
 
 
+def _load() -> str:
+    with open("/proc/loadavg") as load:
+        return " ".join(load.read().split()[:3])
+
+
+class MemoryWatch:
+    """Samples the process's resident memory every few milliseconds in a thread: the peak
+    growth of its private memory (RssAnon: the heap, SQLite's page cache, the driver's
+    buffers) and of the file pages it has mapped (RssFile: the SQLite database read through
+    mmap, RELAYDESK_SQLITE_MMAP_MB; pages the kernel's cache holds anyway and may drop)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.base = {name: _rss_kb(name) for name in ("RssAnon", "RssFile")}
+        self.peak = dict(self.base)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.002):
+            for name in self.peak:
+                self.peak[name] = max(self.peak[name], _rss_kb(name))
+
+    def __enter__(self) -> "MemoryWatch":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def growth_mb(self, name: str) -> float:
+        return (self.peak[name] - self.base[name]) / 1024
+
+
+def _memory(month, watch: MemoryWatch, whole_mb: float) -> None:
+    """What the timed runs grew the process by (RSS, from before the first), and one more run
+    under tracemalloc (Python's own heap; slower, so not among the timed runs)."""
+    import tracemalloc
+
+    from relaydesk.insights.trail import as_report, compute_trail
+
+    tracemalloc.start()
+    as_report(compute_trail(month))
+    _, heap_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"memory: the process's resident size grew {whole_mb:.1f} MB at its peak over the "
+        f"runs (goal ≤ 100 MB): its private memory (heap, SQLite's page cache) by "
+        f"{watch.growth_mb('RssAnon'):.1f} MB, the database file pages it maps by "
+        f"{watch.growth_mb('RssFile'):.1f} MB; Python's heap at its peak in a run "
+        f"(tracemalloc) {heap_peak / 1024 / 1024:.1f} MB; load {_load()}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--history", type=int, default=900_000, help="cases before the month")
@@ -413,7 +606,7 @@ def main() -> None:
         from relaydesk.insights.months import parse_month
         from relaydesk.insights.trail import as_report, compute_trail
 
-        history_events, month_events = seed_month(args.history, args.month_cases)
+        seed_month(args.history, args.month_cases)
         month = parse_month(MONTH, ZONE)
         in_month = Event.objects.filter(at__gte=month.start_utc, at__lt=month.end_utc).count()
         heading(f"the trail of {MONTH} on {engine}")
@@ -421,26 +614,35 @@ def main() -> None:
             f"history: {Case.objects.count():,} cases, {Event.objects.count():,} events; "
             f"the month: {args.month_cases:,} cases opened, {in_month:,} events"
         )
-        seconds = []
-        rss_before = _rss_kb("VmRSS")
-        _reset_peak()
+        seconds, cpu = [], []
         steps: list[tuple[str, float]] = []
 
         def lap(step: str, done: int, total: int) -> None:
             steps.append((step, time.perf_counter()))
 
-        for _ in range(args.runs):
+        rss_before = _rss_kb("VmRSS")
+        _reset_peak()
+        watch = MemoryWatch().__enter__()
+        for run in range(args.runs):
             steps.clear()
             with CaptureQueriesContext(connection) as queries:
-                began = time.perf_counter()
+                began, used = time.perf_counter(), time.process_time()
                 report = as_report(compute_trail(month, progress=lap))
                 seconds.append(time.perf_counter() - began)
-        growth_mb = (_rss_kb("VmHWM") - rss_before) / 1024
+                cpu.append(time.process_time() - used)
+            print(
+                f"run {run + 1}: {seconds[-1]:.3f} s, this process's CPU {cpu[-1]:.3f} s; "
+                f"load {_load()}",
+                flush=True,
+            )
+        watch.__exit__()
+        whole_mb = (_rss_kb("VmHWM") - rss_before) / 1024
         print(latency_line("compute_trail + as_report", seconds))
         print(
             f"p95 {percentile(seconds, 0.95):.3f} s (goal ≤ 1 s), median "
-            f"{statistics.median(seconds):.3f} s; {len(queries)} queries a run; "
-            f"process grew {growth_mb:.1f} MB at its peak (goal ≤ 100 MB)"
+            f"{statistics.median(seconds):.3f} s; CPU of this process a run: median "
+            f"{statistics.median(cpu):.3f} s (the database server's own is not in it); "
+            f"{len(queries)} queries a run"
         )
         marks = [began] + [moment for _, moment in steps]
         print(
@@ -450,13 +652,15 @@ def main() -> None:
                 for n, (name, _) in enumerate(steps)
             )
         )
+        _memory(month, watch, whole_mb)
         _events_walk(month)
         overall = report["overall"]
         print(
             f"figures: opened {overall['opened']:,}, solved {overall['solved']:,}, "
             f"escalated {overall['escalated']:,}, survey answers {overall['survey_answers']:,}, "
             f"people {len(report['people'])}, bare passes "
-            f"{sum(p['bare_passes'] for p in report['people']):,}"
+            f"{sum(p['bare_passes'] for p in report['people']):,}, median hours to solve "
+            f"{overall['median_hours_to_solve']}, top problem {overall['top_problems'][:1]}"
         )
 
 

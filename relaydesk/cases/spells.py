@@ -6,16 +6,37 @@ transaction that writes it (cases.actions._event), under the case's row lock, so
 events arrive in the order of their ids: a receipt ends the case's open spell and starts the
 receiver's, a solve or a close ends it, an act of the holder adds to its acts.
 
+A spell ended by a solve also keeps the solve's time from the case's opening (or reopening)
+and the problem it linked (`solve_time`, `solve_problem`): the trail's median time to solve
+and top problems read them instead of the month's events.
+
 `rebuild` computes the same rows from the events alone (the history is the truth), by the
-same rules (`replay`), for `relaydesk manage rebuild_spells` and migration 0016.
-`tests/cases/test_spells.py` holds the two equal.
+same rules (`replay`), for `relaydesk manage rebuild_spells` and migration 0016 (0019 fills
+the solves' columns of existing spells with `fill_solves`). `tests/cases/test_spells.py`
+holds the two equal.
 """
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import F, Max, Q
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from relaydesk.cases.models import Event, EventKind, Spell
 
@@ -48,6 +69,8 @@ ACTS = frozenset(
 # reopened: a pass by its direction, or the holder leaving (leaving.py passes with no actor).
 PASSED_UP, PASSED_SAME, PASSED_DOWN, LEFT = "passed_up", "passed_same", "passed_down", "left"
 PASSES = (PASSED_UP, PASSED_SAME, PASSED_DOWN)
+# The receipts that begin an opening of the case: a solve's time runs from the last of them.
+OPENINGS = (EventKind.OPENED, EventKind.REOPENED)
 
 # Told after each batch of cases (cases done, cases in all), e.g. for a progress bar.
 Progress = Callable[[int, int], None]
@@ -55,7 +78,7 @@ BATCH = 2000  # cases a batch of the rebuild reads the events of
 
 EVENT_FIELDS = (
     *("id", "case_id", "kind", "actor_id", "at", "from_owner_id", "to_owner_id"),
-    *("from_tier_id", "to_tier_id", "data__direction", "data__left"),
+    *("from_tier_id", "to_tier_id", "data__direction", "data__left", "data__problem_id"),
 )
 
 
@@ -80,6 +103,37 @@ def _ends(kind: str, from_owner: int | None, to_owner: int | None) -> bool:
     return kind in ENDING or receives(kind, from_owner, to_owner)
 
 
+def problem_of(data: dict[str, Any] | None) -> int | None:
+    """The problem a solve linked, as its event's data names it (None: a one-off)."""
+    value = (data or {}).get("problem_id") if isinstance(data, dict) else None
+    return int(value) if value not in (None, "") else None
+
+
+def _opening_at(spell_model: Any = Spell) -> Case:
+    """For a spell (the outer row): when the case's opening it belongs to began, the start of
+    the spell itself when an opening or reopening gave it, else of the case's last such spell
+    before it (spell_case_start_idx, a few rows a case)."""
+    before = (
+        spell_model.objects.filter(
+            case=OuterRef("case"),
+            start_how__in=OPENINGS,
+            started_at__lte=OuterRef("started_at"),
+            id__lt=OuterRef("pk"),
+        )
+        .order_by("-started_at", "-id")
+        .values("started_at")[:1]
+    )
+    return Case(
+        When(start_how__in=OPENINGS, then=F("started_at")),
+        default=Subquery(before),
+        output_field=DateTimeField(),
+    )
+
+
+def _since_opening(moment: Combinable, spell_model: Any = Spell) -> ExpressionWrapper:
+    return ExpressionWrapper(moment - _opening_at(spell_model), output_field=DurationField())
+
+
 def follow(event: Event) -> None:
     """Keep the case's spells in step with one new event (in the event's transaction)."""
     kind = event.kind
@@ -91,12 +145,17 @@ def follow(event: Event) -> None:
         return
     if not _ends(kind, event.from_owner_id, event.to_owner_id):
         return
+    solve: dict[str, Any] = {}
+    if kind == EventKind.SOLVED:
+        at = Value(event.at, output_field=DateTimeField())
+        solve = {"solve_time": _since_opening(at), "solve_problem": problem_of(event.data)}
     Spell.objects.filter(case_id=event.case_id, ended_at__isnull=True).update(
         ended_at=event.at,
         end_event=event,
         end_how=end_how(kind, event.actor_id, event.data),
         end_actor_id=event.actor_id,
         end_tier_id=event.from_tier_id,
+        **solve,
     )
     receiver = event.to_owner_id
     if receiver is not None and receives(kind, event.from_owner_id, receiver):
@@ -110,7 +169,7 @@ def follow(event: Event) -> None:
         )
 
 
-class _Row(NamedTuple):
+class EventRow(NamedTuple):
     """An event's fields, as the rebuild reads them (EVENT_FIELDS): of its data, only what
     end_how reads, extracted by the database rather than decoded here."""
 
@@ -125,17 +184,19 @@ class _Row(NamedTuple):
     to_tier_id: int | None
     direction: str | None
     left: str | None
+    problem_id: Any
 
 
-def replay(rows: Iterable[_Row], spell_model: Any = Spell) -> list[Any]:
+def replay(rows: Iterable[EventRow], spell_model: Any = Spell) -> list[Any]:
     """The spells (unsaved) of the given events, given by case then id: follow's rules in
     memory. A spell is a dict of its fields until the end (a model instance costs more)."""
     spells: list[dict[str, Any]] = []
     held: dict[str, Any] | None = None
+    openings: list[dict[str, Any]] = []  # the case's spells an opening or reopening began
     case_id = None
     for e in rows:
         if e.case_id != case_id:
-            held, case_id = None, e.case_id
+            held, case_id, openings = None, e.case_id, []
         if e.kind in ACTS:
             if held is not None and e.actor_id == held["holder_id"]:
                 held["acts"] += 1
@@ -148,6 +209,10 @@ def replay(rows: Iterable[_Row], spell_model: Any = Spell) -> list[Any]:
                 e.kind, e.actor_id, {"direction": e.direction, "left": e.left}
             )
             held["end_actor_id"], held["end_tier_id"] = e.actor_id, e.from_tier_id
+            if e.kind == EventKind.SOLVED:
+                opened = _replayed_opening(held, openings)
+                held["solve_time"] = e.at - opened if opened is not None else None
+                held["solve_problem"] = problem_of({"problem_id": e.problem_id})
             held = None
         if receives(e.kind, e.from_owner_id, e.to_owner_id):
             held = {
@@ -160,14 +225,43 @@ def replay(rows: Iterable[_Row], spell_model: Any = Spell) -> list[Any]:
                 "acts": 0,
             }
             spells.append(held)
+            if e.kind in OPENINGS:
+                openings.append(held)
     # Positional values in the model's field order: Model(**kwargs) cost most of a rebuild.
     order = [field.attname for field in spell_model._meta.concrete_fields]
     blank = dict.fromkeys(order)
     blank.update(ended_at=None, end_event_id=None, end_how="", end_actor_id=None)
+    blank.update(solve_time=None, solve_problem=None)
     return [spell_model(*({**blank, **fields}[name] for name in order)) for fields in spells]
 
 
-def _rows(event_model: Any, first: int, last: int) -> Iterator[_Row]:
+def _replayed_opening(spell: dict[str, Any], openings: list[dict[str, Any]]) -> datetime | None:
+    """_opening_at's rule in memory: the spell's own start when an opening gave it, else the
+    latest (by start, then order made) opening spell of the case begun no later than it."""
+    if spell["start_how"] in OPENINGS:
+        return spell["started_at"]
+    earlier = [s for s in openings if s is not spell and s["started_at"] <= spell["started_at"]]
+    if not earlier:
+        return None
+    latest = max(range(len(earlier)), key=lambda n: (earlier[n]["started_at"], n))
+    return earlier[latest]["started_at"]
+
+
+def fill_solves(event_model: Any = Event, spell_model: Any = Spell) -> int:
+    """Set the solves' columns of every spell a solve ended, from the spells and the solve
+    events, in one UPDATE (migration 0019 on an existing history); returns how many."""
+    problem = Subquery(
+        event_model.objects.filter(pk=OuterRef("end_event"), data__has_key="problem_id")
+        .exclude(data__problem_id=None)  # a one-off (JSON null: SQLite's text of it is 'null')
+        .annotate(problem=Cast(KeyTextTransform("problem_id", "data"), IntegerField()))
+        .values("problem")[:1]
+    )
+    return spell_model.objects.filter(end_how=EventKind.SOLVED).update(
+        solve_time=_since_opening(F("ended_at"), spell_model), solve_problem=problem
+    )
+
+
+def _rows(event_model: Any, first: int, last: int) -> Iterator[EventRow]:
     """The events of cases first..last that matter to spells, by case and id."""
     kinds = sorted(RECEIVING | ENDING | ACTS)
     query = (
@@ -177,7 +271,7 @@ def _rows(event_model: Any, first: int, last: int) -> Iterator[_Row]:
         .values_list(*EVENT_FIELDS)
     )
     for values in query.iterator(chunk_size=5000):
-        yield _Row(*values)
+        yield EventRow(*values)
 
 
 def rebuild(

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 
-from relaydesk.cases.models import Event, EventKind, SurveyAnswer, ref_for
+from relaydesk.cases.models import DayCount, Event, EventKind, SurveyAnswer, ref_for
 from relaydesk.insights.counts import ESCALATION_LATE
 from relaydesk.insights.months import Month, month_of
 from relaydesk.insights.surveys import DELIGHTED
@@ -83,24 +83,26 @@ def _month_number(records: list[MonthRecord], at: str) -> Case:
 
 
 def _acts(user: User, records: list[MonthRecord]) -> None:
-    """Solves and passes per month: one query by the person's events (actor, at)."""
+    """Solves and passes per month, as the trail counts them: the person's daily roll-ups
+    (cases.day_counts, local days, so a month is its days) summed by month, one query over a
+    year of days (day_count_day_idx) instead of a year of their events."""
+    days = [When(day__lt=r.month.end.date(), then=Value(n)) for n, r in enumerate(records)]
     rows = (
-        Event.objects.filter(
-            actor=user,
-            at__gte=records[0].month.start_utc,
-            at__lt=records[-1].month.end_utc,
-            kind__in=[EventKind.SOLVED, EventKind.PASSED],
+        DayCount.objects.filter(
+            person=user,
+            day__gte=records[0].month.start.date(),
+            day__lt=records[-1].month.end.date(),
         )
-        .values(number=_month_number(records, "at"))
+        .values(number=Case(*days, output_field=IntegerField()))
         .annotate(
-            solved=Count("id", filter=Q(kind=EventKind.SOLVED)),
-            passed=Count("id", filter=Q(kind=EventKind.PASSED)),
+            solved_sum=Sum("solved"),
+            passed_sum=Sum(F("passed_up") + F("passed_same") + F("passed_down")),
         )
         .order_by()
     )
     for row in rows:
-        records[row["number"]].solved = row["solved"]
-        records[row["number"]].passed = row["passed"]
+        records[row["number"]].solved = row["solved_sum"]
+        records[row["number"]].passed = row["passed_sum"]
 
 
 def _missed(user: User, months: list[Month], records: list[MonthRecord]) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Count, Q, Sum
 
 from relaydesk.cases.models import DayCount, Event, EventKind, Spell
 from relaydesk.insights.months import Month
@@ -92,46 +92,38 @@ def openings(month: Month) -> dict[str, int]:
 
 def median_hours_to_solve(month: Month, solves: int) -> float | None:
     """The median of the month's solves' time from their opening (or reopening), in real
-    hours, from the spells the solves ended (spell_end_idx). A spell received by the opening
-    or reopening began it; the others look their opening up, walking the case's spells back
-    (a few a case; joining the case for its opened_at made PostgreSQL read every case). The
-    pairs of moments are read in one query and subtracted here."""
+    hours: the spells the solves ended keep that time (cases.spells, `solve_time`), and the
+    database sorts the month's (spell_solve_time_idx) and hands over the middle one or two,
+    instead of every solve's pair of moments."""
     if not solves:
         return None
-    openings = [EventKind.OPENED, EventKind.REOPENED]
-    opening_at = (
-        Spell.objects.filter(
-            case=OuterRef("case"),
-            start_how__in=openings,
-            started_at__lte=OuterRef("started_at"),
-            id__lt=OuterRef("pk"),
-        )
-        .order_by("-started_at", "-id")
-        .values("started_at")[:1]
+    times = Spell.objects.filter(
+        ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, solve_time__isnull=False
     )
-    opened = Case(When(start_how__in=openings, then=F("started_at")), default=Subquery(opening_at))
-    pairs = (
-        Spell.objects.filter(
-            ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, end_how=EventKind.SOLVED
-        )
-        .annotate(opening_at=opened)
-        .values_list("ended_at", "opening_at")
-        .order_by()
-    )
-    hours = [(solved - opened).total_seconds() / 3600 for solved, opened in pairs if opened]
-    return statistics.median(hours) if hours else None
+    count = times.count()
+    if not count:
+        return None
+    middle = (count - 1) // 2
+    ordered = times.order_by("solve_time").values_list("solve_time", flat=True)
+    picked = list(ordered[middle : middle + 2 - count % 2])
+    return statistics.median([t.total_seconds() / 3600 for t in picked])
 
 
 def top_problems(month: Month) -> list[dict[str, Any]]:
-    """Up to five problems by the cases linked to them (by solving) in the month, most first."""
+    """Up to five problems by the cases linked to them (by solving) in the month, most first:
+    the spells the month's solves ended, which keep the problem each linked
+    (spell_solve_problem_idx), not the month's events."""
     rows = list(
-        Event.objects.filter(_in(month), kind=EventKind.SOLVED, data__has_key="problem_id")
-        .exclude(data__problem_id=None)
-        .values("data__problem_id")
+        Spell.objects.filter(
+            ended_at__gte=month.start_utc,
+            ended_at__lt=month.end_utc,
+            solve_problem__isnull=False,
+        )
+        .values("solve_problem")
         .annotate(cases=Count("case", distinct=True))
-        .order_by("-cases", "data__problem_id")[:TOP_PROBLEMS]
+        .order_by("-cases", "solve_problem")[:TOP_PROBLEMS]
     )
-    ids = [int(row["data__problem_id"]) for row in rows]
+    ids = [row["solve_problem"] for row in rows]
     titles = dict(Problem.objects.filter(pk__in=ids).values_list("pk", "title"))
     return [
         {"id": pid, "title": titles.get(pid, ""), "cases": row["cases"]}
@@ -139,15 +131,17 @@ def top_problems(month: Month) -> list[dict[str, Any]]:
     ]
 
 
-def deadlines_missed(month: Month) -> dict[int, int]:
-    """Per person: deadlines that fell in the month while they held the case, unsolved (each
-    one is an `escalated` event, by the holder at the deadline, naming the deadline)."""
+def deadlines_missed(month: Month, people: list[int]) -> dict[int, int]:
+    """Per person (of the user ids given): deadlines that fell in the month while they held
+    the case, unsolved (each one is an `escalated` event, by the holder at the deadline,
+    naming the deadline). Read per holder from the escalations' own index
+    (event_escalated_from_idx, (from_owner, at) of escalations only), not the month's events."""
     rows = (
         Event.objects.filter(
             kind=EventKind.ESCALATED,
+            from_owner__in=people,
             at__gte=month.start_utc,
             at__lt=month.end_utc + ESCALATION_LATE,
-            from_owner__isnull=False,
         )
         .values_list("from_owner", "data__deadline")
         .order_by()

@@ -156,7 +156,7 @@ def compute_trail(month: Month, *, progress: Progress | None = None) -> Trail:
     step("cases touched")
     bare = spells.bare_passes(month)
     step("bare passes")
-    missed = counts.deadlines_missed(month)
+    missed = counts.deadlines_missed(month, list(by_user))
     waited = waiting.waiting_seconds(month)
     step("deadlines and waiting")
     answered = surveys.surveys(month)

@@ -1,6 +1,6 @@
 """Spells kept by the actions (cases.spells.follow) equal spells rebuilt from the events."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -19,14 +19,20 @@ FIELDS = (
 )
 
 
-def kept() -> list[tuple]:
-    return list(Spell.objects.order_by("case_id", "start_event_id").values_list(*FIELDS))
+# What a spell ended by a solve keeps for the trail (cases 0019).
+SOLVE_FIELDS = ("solve_time", "solve_problem")
+
+
+def kept(fields: tuple[str, ...] = FIELDS) -> list[tuple]:
+    return list(Spell.objects.order_by("case_id", "start_event_id").values_list(*fields))
 
 
 def rebuilt_equals_kept() -> list[tuple]:
     live = kept()
+    whole = kept(FIELDS + SOLVE_FIELDS)
     assert spells.rebuild(batch=3) == len(live)
     assert kept() == live
+    assert kept(FIELDS + SOLVE_FIELDS) == whole
     return live
 
 
@@ -105,6 +111,44 @@ def test_migration_0016_builds_the_spells_of_an_existing_history(cast, time_mach
     state = MigrationLoader(connection).project_state(("cases", "0016_spell"))
     spells.rebuild(state.apps.get_model("cases", "Event"), state.apps.get_model("cases", "Spell"))
     assert kept() == live
+
+
+@pytest.mark.django_db
+def test_migration_0019_fills_the_solves_of_existing_spells(cast, time_machine):
+    """An upgraded install: spells without the solves' columns get what the actions keep."""
+    october = script_october(cast, time_machine)
+    whole = kept(FIELDS + SOLVE_FIELDS)
+    Spell.objects.update(solve_time=None, solve_problem=None)
+    state = MigrationLoader(connection).project_state(("cases", "0019_spell_solves"))
+    filled = spells.fill_solves(
+        state.apps.get_model("cases", "Event"), state.apps.get_model("cases", "Spell")
+    )
+    assert kept(FIELDS + SOLVE_FIELDS) == whole
+    assert filled == Spell.objects.filter(end_how="solved").count()
+    a = Spell.objects.get(case=october.cases["A"], end_how="solved")
+    opening = Spell.objects.get(case=october.cases["A"], start_how="opened")
+    assert a.solve_time == a.ended_at - opening.started_at  # from the opening, across the pass
+
+
+@pytest.mark.django_db
+def test_a_solve_keeps_its_time_from_the_reopening_and_the_problem_it_linked(cast, time_machine):
+    time_machine.move_to(datetime(2026, 10, 1, 9, tzinfo=UTC), tick=False)
+    case = factories.make_case(category=cast.billing, acting=cast.fran)
+    time_machine.move_to(datetime(2026, 10, 1, 11, tzinfo=UTC), tick=False)
+    actions.solve(case, acting=cast.fran, resolution="Refunded.", one_off_reason="Once.")
+    time_machine.move_to(datetime(2026, 10, 2, 9, tzinfo=UTC), tick=False)
+    actions.reopen(case, acting=cast.fran, why="Charged again.")
+    time_machine.move_to(datetime(2026, 10, 2, 10, tzinfo=UTC), tick=False)
+    actions.take(case, acting=cast.sam)
+    time_machine.move_to(datetime(2026, 10, 2, 12, 30, tzinfo=UTC), tick=False)
+    actions.solve(case, acting=cast.sam, resolution="Refunded.", new_problem_title="Double charge")
+    case.refresh_from_db()
+    solves = Spell.objects.filter(case=case, end_how="solved").order_by("started_at")
+    assert [(s.solve_time, s.solve_problem) for s in solves] == [
+        (timedelta(hours=2), None),
+        (timedelta(hours=3, minutes=30), case.problem_id),  # from the reopening at 9:00
+    ]
+    rebuilt_equals_kept()
 
 
 @pytest.mark.django_db
