@@ -4,7 +4,7 @@ other words, grouped by their problem, the case itself never among them."""
 import pytest
 
 from relaydesk.cases import actions
-from relaydesk.problems.search import similar_cases, similar_problems
+from relaydesk.problems.search import similar, similar_cases, similar_problems
 
 DOUBLE_DEBIT = [
     ("Direct debit taken twice", "My bank shows two direct debits from you this month."),
@@ -101,3 +101,19 @@ def test_a_case_with_nothing_in_common_finds_nothing(cast, history):
 def test_a_lone_case_finds_nothing(cast):
     question = opened(cast, "Direct debit taken twice", "Two debits", number=1)
     assert similar_cases(question) == []
+
+
+def test_similar_gives_the_cases_and_the_problems_of_one_search(history):
+    _, _, question = history["Plan change bills both"]
+    cases, problems = similar(question, cases=4, problems=2)
+    assert cases == similar_cases(question, limit=4)
+    assert problems == similar_problems(question, limit=2)
+
+
+def test_a_typo_counts_as_the_word_an_earlier_case_holds(cast, history):
+    """A word no other case holds is read as the candidates' word one edit away: here
+    "montly" is "monthly", held by one case of the debit cause only."""
+    _, earlier, _ = history["Debit run twice"]
+    question = opened(cast, "Bank payment", "My montly bank payment", number=97)
+    best = similar_cases(question, limit=1)[0]
+    assert best.case_id == earlier[1]
