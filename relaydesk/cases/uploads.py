@@ -17,6 +17,7 @@ between writing a file and the commit can still leave an unreferenced file on di
 """
 
 import hashlib
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import quote
@@ -35,7 +36,7 @@ CHUNK = 1024 * 1024
 
 def attachments_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "attachments"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # customers' files: ours only
     return folder
 
 
@@ -142,7 +143,8 @@ class UploadBatch:
         self.stored_names.append(stored_name)
         digest = hashlib.sha256()
         size = 0
-        with target.open("xb") as out:
+        # 0600 whatever the process's umask (gunicorn started directly keeps the login's).
+        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             for chunk in upload.chunks(CHUNK):
                 digest.update(chunk)
                 size += len(chunk)

@@ -1,6 +1,8 @@
 """Uploads commit with their transaction, and nobody can claim a file they did not upload."""
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,18 @@ def signed_in_api(cast):
         )
 
     return post_case
+
+
+def test_an_upload_is_private_to_relaydesk_whatever_the_umask(damage, settings):
+    """Started directly (gunicorn, not `relaydesk`), a server keeps the login's umask (022):
+    a customer's file is still 0600 in a 0700 folder."""
+    previous = os.umask(0o022)
+    try:
+        with UploadBatch() as batch, transaction.atomic():
+            batch.save(SimpleUploadedFile("passport.jpg", b"\xff\xd8 a scan"))
+    finally:
+        os.umask(previous)
+
+    [stored] = files_on_disk(settings)
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
