@@ -60,6 +60,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--due", type=int, default=30, help="cases due during the run")
     parser.add_argument("--cases-each", type=int, default=8, help="history: cases per person")
     parser.add_argument("--keep", action="store_true", help="keep the home (and database)")
+    parser.add_argument(
+        "--processes", type=int, help="SQLite: `relaydesk serve --processes` (default: its own)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="SQLite: `relaydesk serve --threads` (default: its own)"
+    )
     return parser.parse_args()
 
 
@@ -322,7 +328,15 @@ def run(args, home: Path, env: dict[str, str]) -> bool:
     web_port, smtp_port = servers.free_port(), servers.free_port()
     plan |= {"smtp_port": smtp_port, "senders": args.senders, "mail_users": args.mail_rate}
     sampler = LoadSampler()
-    with servers.running(args.engine, home, env, web_port=web_port, smtp_port=smtp_port) as ps:
+    serve_options = tuple(
+        part
+        for option in ("processes", "threads")
+        if getattr(args, option) is not None
+        for part in (f"--{option}", str(getattr(args, option)))
+    )
+    with servers.running(
+        args.engine, home, env, web_port=web_port, smtp_port=smtp_port, serve_options=serve_options
+    ) as ps:
         took = warm_up(f"http://127.0.0.1:{web_port}", next(iter(plan["sessions"].values())), 4)
         print(f"[load] warm-up (4 rounds of the pages and a reply): {took:.1f} s", flush=True)
         due = seed_due_now(args)

@@ -1,6 +1,7 @@
 """The processes of a load run, started on loopback ports chosen now and always stopped.
 
-SQLite: `relaydesk serve` (waitress, the worker in a thread) and `relaydesk mailin`.
+SQLite: `relaydesk serve` (gunicorn, one process per CPU unless --processes says, the worker
+in a thread of serve itself) and `relaydesk mailin`.
 PostgreSQL: gunicorn with 4 sync workers over `relaydesk.wsgi`, 2 `relaydesk worker`
 processes (gunicorn forks: never a worker thread in each) and `relaydesk mailin`.
 Each runs in a process group of its own, its output in a log file of the run's home.
@@ -119,12 +120,21 @@ def wait_for_line(path: Path, text: str, seconds: float = 60) -> None:
 
 
 @contextmanager
-def running(engine: str, home: Path, env: dict[str, str], *, web_port: int, smtp_port: int):
+def running(
+    engine: str,
+    home: Path,
+    env: dict[str, str],
+    *,
+    web_port: int,
+    smtp_port: int,
+    serve_options: tuple[str, ...] = (),
+):
     relaydesk = str(BIN / "relaydesk")
     processes = Processes(home, env)
     try:
         if engine == "sqlite":
-            processes.start("serve", [relaydesk, "serve", "--port", str(web_port)])
+            serve = [relaydesk, "serve", "--port", str(web_port), *serve_options]
+            processes.start("serve", serve)
         else:
             subprocess.run(
                 [relaydesk, "manage", "collectstatic", "--noinput", "-v", "0"],
