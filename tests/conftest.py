@@ -29,6 +29,32 @@ def on_postgresql() -> bool:
     return bool(os.environ.get("RELAYDESK_TEST_DATABASE_URL"))
 
 
+def _flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """PostgreSQL's flush between transactional tests (live server, mail, threads): DELETE from
+    each table in one transaction, as Django flushes SQLite, instead of one TRUNCATE. A TRUNCATE
+    of the ~50 tables makes new files for every table and index and waits for an exclusive lock:
+    about 0.5 s a test on a quiet machine, 2-3 s on a busy one, where the DELETEs of a test's few
+    rows take some 50 ms. The tables end as empty either way: foreign keys are checked at the
+    commit (Django's are deferrable), and the rows' triggers run as they do when the product
+    deletes (the search table loses each deleted case's row, as TRUNCATE's trigger empties it).
+    A flush that must restart sequences or cascade to tables left out is still a TRUNCATE."""
+    if not tables or reset_sequences or allow_cascade:
+        return _truncate(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    delete = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
+    return ["SET CONSTRAINTS ALL DEFERRED;"] + [
+        f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables
+    ]
+
+
+if on_postgresql():
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    _truncate = DatabaseOperations.sql_flush
+    DatabaseOperations.sql_flush = _flush_by_delete
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run in the PostgreSQL run of the suite, not in the SQLite one;
     SQLite-only tests (what only SQLite does) the other way round."""

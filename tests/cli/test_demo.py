@@ -1,13 +1,10 @@
 """`relaydesk demo`: Northline Rail with cases in every state, built through the actions."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count
 
 from relaydesk.cases.models import Case, Event, EventKind, Status, SurveyAnswer
-from relaydesk.org.models import Company
 from relaydesk.outbox.models import OutgoingMail
 from relaydesk.setup.demo import DEMO_LOGINS, build_demo
 
@@ -16,9 +13,15 @@ pytestmark = pytest.mark.django_db
 CASES = 60
 
 
-@pytest.fixture
-def demo():
-    return build_demo(cases=CASES, seed=7)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One demo for this module's tests (they only read it), built in a transaction that is
+    rolled back after the last of them. Each test still runs in its own savepoint inside it, so
+    what one test writes the next does not see. Tests that build their own demo live in
+    test_demo_command.py: here they would find this one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_demo(cases=CASES, seed=7)
+        transaction.set_rollback(True)
 
 
 def test_the_demo_has_cases_in_every_state(demo):
@@ -147,44 +150,3 @@ def test_running_the_demo_twice_changes_nothing(demo):
 
     assert not again.built
     assert (Case.objects.count(), Event.objects.count(), OutgoingMail.objects.count()) == before
-
-
-def test_the_same_seed_tells_the_same_story():
-    import random
-
-    from relaydesk.setup.company_apply import apply_company_file
-    from relaydesk.setup.demo import DEMO_FILE, Builder
-    from relaydesk.timekeeping import now
-
-    apply_company_file(DEMO_FILE)
-    until = now()
-
-    def stories(seed):
-        builder = Builder(random.Random(seed), until, None)
-        return [
-            (story.category.slug, story.opened_at, [step.kind for step in story.steps])
-            for story in builder.stories(50)
-        ]
-
-    assert stories(3) == stories(3)
-    assert stories(3) != stories(4)
-
-
-def test_the_demo_command_prints_the_logins():
-    out = StringIO()
-    call_command("demo", "--cases", "25", stdout=out)
-
-    text = out.getvalue()
-    assert "Built the demo: 25 cases" in text
-    for username in DEMO_LOGINS:
-        assert f"{username}" in text
-    assert "demo" in text
-
-
-def test_the_demo_will_not_load_into_another_company():
-    Company.objects.create(name="Acme Rail")
-
-    with pytest.raises(CommandError, match="already holds the company 'Acme Rail'"):
-        call_command("demo", "--cases", "5", stdout=StringIO())
-
-    assert Case.objects.count() == 0
