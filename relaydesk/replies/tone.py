@@ -16,11 +16,19 @@ from dataclasses import asdict, dataclass
 
 from relaydesk.replies import tone_model
 from relaydesk.replies.tone_heads import WORD
-from relaydesk.replies.tone_rules import EXEMPT, SENTENCE_EXEMPT, Rule, Rules, loaded
+from relaydesk.replies.tone_rules import (
+    EXEMPT,
+    SENTENCE_EXEMPT,
+    TURN_EXEMPT,
+    Rule,
+    Rules,
+    loaded,
+)
 from relaydesk.replies.tone_text import negated_before, plain, sentence_of
 
 MAX_TEXT = 100_000  # a reply is far shorter; beyond this the rest is not checked
 OWNED_UP = frozenset(["blame", "argue", "lecture"])  # what a sentence owning up clears
+TURNED = frozenset(["dismiss", "argue"])  # what a kind next step later in the sentence clears
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,8 @@ def check_with(
     # where the company takes the blame, the customer isn't being blamed, argued with or
     # lectured anywhere in that sentence ("it should have been obvious …, and we didn't show you")
     owned_up = [sentence_of(flat, s, e) for s, e in matched.get(SENTENCE_EXEMPT, ())]
+    # "that's our policy, but I've refunded it": from the sentence's start to the kind turn
+    turns = [(sentence_of(flat, s, e)[0], s) for s, e in matched.get(TURN_EXEMPT, ())]
     found: list[ToneWarning] = []
     read: Spans = []  # every rule's match, warned or kept silent: the model leaves them be
     for rule in rules.rules:
@@ -76,7 +86,7 @@ def check_with(
         needs = matched.get(f"needs:{rule.id}", [])
         for start, end in (_trimmed(flat, s, e) for s, e in spans):
             read.append((start, end))
-            if not _silent(flat, rule, (start, end), kept, owned_up, needs):
+            if not _silent(flat, rule, (start, end), kept, (owned_up, turns), needs):
                 found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
     for start, end, rule in tone_model.second_opinion(flat, matched, read, model):
         found.append(ToneWarning(start, end, rule.id, rule.why, suggest(rule)))
@@ -84,14 +94,23 @@ def check_with(
 
 
 def _silent(
-    flat: str, rule: Rule, span: tuple[int, int], kept: Spans, owned_up: Spans, needs: Spans
+    flat: str,
+    rule: Rule,
+    span: tuple[int, int],
+    kept: Spans,
+    cleared: tuple[Spans, Spans],
+    needs: Spans,
 ) -> bool:
-    """Whether a rule's match stays silent: exempt, in a sentence where we own the mistake,
-    without what the rule needs in its sentence, or negated."""
+    """Whether a rule's match stays silent: exempt, in a sentence where we own the mistake or
+    before a kind next step in its sentence, without what the rule needs in its sentence, or
+    negated."""
     start, end = span
+    owned_up, turns = cleared
     if end <= start or _overlaps(start, end, kept):
         return True
     if rule.category in OWNED_UP and _overlaps(start, end, owned_up):
+        return True
+    if rule.category in TURNED and _overlaps(start, end, turns):
         return True
     if rule.needs and not _overlaps(*sentence_of(flat, start, end), needs):
         return True
@@ -111,7 +130,7 @@ def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:
         if filed is None:  # most words start no pattern
             continue
         seconds, anyway = filed
-        for owner, pattern in (*seconds.get(words[i + 1][1], ()), *anyway):
+        for owner, pattern in seconds.get(words[i + 1][1], anyway):
             match = pattern.match(flat, position)
             if match:
                 found[owner].append(match.span())

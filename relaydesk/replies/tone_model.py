@@ -14,6 +14,7 @@ of each category: tone_model.toml. No weights, no second opinion.
 
 import json
 import math
+from bisect import bisect_right
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from relaydesk.replies.tone_rules import EXEMPT, SENTENCE_EXEMPT, Rule
+from relaydesk.replies.tone_rules import EXEMPT, SENTENCE_EXEMPT, TURN_EXEMPT, Rule
 from relaydesk.replies.tone_text import negated_before
 
 WEIGHTS_FILE = Path(__file__).with_name("tone_model_weights.json")
@@ -44,7 +45,111 @@ def tokens(flat: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(flat, start, end)]
 
 
-def names(plain: list[str]) -> list[str]:
+# Word kinds for the sentence-level features ("cues"): they let the model learn the shape of
+# blaming, arguing, lecturing and dismissing (the customer as the one who did something wrong
+# in the past, duty after the fact, a rule and a no with nothing offered) rather than only
+# the literal words of the replies it was trained on.
+KINDS_OF = {
+    "YOU": "you your you're you've you'd yourself yours",
+    "WE": "we we're we've we'd our ours us i i've i'm i'd my",
+    "OBL": "should should've shouldn't must ought needed supposed required expected "
+    "responsibility responsible onus duty obliged obligation",
+    "SURE": "clearly obviously simply plainly surely literally evidently certainly basically "
+    "frankly honestly really just",
+    "ALL": "always never every all any everyone everybody anyone anybody final full ever "
+    "absolutely whatsoever regardless exceptions exception",
+    "RULE": "policy policies terms rules rule conditions contract agreement website faq guide "
+    "manual instructions sign signs label notice small print booking",
+    "NO": "can't cannot won't unable not don't doesn't didn't non-refundable non-returnable "
+    "closed forfeit forfeited stands remains void invalid nothing no refuse refused",
+    "GIVE": "but however instead happy glad offer can we'll i'll i've refund refunded free "
+    "sorry apologise apologies apologize waived waive replace replaced rebook rebooked "
+    "fixed fix help welcome cover covered",
+    "OWN": "mistake fault error our us ours apologies sorry",
+    "BE": "was were been wasn't weren't hasn't haven't",
+    "PAST": "left took made broke lost sent gave came ran put got kept brought chose went "
+    "forgot bought let wrote drove knew saw told said paid did had hadn't forgotten chosen "
+    "taken given broken done worn thrown dropped fed run",
+    "THUS": "so therefore hence why caused causes meaning means voids voided",
+    "ASK": "which what when where how who whether",
+    "KNOW": "know knows knew learn learned learnt manage understand understood realise realize "
+    "aware obvious clear simple easy basic basics sense reason point",
+    "LATER": "next future again",
+}
+KIND: dict[str, str] = {}
+for _kind, _words in KINDS_OF.items():
+    for _word in _words.split():
+        KIND.setdefault(_word, _kind)
+Cue = tuple[str, int, int]  # a feature and the first and last word that make it
+
+
+def kind_of(word: str) -> str:
+    kind = KIND.get(word)
+    if kind is None and len(word) > 4 and word.endswith("ed"):
+        return "PAST"
+    return kind or ""
+
+
+def cues(plain: list[str], ending: str) -> list[Cue]:
+    """The sentence-level features of a sentence's words (and the stop that ends it): word
+    kinds and pairs of them, who did what, a no with nothing offered, a question."""
+    kinds = [kind_of(word) for word in plain]
+    found: list[Cue] = []
+    seen: dict[str, int] = {}
+    for i, kind in enumerate(kinds):
+        if kind:
+            found.append((f"k:{kind}", i, i))
+            seen.setdefault(kind, i)
+        after = kinds[i + 1] if i + 1 < len(kinds) else None
+        if after is not None and (kind or after):
+            found.append((f"k:{kind or '_'} {after or '_'}", i, i + 1))
+        if kind == "YOU":
+            for j in range(i + 1, min(len(kinds), i + 3)):
+                if kinds[j] in ("PAST", "OBL", "NO"):
+                    found.append((f"c:you {kinds[j]}", i, j))
+                    break
+        if kind == "YOU" and plain[i] == "your":  # "your son ignored", "your bin was put out"
+            for j in range(i + 2, min(len(kinds), i + 4)):
+                if kinds[j] in ("PAST", "BE", "NO"):
+                    found.append(("c:your thing did", i, j))
+                    break
+        if kind == "WE" and "GIVE" not in kinds and "OWN" not in kinds:
+            for j in range(i + 1, min(len(kinds), i + 4)):  # "our crew would never", "we don't sell"
+                if kinds[j] == "NO" or plain[j] == "never":
+                    found.append(("c:we deny", i, j))
+                    break
+        if kind == "BE":
+            for j in range(i + 1, min(len(kinds), i + 3)):
+                if kinds[j] == "PAST":
+                    found.append(("c:passive", i, j))
+                    break
+    done = [i for name, i, _ in found if name in ("c:you PAST", "c:you NO", "c:passive")]
+    if done and "THUS" in seen and seen["THUS"] > done[0]:
+        found.append(("c:done and so", done[0], seen["THUS"]))
+    if ending == "?":
+        found.append(("c:question", 0, 0))
+    if "NO" in seen and "GIVE" not in seen:
+        found.append(("c:no and nothing offered", seen["NO"], seen["NO"]))
+    pairs = (
+        ("RULE", "NO"),
+        ("SURE", "YOU"),
+        ("ALL", "NO"),
+        ("WE", "OWN"),
+        ("YOU", "OBL"),
+        ("ALL", "KNOW"),
+        ("SURE", "KNOW"),
+        ("YOU", "LATER"),
+        ("RULE", "KNOW"),
+    )
+    for a, b in pairs:
+        if a in seen and b in seen:
+            found.append((f"c:{a} {b}", min(seen[a], seen[b]), max(seen[a], seen[b])))
+    if plain and len(plain) <= 6:
+        found.append(("c:short", 0, len(plain) - 1))
+    return found
+
+
+def names(plain: list[str], ending: str = "") -> list[str]:
     """The features of a sentence's words (as features(), without where they are: faster)."""
     found = [f"w:{word}" for word in plain]
     found += [f"p:{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
@@ -53,12 +158,14 @@ def names(plain: list[str]) -> list[str]:
             found += [f"y:{later}" for later in plain[i + 1 : i + 4]]
     if plain:
         found.append(f"f:{plain[0]}")
+    found += [name for name, _, _ in cues(plain, ending)]
     return list(dict.fromkeys(found))
 
 
-def features(words: list[tuple[str, int, int]]) -> dict[str, Span]:
+def features(words: list[tuple[str, int, int]], ending: str = "") -> dict[str, Span]:
     """Each feature of a sentence with the extent of the words that make it: a word, a pair
-    of words, what follows "you"/"your" within three words, the sentence's first word."""
+    of words, what follows "you"/"your" within three words, the sentence's first word, and
+    the sentence-level cues."""
     found: dict[str, Span] = {}
     for i, (word, start, end) in enumerate(words):
         found.setdefault(f"w:{word}", (start, end))
@@ -69,7 +176,14 @@ def features(words: list[tuple[str, int, int]]) -> dict[str, Span]:
                 found.setdefault(f"y:{later}", (start, later_end))
     if words:
         found.setdefault(f"f:{words[0][0]}", words[0][1:])
+    for name, first, last in cues([w for w, _, _ in words], ending):
+        found.setdefault(name, (words[first][1], words[last][2]))
     return found
+
+
+def ending_of(flat: str, end: int) -> str:
+    """The stop that ends a sentence ("?" for a question)."""
+    return flat[end] if end < len(flat) else ""
 
 
 @dataclass(frozen=True)
@@ -101,11 +215,12 @@ class Model:
 
     def sentence(self, flat: str, start: int, end: int) -> tuple[str, Span] | None:
         """(category, the words that drove it) when the sentence is likely to hurt."""
-        probabilities = self.scores(names(TOKEN.findall(flat, start, end)))
+        ending = ending_of(flat, end)
+        probabilities = self.scores(names(TOKEN.findall(flat, start, end), ending))
         if 1 - probabilities[0] < self.threshold:  # how likely it hurts at all
             return None
         best = max(range(1, len(self.classes)), key=lambda c: probabilities[c])
-        spans = self.drivers(features(tokens(flat, start, end)), best)
+        spans = self.drivers(features(tokens(flat, start, end), ending), best)
         if not spans or any(negated_before(flat, s) for s, _ in spans):
             return None
         return self.classes[best], (min(s for s, _ in spans), max(e for _, e in spans))
@@ -153,9 +268,24 @@ def quiet_spans(matched: dict[str, list[Span]], read: list[Span]) -> list[Span]:
     each rule's `unless`)."""
     quiet = list(read)
     for owner, spans in matched.items():
-        if owner in (EXEMPT, SENTENCE_EXEMPT) or owner.startswith("unless:"):
+        if owner in (EXEMPT, SENTENCE_EXEMPT, TURN_EXEMPT) or owner.startswith("unless:"):
             quiet.extend(spans)
     return quiet
+
+
+def loud_sentences(flat: str, quiet: list[Span]) -> list[Span]:
+    """The sentences that no quiet span touches (each quiet span is looked up among the
+    sentences, which are in order and apart, rather than every sentence against every span)."""
+    spans = list(sentences(flat))
+    starts = [start for start, _ in spans]
+    loud = [True] * len(spans)
+    for s, e in quiet:
+        i = max(bisect_right(starts, s) - 1, 0)
+        while i < len(spans) and spans[i][0] < e:
+            if s < spans[i][1]:
+                loud[i] = False
+            i += 1
+    return [span for span, keep in zip(spans, loud, strict=True) if keep]
 
 
 def second_opinion(
@@ -164,12 +294,9 @@ def second_opinion(
     """The model's warnings for the sentences that the rules and exemptions left alone."""
     if model is None:
         return []
-    quiet = quiet_spans(matched, read)
     rules = category_rules()
     found = []
-    for start, end in sentences(flat):
-        if any(s < end and start < e for s, e in quiet):
-            continue
+    for start, end in loud_sentences(flat, quiet_spans(matched, read)):
         opinion = model.sentence(flat, start, end)
         if opinion:
             category, (s, e) = opinion

@@ -31,10 +31,14 @@ WORD_CLASS = re.compile(r"\{(\w+)\}")
 EXEMPT = "exempt"  # the owner of the [[exemptions]] patterns; a rule's `unless` is "unless:<id>"
 # the owner of [[exemptions]] with scope = "sentence": they clear the whole sentence they are in
 SENTENCE_EXEMPT = "exempt:sentence"
+# the owner of [[exemptions]] with scope = "turn": a kind next step later in the sentence ("…, but
+# I've refunded it") clears the no or the argument before it
+TURN_EXEMPT = "exempt:turn"
+SCOPES = {"sentence": SENTENCE_EXEMPT, "turn": TURN_EXEMPT}
 
 Owned = list[tuple[str, re.Pattern[str]]]  # (owner, pattern)
-# a first word → (second word → its patterns, the patterns for any second word): one look-up
-# per word of the reply, and most words start no pattern at all
+# a first word → (second word → its patterns and then those for any second word, the patterns
+# for any second word): one look-up per word of the reply, and most words start no pattern
 ByFirst = dict[str, tuple[dict[str, Owned], Owned]]
 
 
@@ -106,7 +110,7 @@ def owned_patterns(data: dict) -> list[tuple[str, str]]:
         owned += [(f"unless:{entry['id']}", p) for p in entry.get("unless", [])]
         owned += [(f"needs:{entry['id']}", p) for p in entry.get("needs", [])]
     for entry in data.get("exemptions", []):
-        owner = SENTENCE_EXEMPT if entry.get("scope") == "sentence" else EXEMPT
+        owner = SCOPES.get(entry.get("scope", ""), EXEMPT)
         owned += [(owner, p) for p in entry["patterns"]]
     return owned
 
@@ -132,14 +136,18 @@ def filed(owned: list[tuple[str, str]], words: dict[str, str]) -> tuple[dict, Ow
 
 
 def by_first_word(index: dict[tuple[str, str], Owned]) -> ByFirst:
-    """The index by first word: the patterns for each second word, and those for any."""
+    """The index by first word: for each second word, its patterns and then those for any
+    second word (one list, so the check makes none as it reads); and those for any."""
     found: ByFirst = {}
     for (first, second), owned in index.items():
         seconds, anyway = found.setdefault(first, ({}, []))
         if second == ANY:
             anyway.extend(owned)
         else:
-            seconds[second] = owned
+            seconds[second] = list(owned)
+    for seconds, anyway in found.values():
+        for owned in seconds.values():
+            owned.extend(anyway)
     return found
 
 
