@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from relaydesk.cases.models import DayCount, Event, EventKind, Spell
 from relaydesk.insights.months import Month
@@ -97,9 +97,7 @@ def median_hours_to_solve(month: Month, solves: int) -> float | None:
     instead of every solve's pair of moments."""
     if not solves:
         return None
-    times = Spell.objects.filter(
-        ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, solve_time__isnull=False
-    )
+    times = solve_times(month)
     count = times.count()
     if not count:
         return None
@@ -136,18 +134,26 @@ def deadlines_missed(month: Month, people: list[int]) -> dict[int, int]:
     the case, unsolved (each one is an `escalated` event, by the holder at the deadline,
     naming the deadline). Read per holder from the escalations' own index
     (event_escalated_from_idx, (from_owner, at) of escalations only), not the month's events."""
-    rows = (
-        Event.objects.filter(
-            kind=EventKind.ESCALATED,
-            from_owner__in=people,
-            at__gte=month.start_utc,
-            at__lt=month.end_utc + ESCALATION_LATE,
-        )
-        .values_list("from_owner", "data__deadline")
-        .order_by()
-    )
+    rows = escalations_from(month, people).values_list("from_owner", "data__deadline")
     missed: dict[int, int] = {}
     for holder, deadline in rows:
         if deadline and month.holds(datetime.fromisoformat(deadline)):
             missed[holder] = missed.get(holder, 0) + 1
     return missed
+
+
+def escalations_from(month: Month, people: list[int]) -> QuerySet[Event]:
+    """The escalations away from these people written in the month or up to a week after."""
+    return Event.objects.filter(
+        kind=EventKind.ESCALATED,
+        from_owner__in=people,
+        at__gte=month.start_utc,
+        at__lt=month.end_utc + ESCALATION_LATE,
+    ).order_by()
+
+
+def solve_times(month: Month) -> QuerySet[Spell]:
+    """The spells the month's solves ended, with their time from the opening."""
+    return Spell.objects.filter(
+        ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, solve_time__isnull=False
+    )

@@ -42,11 +42,7 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
     """
     start, end = month.start_utc, month.end_utc
     waits: list[tuple[int | None, datetime, datetime | None]] = []
-    ended = (
-        Event.objects.filter(at__gte=start, kind=EventKind.RESUMED)
-        .annotate(asker=Subquery(_asked_by("at", "pk")))
-        .order_by()
-    )
+    ended = ended_since(month).annotate(asker=Subquery(_asked_by("at", "pk")))
     for asker, at, since in ended.values_list("asker", "at", "data__waiting_since"):
         began = datetime.fromisoformat(since) if since else at
         if began < end:
@@ -62,6 +58,12 @@ def _waits(month: Month) -> list[tuple[int | None, datetime, datetime | None]]:
         if since is not None:
             waits.append((owner if since < start else asker, since, None))
     return waits
+
+
+def ended_since(month: Month) -> QuerySet[Event]:
+    """The ends of waits (`resumed` events) since the month's start, from their own index
+    (event_resumed_idx), not from every event since."""
+    return Event.objects.filter(at__gte=month.start_utc, kind=EventKind.RESUMED).order_by()
 
 
 def _asked_by(moment: str, before: str | None) -> QuerySet[Event, dict[str, Any]]:

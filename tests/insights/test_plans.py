@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
-from relaydesk.cases.models import Event, EventKind
+from relaydesk.cases.models import Event, EventKind, Spell
+from relaydesk.insights import counts, waiting
 from relaydesk.insights.months import parse_month
 from relaydesk.insights.spells import ended_unsolved_since, maybe_open_at_start
 
@@ -44,3 +45,42 @@ def test_the_dismissed_and_merged_held_at_a_months_start_come_from_their_own_spe
     plan = ended.values("pk").explain()
     assert "spell_case_start_idx" in plan
     assert "spell_start_idx" not in plan
+
+
+NOVEMBER = parse_month("2026-11", "Europe/Amsterdam")
+
+
+def _no_seqscan() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # an empty table would be scanned sequentially
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+def test_the_months_waits_that_ended_come_from_the_resumed_index():
+    """Not from every event since the month's start (insights.waiting)."""
+    _no_seqscan()
+
+    assert "event_resumed_idx" in waiting.ended_since(NOVEMBER).values("data").explain()
+
+
+@pytest.mark.sqlite  # PostgreSQL plans empty tables its own way (measured: bench.trail)
+def test_the_months_missed_deadlines_come_from_the_escalations_index(cast):
+    """Per holder, not the month's events (insights.counts.deadlines_missed)."""
+    escalations = counts.escalations_from(NOVEMBER, [cast.fran.pk, cast.sam.pk])
+    _no_seqscan()
+
+    assert "event_escalated_from_idx" in escalations.values("data").explain()
+
+
+def test_the_months_solve_times_and_problems_come_from_the_solves_spells():
+    """The median and the top problems read the spells solves ended (cases 0019)."""
+    _no_seqscan()
+    times = counts.solve_times(NOVEMBER).order_by("solve_time").values("solve_time")
+    problems = Spell.objects.filter(
+        ended_at__gte=NOVEMBER.start_utc,
+        ended_at__lt=NOVEMBER.end_utc,
+        solve_problem__isnull=False,
+    ).values("solve_problem", "case")
+
+    assert "spell_solve_time_idx" in times.explain()
+    assert "spell_solve_problem_idx" in problems.explain()
