@@ -127,3 +127,34 @@ def test_highlight_marks_escapes_the_customers_words():
 def test_rebuild_refills_the_index(cases):
     assert search.rebuild() >= 3
     assert found("wifi") == [cases["wifi"].pk]
+
+
+@pytest.fixture
+def common_words(monkeypatch, cases, cast):
+    """As if a word held by three cases were held by most of a million: common."""
+    from relaydesk.problems.search import analysis, postgres, sqlite
+
+    for engine in (sqlite, postgres):
+        monkeypatch.setattr(engine, "DF_CAP", 3)
+    monkeypatch.setattr(analysis, "_common", set())  # this test's counts, kept apart
+    make = factories.make_case
+    return [
+        make(category=cast.billing, acting=cast.fran, subject=subject)
+        for subject in ("Train late again", "Train seat broken", "Train late, wifi down")
+    ]
+
+
+def test_a_common_word_still_has_to_match(cases, common_words):
+    assert set(found("train wifi")) == {cases["wifi"].pk, common_words[2].pk}
+    assert set(found("train late")) == {common_words[0].pk, common_words[2].pk}
+
+
+def test_when_every_word_is_common_the_newest_cases_come_first(cases, common_words):
+    """On SQLite, bm25 would count every case holding a common word (most of a million):
+    the matches come newest first instead. (PostgreSQL ranks them as ever.)"""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's ranking of common words")
+    newest_first = sorted([cases["wifi"].pk, *(c.pk for c in common_words)], reverse=True)
+    assert found("train") == newest_first
