@@ -46,7 +46,7 @@ def measure(refs: list[str], *, engine: str) -> None:
     for ref in refs[:WARM_UP]:
         _get(client, f"/cases/{ref}/")
         _get(client, f"/cases/{ref}/similar/", HTMX)
-    pages, sections, both, cpu = [], [], [], []
+    pages, sections, both, cpu, page_cpus, section_cpus = [], [], [], [], [], []
     load_before = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     for ref in refs[WARM_UP:]:
         page, page_cpu = _get(client, f"/cases/{ref}/")
@@ -55,9 +55,13 @@ def measure(refs: list[str], *, engine: str) -> None:
         sections.append(section)
         both.append(page + section)
         cpu.append(page_cpu + section_cpu)
+        page_cpus.append(page_cpu)
+        section_cpus.append(section_cpu)
     print(latency_line("case page  GET /cases/<ref>/", pages))
     print(latency_line("similar section  GET /cases/<ref>/similar/", sections))
     print(latency_line("both, per case", both))
+    print(latency_line("case page: CPU of this process", page_cpus))
+    print(latency_line("similar section: CPU of this process", section_cpus))
     print(latency_line("both, per case: CPU of this process", cpu))
     load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     print(
