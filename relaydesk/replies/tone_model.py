@@ -14,9 +14,9 @@ of each category: tone_model.toml. No weights, no second opinion.
 
 import json
 import math
-from bisect import bisect_right
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -90,10 +90,80 @@ def kind_of(word: str) -> str:
     return kind or ""
 
 
+# kinds that, found together anywhere in a sentence, make a cue ("c:RULE NO": a rule and a no)
+TOGETHER = (
+    ("RULE", "NO"),
+    ("SURE", "YOU"),
+    ("ALL", "NO"),
+    ("WE", "OWN"),
+    ("YOU", "OBL"),
+    ("ALL", "KNOW"),
+    ("SURE", "KNOW"),
+    ("YOU", "LATER"),
+    ("RULE", "KNOW"),
+)
+DONE = ("c:you PAST", "c:you NO", "c:passive")  # something done, for "c:done and so"
+
+
+def _next(
+    plain: list[str], kinds: list[str], i: int, span: tuple[int, int], wanted: tuple[str, ...]
+) -> int:
+    """The first word from i + span[0] to before i + span[1] of a wanted kind (or that is a
+    wanted word: kinds are in capitals, words in lower case), else -1."""
+    for j in range(i + span[0], min(len(kinds), i + span[1])):
+        if kinds[j] in wanted or plain[j] in wanted:
+            return j
+    return -1
+
+
+def _who_did(plain: list[str], kinds: list[str], i: int, kind_words: bool) -> list[Cue]:
+    """The cues that start at word i: the customer as the one who did something ("you
+    cancelled", "you should", "your son ignored"), "we would never" (`kind_words`: the
+    sentence has an offer or an apology, so no such cue), a passive ("was overloaded")."""
+    found: list[Cue] = []
+    kind = kinds[i]
+    if kind == "YOU":
+        j = _next(plain, kinds, i, (1, 3), ("PAST", "OBL", "NO"))
+        if j >= 0:
+            found.append((f"c:you {kinds[j]}", i, j))
+        j = -1 if plain[i] != "your" else _next(plain, kinds, i, (2, 4), ("PAST", "BE", "NO"))
+        if j >= 0:
+            found.append(("c:your thing did", i, j))
+    if kind == "WE" and not kind_words:
+        j = _next(plain, kinds, i, (1, 4), ("NO", "never"))
+        if j >= 0:
+            found.append(("c:we deny", i, j))
+    if kind == "BE":
+        j = _next(plain, kinds, i, (1, 3), ("PAST",))
+        if j >= 0:
+            found.append(("c:passive", i, j))
+    return found
+
+
+def _whole(plain: list[str], seen: dict[str, int], found: list[Cue], ending: str) -> list[Cue]:
+    """The cues of the sentence as a whole: something done and then "so"/"which is why", a
+    question, a no with nothing offered, kinds found together, a very short sentence."""
+    whole: list[Cue] = []
+    done = [i for name, i, _ in found if name in DONE]
+    if done and "THUS" in seen and seen["THUS"] > done[0]:
+        whole.append(("c:done and so", done[0], seen["THUS"]))
+    if ending == "?":
+        whole.append(("c:question", 0, 0))
+    if "NO" in seen and "GIVE" not in seen:
+        whole.append(("c:no and nothing offered", seen["NO"], seen["NO"]))
+    for a, b in TOGETHER:
+        if a in seen and b in seen:
+            whole.append((f"c:{a} {b}", min(seen[a], seen[b]), max(seen[a], seen[b])))
+    if plain and len(plain) <= 6:
+        whole.append(("c:short", 0, len(plain) - 1))
+    return whole
+
+
 def cues(plain: list[str], ending: str) -> list[Cue]:
     """The sentence-level features of a sentence's words (and the stop that ends it): word
     kinds and pairs of them, who did what, a no with nothing offered, a question."""
     kinds = [kind_of(word) for word in plain]
+    kind_words = "GIVE" in kinds or "OWN" in kinds
     found: list[Cue] = []
     seen: dict[str, int] = {}
     for i, kind in enumerate(kinds):
@@ -103,50 +173,8 @@ def cues(plain: list[str], ending: str) -> list[Cue]:
         after = kinds[i + 1] if i + 1 < len(kinds) else None
         if after is not None and (kind or after):
             found.append((f"k:{kind or '_'} {after or '_'}", i, i + 1))
-        if kind == "YOU":
-            for j in range(i + 1, min(len(kinds), i + 3)):
-                if kinds[j] in ("PAST", "OBL", "NO"):
-                    found.append((f"c:you {kinds[j]}", i, j))
-                    break
-        if kind == "YOU" and plain[i] == "your":  # "your son ignored", "your bin was put out"
-            for j in range(i + 2, min(len(kinds), i + 4)):
-                if kinds[j] in ("PAST", "BE", "NO"):
-                    found.append(("c:your thing did", i, j))
-                    break
-        if kind == "WE" and "GIVE" not in kinds and "OWN" not in kinds:
-            for j in range(i + 1, min(len(kinds), i + 4)):  # "our crew would never", "we don't sell"
-                if kinds[j] == "NO" or plain[j] == "never":
-                    found.append(("c:we deny", i, j))
-                    break
-        if kind == "BE":
-            for j in range(i + 1, min(len(kinds), i + 3)):
-                if kinds[j] == "PAST":
-                    found.append(("c:passive", i, j))
-                    break
-    done = [i for name, i, _ in found if name in ("c:you PAST", "c:you NO", "c:passive")]
-    if done and "THUS" in seen and seen["THUS"] > done[0]:
-        found.append(("c:done and so", done[0], seen["THUS"]))
-    if ending == "?":
-        found.append(("c:question", 0, 0))
-    if "NO" in seen and "GIVE" not in seen:
-        found.append(("c:no and nothing offered", seen["NO"], seen["NO"]))
-    pairs = (
-        ("RULE", "NO"),
-        ("SURE", "YOU"),
-        ("ALL", "NO"),
-        ("WE", "OWN"),
-        ("YOU", "OBL"),
-        ("ALL", "KNOW"),
-        ("SURE", "KNOW"),
-        ("YOU", "LATER"),
-        ("RULE", "KNOW"),
-    )
-    for a, b in pairs:
-        if a in seen and b in seen:
-            found.append((f"c:{a} {b}", min(seen[a], seen[b]), max(seen[a], seen[b])))
-    if plain and len(plain) <= 6:
-        found.append(("c:short", 0, len(plain) - 1))
-    return found
+        found += _who_did(plain, kinds, i, kind_words)
+    return found + _whole(plain, seen, found, ending)
 
 
 def names(plain: list[str], ending: str = "") -> list[str]:
