@@ -1,6 +1,6 @@
 """How good the similar-case finder is, on a labelled set of customers' own words.
 
-    python -m bench.similar [--data FILE] [--show] [--scale N]
+    python -m bench.similar [--data FILE] [--show] [--scale N [--seed-cache] [--no-rebuild]]
 
 Seeds a fresh database (bench.database) through the actions: for each root cause of the set
 (bench/data/similar_cases.jsonl: 320 cases, 32 causes, six kinds of business, typos, hard
@@ -11,9 +11,12 @@ opened and asked about. Prints, for the cases tuned on and the held-out causes a
 - hit@1: its problem first in similar_problems.
 
 Goals on this set: recall@5 >= 0.85, hit@1 >= 0.70. `--scale N` then adds N bulk-seeded
-cases (bench.seed, which refills the index once at the end), prints the p95 of find_cases
-(each question's subject) and similar_cases (each question) and then how long rebuilding the
-whole index takes. None of this is a test.
+cases (bench.seed, which refills the index once at the end), prints the same figures among
+them, the p95 (wall clock and this process's CPU time, with the load average) of find_cases
+(each question's subject), similar_cases, similar_problems and similar (both at once, as the
+case page's section asks), and then how long rebuilding the whole index takes. `--seed-cache`
+keeps the seeded database (bench.seed_cache) and restores it next time. None of this is a
+test.
 """
 
 import argparse
