@@ -190,6 +190,15 @@ def _checked_details(category: Category, data: dict, uploaded) -> tuple[dict, di
     return cleaned, files, errors
 
 
+def _open_counted(ip: str | None, **message) -> Case:
+    """Open the case and count it against its sender in one transaction: a refused message
+    does not count, and no opened case goes uncounted."""
+    with transaction.atomic():
+        case = actions.open_case(channel=Channel.WEB, **message)
+        ContactAttempt.objects.create(email=message["customer_email"], ip=ip, at=now())
+    return case
+
+
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(active=True).order_by("position", "name"))
@@ -242,21 +251,17 @@ def contact(request: HttpRequest) -> HttpResponse:
     status = 429
     if not notice:
         try:
-            # The case and its count against the sender commit together: a refused message
-            # does not count, and no opened case goes uncounted.
-            with transaction.atomic():
-                case = actions.open_case(
-                    customer_name=name,
-                    customer_email=email,
-                    category=category,
-                    subject=subject,
-                    details=cleaned,
-                    files=files,
-                    channel=Channel.WEB,
-                    realtime_triggers=triggers,
-                    customer_message=message,
-                )
-                ContactAttempt.objects.create(email=email, ip=ip, at=now())
+            case = _open_counted(
+                ip,
+                customer_name=name,
+                customer_email=email,
+                category=category,
+                subject=subject,
+                details=cleaned,
+                files=files,
+                realtime_triggers=triggers,
+                customer_message=message,
+            )
         except DomainError as refusal:
             status = refusal.http_status
             notice = f"We could not take your message just now: {refusal.message}"
