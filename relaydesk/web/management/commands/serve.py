@@ -46,6 +46,7 @@ Data lives in {home}.
 # processes than this add memory, not pages.
 MOST_PROCESSES_BY_DEFAULT = 8
 GRACEFUL_SECONDS = 30  # a request in flight at a stop is answered within this
+KEEP_ALIVE_SECONDS = 75  # nginx's own default; gunicorn's is 2
 
 
 def default_processes() -> int:
@@ -234,6 +235,9 @@ class Forked:
             *(arg for fd in fds for arg in ("--bind", f"fd://{fd}")),
             *("--workers", str(processes), "--worker-class", "gthread"),
             *("--threads", str(threads), "--graceful-timeout", str(GRACEFUL_SECONDS)),
+            # An idle connection is kept open longer than a person pauses between clicks: a
+            # request sent just as the server closes one fails (as waitress's 120 s kept it).
+            *("--keep-alive", str(KEEP_ALIVE_SECONDS)),
             "--preload",  # the app (and the tone check) loaded once, before the fork
             "--no-control-socket",  # else one under ~/.gunicorn per start
             *("--log-level", "warning"),  # its start-up lines; Django logs errors itself
