@@ -15,7 +15,7 @@ training data.
 
 For each set left out: a model is trained on the others, its threshold chosen by leaving out
 each of those in turn (the lowest threshold at which rules + model keep each one's precision
-within 0.03 of the rules alone, or of 0.95, and at least 80 % of the replies the model adds
+within 0.05 of the rules alone, or of 0.95, and at least 75 % of the replies the model adds
 should warn), and the set left out is scored with the rules alone and with the model.
 The shipped model is trained on every set, its threshold chosen the same way. A softmax
 regression over each sentence's features, trained by plain stochastic gradient descent in a
@@ -70,10 +70,12 @@ CLASSES = (FINE, "blame", "argue", "lecture", "dismiss")
 # tone_train_more*.jsonl keep them low now, and tests/replies/test_tone_questions.py checks it.
 THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99)
 # While choosing the threshold, on each set left out: precision at least min(PRECISION_FLOOR,
-# the rules alone) less SLACK (goal: 0.90); and of all the replies the model adds (warns about
-# where the rules said nothing), at least ADDED_FLOOR should warn. On the sets the rules were
-# widened on, the model can only add false alarms; on new phrasing, most of what it adds is right.
-PRECISION_FLOOR, SLACK, ADDED_FLOOR = 0.95, 0.03, 0.80
+# the rules alone) less SLACK; and of all the replies the model adds (warns about where the
+# rules said nothing), at least ADDED_FLOOR should warn. On the sets the rules were widened
+# on, the model can only add false alarms; on new phrasing, most of what it adds is right.
+# The goals (precision ≥ 0.90 here, ≥ 0.85 on replies written elsewhere, where recall is what
+# falls short) leave room below 0.95, so the floor is 0.90 where the rules alone are at 0.95.
+PRECISION_FLOOR, SLACK, ADDED_FLOOR = 0.95, 0.05, 0.75
 EPOCHS, RATE, DECAY, MIN_COUNT = 12, 0.2, 1e-4, 2
 PHRASES_FILE = Path(__file__).parents[1] / "relaydesk" / "replies" / "phrases_defaults.toml"
 MARKED = re.compile(r"\[(.+?)\]")
