@@ -484,3 +484,34 @@ def test_a_nul_character_in_a_note_is_a_field_error(signed_in, cast):
     response = signed_in(cast.fran).post(f"/cases/{case.ref}/note/", {"note-body": "a\x00b"})
     assert response.status_code == 422
     assert not case.events.filter(kind=EventKind.NOTE).exists()
+
+
+def test_the_plain_select_writes_what_djangos_select_template_writes(db):
+    """The pass and solve forms' selects are written in Python (views/similar.py says why):
+    option for option, attribute for attribute, the same HTML as Django's own templates."""
+    from django import forms
+
+    from relaydesk.web.views.similar import PlainSelect, plain_selects
+
+    class Both(forms.Form):
+        grouped = forms.ChoiceField(
+            choices=[
+                ("", "Choose…"),
+                ("Tiers & <b>more</b>", [("tier:a", "A & B"), ("tier:b", '"quoted" <i>')]),
+                ("People", [("user:x", "X, Frontline (off duty)")]),
+                ("flat", "Flat <one>"),
+            ],
+            help_text="help",
+        )
+        optional = forms.ChoiceField(choices=[(1, "one"), (2, "two")], required=False)
+        flagged = forms.ChoiceField(
+            choices=[("a", "a")], widget=forms.Select(attrs={"data-x": "1", "disabled": True})
+        )
+
+    for data in (None, {"grouped": "tier:b", "optional": "2", "flagged": "a"}, {"grouped": "?"}):
+        django_form, plain_form = Both(data, prefix="p"), plain_selects(Both(data, prefix="p"))
+        assert all(isinstance(f.widget, PlainSelect) for f in plain_form.fields.values())
+        if data:
+            django_form.is_valid(), plain_form.is_valid()
+        for name in Both.base_fields:
+            assert str(plain_form[name]) == str(django_form[name])

@@ -30,16 +30,17 @@ from relaydesk.web.forms import (
 from relaydesk.web.goodwill import case_goodwill
 from relaydesk.web.notifications import mark_case_read
 from relaydesk.web.timeline import case_events, describe, problem_titles, timeline_items
-from relaydesk.web.views.similar import solve_problems
+from relaydesk.web.views.similar import plain_selects, solve_problems
 
 
 def _pass_form(request, data=None) -> PassForm:
-    return PassForm(
+    form = PassForm(
         data,
         prefix="pass",
         tiers=list(Tier.objects.order_by("rank")),
         people=staff_for_passing(exclude=request.user),
     )
+    return plain_selects(form)
 
 
 def _solve_form(data=None) -> SolveForm:
@@ -47,7 +48,7 @@ def _solve_form(data=None) -> SolveForm:
     # The newest problems, and an older one the similar cases offered (views/similar.py).
     picked = str((data or {}).get("solve-problem", ""))
     problems = solve_problems(int(picked) if picked.isdigit() and len(picked) < 19 else None)
-    return SolveForm(data, prefix="solve", problems=problems)
+    return plain_selects(SolveForm(data, prefix="solve", problems=problems))
 
 
 def _render_case(request, case, *, status=200, **extra):

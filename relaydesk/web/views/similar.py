@@ -11,11 +11,16 @@ problem in the form's "Known problem" field (`POST /cases/<ref>/similar/pick/` a
 form's fields again with what was typed kept and the problem chosen).
 """
 
+import copy
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django import forms
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from relaydesk.cases.models import Case, Status
@@ -98,6 +103,51 @@ def solve_problems(picked: int | None = None):
     return Problem.objects.filter(chosen).order_by("-created_at")
 
 
+class PlainSelect(forms.Select):
+    """Django's Select, written here rather than by its templates: the same HTML, without one
+    template include per option (the solve form's 200 problems cost the owner's case page as
+    much as the rest of it; docs/performance.md)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                f'{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>\n'
+                for option in options  # the option template's own line end, as Django's
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped as the template does
+
+
+def _attrs(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(str(value))}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+AnyForm = TypeVar("AnyForm", bound=forms.Form)
+
+
+def plain_selects(form: AnyForm) -> AnyForm:
+    """The form with its plain Select widgets written by PlainSelect (same state, same HTML)."""
+    for form_field in form.fields.values():
+        if type(form_field.widget) is forms.Select:
+            widget = copy.copy(form_field.widget)
+            widget.__class__ = PlainSelect
+            form_field.widget = widget
+    return form
+
+
 def _picked_id(value: str | None) -> int:
     text = (value or "").strip()
     if not text.isdigit() or len(text) > 18 or int(text) > MAX_ID:
@@ -122,4 +172,5 @@ def pick_problem(request, ref):
         problems=solve_problems(problem.pk),
         initial={**typed, "second_fix": "problem", "problem": problem.pk},
     )
+    plain_selects(form)
     return render(request, "web/_similar.html#solve-fields", {"solve_form": form})
