@@ -44,6 +44,7 @@ from relaydesk.replies.tone_model import (
     model_from,
     names,
     quiet_spans,
+    remedied,
     sentences,
     tokens,
 )
@@ -182,7 +183,8 @@ def read(row: dict, model: Model) -> Read:
         spans = model.drivers(found, best)
         if spans and not any(negated_before(flat, s) for s, _ in spans):
             extent = (min(s for s, _ in spans), max(e for _, e in spans))
-            result.opinions.append((1 - probabilities[0], extent))
+            if not remedied(flat, extent[1]):
+                result.opinions.append((1 - probabilities[0], extent))
     return result
 
 

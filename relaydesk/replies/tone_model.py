@@ -31,6 +31,18 @@ FINE = "fine"
 TOKEN = re.compile(r"[a-z][a-z']*|\d+")
 SENTENCE = re.compile(r"[^.!?\n]+")
 YOU = frozenset(["you", "your", "you're", "you've", "you'd", "you'll", "yourself", "yours"])
+# What we have done or will do for the customer, later in the reply ("… I've refunded it"): the
+# words before it are the account of what went wrong that the remedy answers, so the model
+# leaves them be (the rules still read them). On every labelled set left out, this took away
+# 10 of the model's 176 additions at 0.60, all of them false alarms.
+REMEDY = re.compile(
+    r"(?:^|[.!?;:]\s+|\n)(?:so |and )?(?:i've|i have|we've|we have|we'll|we will|i'll|i will"
+    r"|we're|we are|i'm|i am)(?: now| also| already| just)? (?:\w+ )?(?:refunded|refund"
+    r"|refunding|credited|crediting|waived|waiving|remade|remaking|rebooked|rebooking|redeliver"
+    r"|redelivering|booked|sent|sending|moved|replaced|replacing|covered|covering|raised"
+    r"|arranged|approved|corrected|unlocked|fixed|fixing|releasing|paid|cancelled|reversed"
+    r"|restored|resent|upgraded|refitted|redo|redone|remake)\b"
+)
 Span = tuple[int, int]
 
 
@@ -251,7 +263,15 @@ class Model:
         spans = self.drivers(features(tokens(flat, start, end), ending), best)
         if not spans or any(negated_before(flat, s) for s, _ in spans):
             return None
+        if remedied(flat, max(e for _, e in spans)):
+            return None
         return self.classes[best], (min(s for s, _ in spans), max(e for _, e in spans))
+
+
+def remedied(flat: str, after: int) -> bool:
+    """Whether the reply goes on, after `after`, to say what we have done or will do for the
+    customer (REMEDY)."""
+    return REMEDY.search(flat, after) is not None
 
 
 def model_from(data: dict) -> Model:

@@ -94,3 +94,16 @@ def test_training_is_deterministic():
 
     assert as_json(first, 0.8) == as_json(second, 0.8)
     assert first.weights
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, deposits are non-refundable. I've refunded yours, as the room was never ready.",
+        "Hi Raj, sale items are non-returnable, so we've refunded the other two.",
+    ],
+)
+def test_it_stays_quiet_before_what_we_have_done_for_the_customer(text):
+    assert check_with(text, None) == []
+
+    assert check(text) == []
