@@ -12,8 +12,10 @@ figures each had when first measured, before any rule was changed for it): dev (
 after the rules, used to fix them), holdout, fresh … fresh14 (each written later in other
 voices, measured once, then used to make the rules more general). The blind sets
 (tone_blind.jsonl … tone_blind7.jsonl, issue 14) were each written before the rules were
-changed for them and measured once; docs/tone-check.md has their first figures. The rules and
-the model are tuned on tone_replies and blind … blind5; blind6 and blind7 are held out.
+changed for them and measured once; docs/tone-check.md has their first figures. The
+tone_train_more*.jsonl sets (round six) were written for the second opinion to learn from,
+each scored once first; the rules and the model are tuned on all of these now. The next
+held-out sets (tone_blind8, tone_blind9) are measured by the lead, read by nobody else.
 
 Per reply, warned or not: precision = warned replies that should warn ÷ warned replies;
 recall = warned replies that should warn ÷ replies that should warn; span accuracy = of
