@@ -32,11 +32,12 @@ def on_postgresql() -> bool:
 def _flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
     """PostgreSQL's flush between transactional tests (live server, mail, threads): DELETE from
     each table in one transaction, as Django flushes SQLite, instead of one TRUNCATE. A TRUNCATE
-    of the ~50 tables makes new files for every table and index and waits for an exclusive lock:
-    about 0.5 s a test on a quiet machine, 2-3 s on a busy one, where the DELETEs of a test's few
-    rows take some 50 ms. The tables end as empty either way: foreign keys are checked at the
-    commit (Django's are deferrable), and the rows' triggers run as they do when the product
-    deletes (the search table loses each deleted case's row, as TRUNCATE's trigger empties it).
+    of the ~50 tables makes new files for every table and index and takes exclusive locks: 2-3 s
+    a test on the shared machine (load 12-14), where the DELETEs of a test's few rows took
+    0.05-0.15 s (tests/mail/test_smtp_intake.py: 238 s -> 92 s). The tables end as empty either
+    way: foreign keys are checked at the commit (Django's are deferrable), and the rows' triggers
+    run as when the product deletes (the search table loses each deleted case's row, as
+    TRUNCATE's trigger empties it).
     A flush that must restart sequences or cascade to tables left out is still a TRUNCATE."""
     if not tables or reset_sequences or allow_cascade:
         return _truncate(
