@@ -486,14 +486,14 @@ def test_a_nul_character_in_a_note_is_a_field_error(signed_in, cast):
     assert not case.events.filter(kind=EventKind.NOTE).exists()
 
 
-def test_the_plain_select_writes_what_djangos_select_template_writes(db):
-    """The pass and solve forms' selects are written in Python (views/similar.py says why):
+def test_the_plain_widgets_write_what_djangos_widget_templates_write(db):
+    """The case page's forms are written by the Plain widgets (views/similar.py says why):
     option for option, attribute for attribute, the same HTML as Django's own templates."""
     from django import forms
 
-    from relaydesk.web.views.similar import PlainSelect, plain_selects
+    from relaydesk.web.views.similar import PLAIN, plain_widgets
 
-    class Both(forms.Form):
+    class All(forms.Form):
         grouped = forms.ChoiceField(
             choices=[
                 ("", "Choose…"),
@@ -507,11 +507,14 @@ def test_the_plain_select_writes_what_djangos_select_template_writes(db):
         flagged = forms.ChoiceField(
             choices=[("a", "a")], widget=forms.Select(attrs={"data-x": "1", "disabled": True})
         )
+        body = forms.CharField(max_length=10, widget=forms.Textarea(attrs={"rows": 3}))
+        line = forms.CharField(max_length=5, required=False, help_text="a line")
 
-    for data in (None, {"grouped": "tier:b", "optional": "2", "flagged": "a"}, {"grouped": "?"}):
-        django_form, plain_form = Both(data, prefix="p"), plain_selects(Both(data, prefix="p"))
-        assert all(isinstance(f.widget, PlainSelect) for f in plain_form.fields.values())
+    typed = {"grouped": "tier:b", "optional": "2", "flagged": "a", "body": "<b>&\n\"x\"</b>"}
+    for data in (None, typed, {"grouped": "?", "line": "too <long> & 'quoted'"}):
+        django_form, plain_form = All(data, prefix="p"), plain_widgets(All(data, prefix="p"))
+        assert {type(f.widget) for f in plain_form.fields.values()} <= set(PLAIN.values())
         if data:
-            django_form.is_valid(), plain_form.is_valid()
-        for name in Both.base_fields:
+            assert not django_form.is_valid() and not plain_form.is_valid()
+        for name in All.base_fields:
             assert str(plain_form[name]) == str(django_form[name])

@@ -30,7 +30,7 @@ from relaydesk.web.forms import (
 from relaydesk.web.goodwill import case_goodwill
 from relaydesk.web.notifications import mark_case_read
 from relaydesk.web.timeline import case_events, describe, problem_titles, timeline_items
-from relaydesk.web.views.similar import plain_selects, solve_problems
+from relaydesk.web.views.similar import plain_widgets, solve_problems
 
 
 def _pass_form(request, data=None) -> PassForm:
@@ -40,7 +40,7 @@ def _pass_form(request, data=None) -> PassForm:
         tiers=list(Tier.objects.order_by("rank")),
         people=staff_for_passing(exclude=request.user),
     )
-    return plain_selects(form)
+    return plain_widgets(form)
 
 
 def _solve_form(data=None) -> SolveForm:
@@ -48,7 +48,7 @@ def _solve_form(data=None) -> SolveForm:
     # The newest problems, and an older one the similar cases offered (views/similar.py).
     picked = str((data or {}).get("solve-problem", ""))
     problems = solve_problems(int(picked) if picked.isdigit() and len(picked) < 19 else None)
-    return plain_selects(SolveForm(data, prefix="solve", problems=problems))
+    return plain_widgets(SolveForm(data, prefix="solve", problems=problems))
 
 
 def _render_case(request, case, *, status=200, **extra):
@@ -81,9 +81,9 @@ def _render_case(request, case, *, status=200, **extra):
         "missing": [row.field for row in rows if row.missing],  # rule 2, as pass_case checks
         "timeline_items": timeline_items(lines),
         "files": files,
-        "note_form": NoteForm(prefix="note"),
-        "reply_form": ReplyForm(prefix="reply"),
-        "reopen_form": ReopenForm(prefix="reopen"),
+        "note_form": plain_widgets(NoteForm(prefix="note")),
+        "reply_form": plain_widgets(ReplyForm(prefix="reply")),
+        "reopen_form": plain_widgets(ReopenForm(prefix="reopen")),
         **case_goodwill(request.user, case, events),  # rule 13
         **extra,
     }

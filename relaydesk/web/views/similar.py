@@ -125,6 +125,29 @@ class PlainSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value escaped as the template does
 
 
+class PlainTextarea(forms.Textarea):
+    """Django's Textarea, as its template writes it (the case page has four or five)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = conditional_escape(widget["value"]) if widget["value"] else ""
+        opening = f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+        return mark_safe(f"{opening}\n{text}</textarea>")  # noqa: S308 - escaped
+
+
+class PlainTextInput(forms.TextInput):
+    """Django's TextInput, as its template writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        value_attr = "" if shown is None else f' value="{conditional_escape(str(shown))}"'
+        return mark_safe(  # noqa: S308 - every value escaped as the template does
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{value_attr}{_attrs(widget["attrs"])}>'
+        )
+
+
 def _attrs(attrs: dict) -> str:
     """As django/forms/widgets/attrs.html writes them."""
     return "".join(
@@ -135,15 +158,22 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+PLAIN: dict[type, type] = {
+    forms.Select: PlainSelect,
+    forms.Textarea: PlainTextarea,
+    forms.TextInput: PlainTextInput,
+}
 AnyForm = TypeVar("AnyForm", bound=forms.Form)
 
 
-def plain_selects(form: AnyForm) -> AnyForm:
-    """The form with its plain Select widgets written by PlainSelect (same state, same HTML)."""
+def plain_widgets(form: AnyForm) -> AnyForm:
+    """The form with its selects, text areas and text inputs written by the Plain widgets
+    above (same state, same HTML, no template engine per widget and option)."""
     for form_field in form.fields.values():
-        if type(form_field.widget) is forms.Select:
+        plain = PLAIN.get(type(form_field.widget))
+        if plain is not None:
             widget = copy.copy(form_field.widget)
-            widget.__class__ = PlainSelect
+            widget.__class__ = plain
             form_field.widget = widget
     return form
 
@@ -172,5 +202,5 @@ def pick_problem(request, ref):
         problems=solve_problems(problem.pk),
         initial={**typed, "second_fix": "problem", "problem": problem.pk},
     )
-    plain_selects(form)
+    plain_widgets(form)
     return render(request, "web/_similar.html#solve-fields", {"solve_form": form})
