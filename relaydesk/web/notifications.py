@@ -66,6 +66,11 @@ def mark_read(user: User, *, case_id: int | None = None, other: bool = False) ->
         lines = lines.filter(case_id=case_id)
     elif other:
         lines = lines.filter(case__isnull=True)
+    # Looked for first: on SQLite an UPDATE takes the one write lock (waiting for mail intake
+    # and the worker) even when it matches no row, and a person with something unread
+    # elsewhere usually has nothing unread about the case they open.
+    if not lines.exists():
+        return 0
     return lines.update(read_at=now())
 
 

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from relaydesk.cases.models import Notification
 from relaydesk.timekeeping import now
@@ -73,6 +75,23 @@ def test_opening_the_case_marks_its_lines_read_and_only_its_own(signed_in, cast)
         )
     ) == [second.pk]
     assert _unread(cast.mia) == 1
+
+
+def test_opening_a_case_with_nothing_unread_about_it_writes_nothing(signed_in, cast):
+    """On SQLite an UPDATE waits for the one write lock even when it matches no row: a person
+    with lines unread about other cases must not queue for it on every case they open."""
+    first, second, _ = _three_cases(cast)
+    _line(cast.sam, second, "About the second")
+    client = signed_in(cast.sam)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/cases/{first.ref}/")
+
+    assert page.status_code == 200
+    assert not [
+        q["sql"] for q in queries if "cases_notification" in q["sql"] and "UPDATE" in q["sql"]
+    ]
+    assert _unread(cast.sam) == 1
 
 
 def test_mark_read_marks_one_cases_group(signed_in, cast):
