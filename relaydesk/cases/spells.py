@@ -105,8 +105,8 @@ def _ends(kind: str, from_owner: int | None, to_owner: int | None) -> bool:
 
 def problem_of(data: dict[str, Any] | None) -> int | None:
     """The problem a solve linked, as its event's data names it (None: a one-off)."""
-    value = (data or {}).get("problem_id") if isinstance(data, dict) else None
-    return int(value) if value not in (None, "") else None
+    value = data.get("problem_id") if isinstance(data, dict) else None
+    return None if value is None or value == "" else int(value)
 
 
 def _opening_at(spell_model: Any = Spell) -> Case:

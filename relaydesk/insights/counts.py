@@ -104,7 +104,7 @@ def median_hours_to_solve(month: Month, solves: int) -> float | None:
     middle = (count - 1) // 2
     ordered = times.order_by("solve_time").values_list("solve_time", flat=True)
     picked = list(ordered[middle : middle + 2 - count % 2])
-    return statistics.median([t.total_seconds() / 3600 for t in picked])
+    return statistics.median([t.total_seconds() / 3600 for t in picked if t is not None])
 
 
 def top_problems(month: Month) -> list[dict[str, Any]]:

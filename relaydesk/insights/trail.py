@@ -152,7 +152,7 @@ def compute_trail(month: Month, *, progress: Progress | None = None) -> Trail:
     step("people")
     acts = counts.acts_by_person(month)
     step("solves, passes, takes and replies")
-    touched = spells.touched(month, list(by_user))
+    touched = spells.touched(month)
     step("cases touched")
     bare = spells.bare_passes(month)
     step("bare passes")
