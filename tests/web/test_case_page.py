@@ -510,7 +510,7 @@ def test_the_plain_widgets_write_what_djangos_widget_templates_write(db):
         body = forms.CharField(max_length=10, widget=forms.Textarea(attrs={"rows": 3}))
         line = forms.CharField(max_length=5, required=False, help_text="a line")
 
-    typed = {"grouped": "tier:b", "optional": "2", "flagged": "a", "body": "<b>&\n\"x\"</b>"}
+    typed = {"grouped": "tier:b", "optional": "2", "flagged": "a", "body": '<b>&\n"x"</b>'}
     for data in (None, typed, {"grouped": "?", "line": "too <long> & 'quoted'"}):
         django_form, plain_form = All(data, prefix="p"), plain_widgets(All(data, prefix="p"))
         assert {type(f.widget) for f in plain_form.fields.values()} <= set(PLAIN.values())
