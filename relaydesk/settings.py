@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # OpClass in index expressions (cases 0020: customer names)
     "django_htmx",
     "template_partials",
     "ninja",  # the API docs page's Swagger assets from the package, not a CDN

@@ -38,6 +38,9 @@ class Customer(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=320, blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True, db_index=True)
+    # The phone's digits, last first: "the number ends in 437 221" is a range of this index
+    # (a suffix of the digits is a prefix here). Kept by save(); see phone_key().
+    phone_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField()
     # Two rows that were one person (cases.merging.merge_customers): this one's cases moved to
     # `merged_into`, which keeps this row's contact details in its `other_contacts`.
@@ -59,6 +62,18 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.phone_key = phone_key(self.phone)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "phone" in fields:
+            kwargs["update_fields"] = {*fields, "phone_key"}
+        super().save(*args, **kwargs)
+
+
+def phone_key(phone: str) -> str:
+    """A phone number's digits, last first (Customer.phone_key)."""
+    return "".join(ch for ch in reversed(phone) if ch.isdigit())
 
 
 class Channel(models.TextChoices):

@@ -5,7 +5,8 @@ What is typed decides where it goes:
   goes straight to that case; a number that is no case's is searched like any other words
   (it may be part of a phone number);
 - otherwise the results page lists the customers the words name (a whole email address, a
-  phone number's last 6 digits or more, or part of a name) and the cases whose words match
+  phone number's last 6 digits or more, or part of a name of 3 letters or more, 2 letters
+  being a name's start) and the cases whose words match
   (`relaydesk.problems.search.find_cases`), matched words marked.
 
 Contact details are masked (rule 15), in the customers' rows and in the cases' snippets.
