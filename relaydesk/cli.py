@@ -13,6 +13,7 @@ COMMANDS = {"serve", "worker", "mailin", "demo", "init", "report", "token", "pri
 USAGE = """usage: relaydesk COMMAND [options]
 
   serve [--demo] [--host H] [--port P] [--no-worker]   the staff UI, portal and API
+        [--processes N] [--threads N]                  (one process per CPU by default)
   worker [--once]                                       the clock, digests and the outbox
   mailin [--host H] [--port P]                          the SMTP server for inbound mail
   demo                                                  load the demo company
