@@ -119,18 +119,20 @@ def _silent(
 
 def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:
     """Where each owner's patterns match (a rule's id, "unless:<id>", "exempt"): tried at
-    the words they start with, two deep, or scanned."""
+    the words they start with, three deep, or scanned."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     by_first = rules.by_first
     words = [(m.start(), m.group()) for m in WORD.finditer(flat)]
-    words.append((len(flat), ""))
-    for i in range(len(words) - 1):
+    words += [(len(flat), ""), (len(flat), "")]
+    for i in range(len(words) - 2):
         position, word = words[i]
         filed = by_first.get(word)
         if filed is None:  # most words start no pattern
             continue
-        seconds, anyway = filed
-        for owner, pattern in seconds.get(words[i + 1][1], anyway):
+        seconds, any_second = filed
+        second = seconds.get(words[i + 1][1])
+        owned = any_second if second is None else second[0].get(words[i + 2][1], second[1])
+        for owner, pattern in owned:
             match = pattern.match(flat, position)
             if match:
                 found[owner].append(match.span())

@@ -1,9 +1,9 @@
 """The tone rules, read once from tone_rules.toml (the file's header explains how a pattern reads).
 
 Speed (a 2,000-character reply in under 2 ms): trying every pattern at every character is
-too slow, so each pattern is filed under the first two words it can start with (tone_heads)
-and tried only where the reply has them (looked up by the first word, then the second). A
-pattern that may start with any word is scanned the ordinary way.
+too slow, so each pattern is filed under the first three words it can start with (tone_heads)
+and tried only where the reply has them (looked up by the first word, then the second, then
+the third). A pattern that may start with any word is scanned the ordinary way.
 """
 
 import re
@@ -37,9 +37,15 @@ TURN_EXEMPT = "exempt:turn"
 SCOPES = {"sentence": SENTENCE_EXEMPT, "turn": TURN_EXEMPT}
 
 Owned = list[tuple[str, re.Pattern[str]]]  # (owner, pattern)
-# a first word → (second word → its patterns and then those for any second word, the patterns
-# for any second word): one look-up per word of the reply, and most words start no pattern
-ByFirst = dict[str, tuple[dict[str, Owned], Owned]]
+Key = tuple[str, str, str]  # the first three words a pattern starts with ("*": any word)
+# second word → (third word → its patterns, then those for any third word, then those for any
+# second word; the patterns for that second word and any third word, then those for any
+# second word)
+BySecond = dict[str, tuple[dict[str, Owned], Owned]]
+# a first word → (BySecond, the patterns for any second word): one look-up per word of the
+# reply, and most words start no pattern
+ByFirst = dict[str, tuple[BySecond, Owned]]
+DEPTH = 3  # how many first words patterns are filed by
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,9 @@ class Rule:
 @dataclass(frozen=True)
 class Rules:
     rules: tuple[Rule, ...]
-    # (first word, second word or "*") → the patterns to try there, with their owner: a rule's
-    # id, "unless:<rule id>" or "exempt".
-    index: dict[tuple[str, str], Owned]
+    # (first word, second word or "*", third word or "*") → the patterns to try there, with
+    # their owner: a rule's id, "unless:<rule id>" or "exempt".
+    index: dict[Key, Owned]
     anywhere: Owned  # patterns that may start with any word: scanned
     by_first: ByFirst  # the index again, by first word (what tone.matches reads)
 
@@ -116,38 +122,67 @@ def owned_patterns(data: dict) -> list[tuple[str, str]]:
 
 
 def filed(owned: list[tuple[str, str]], words: dict[str, str]) -> tuple[dict, Owned]:
-    """The patterns filed by their first two words (one regular expression per owner and
-    pair), and those that may start anywhere."""
-    by_key: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    """The patterns filed by their first three words, and those that may start anywhere.
+
+    One regular expression per owner and pair of first words, its patterns in the file's
+    order (where two of them match, the alternation keeps the first); under a third word, the
+    same one without the patterns that cannot start with it (they would not match there), so
+    each place gets the very match the pair's expression gives, with less to try."""
+    by_pair: dict[tuple[str, str], dict[str, list[tuple[str, set[str]]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     anywhere: dict[str, list[str]] = defaultdict(list)
     for owner, pattern in owned:
         expanded = expand(pattern, words)
-        starts = heads(pattern, words)
+        starts = heads(pattern, words, DEPTH)
         if any(not h or h[0] == ANY for h in starts):
             anywhere[owner].append(expanded)
             continue
-        for key in {(h[0], h[1] if len(h) > 1 else ANY) for h in starts}:
-            by_key[key][owner].append(expanded)
-    index = {
-        key: [(owner, whole_words(group)) for owner, group in owners.items()]
-        for key, owners in by_key.items()
-    }
+        thirds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for h in starts:
+            second = h[1] if len(h) > 1 else ANY
+            # a head shorter than DEPTH may end there: any word may follow
+            thirds[h[0], second].add(h[2] if len(h) > 2 and second != ANY else ANY)
+        for pair, after in thirds.items():
+            by_pair[pair][owner].append((expanded, after))
+    compiled: dict[tuple[str, ...], re.Pattern[str]] = {}  # the same group under many keys
+
+    def once(group: list[str]) -> re.Pattern[str]:
+        if tuple(group) not in compiled:
+            compiled[tuple(group)] = whole_words(group)
+        return compiled[tuple(group)]
+
+    index: dict[Key, Owned] = {}
+    for (first, second), owners in by_pair.items():
+        known = {t for group in owners.values() for _, ts in group for t in ts} - {ANY}
+        for third in [*sorted(known), ANY]:
+            index[first, second, third] = [
+                (owner, once(kept))
+                for owner, group in owners.items()
+                if (kept := [p for p, ts in group if ANY in ts or third in ts])
+            ]
     return index, [(owner, whole_words(group)) for owner, group in anywhere.items()]
 
 
-def by_first_word(index: dict[tuple[str, str], Owned]) -> ByFirst:
-    """The index by first word: for each second word, its patterns and then those for any
-    second word (one list, so the check makes none as it reads); and those for any."""
+def by_first_word(index: dict[Key, Owned]) -> ByFirst:
+    """The index by first word, then second, then third: at each level the patterns for that
+    word and then those for any word there (one list, so the check makes none as it reads)."""
     found: ByFirst = {}
-    for (first, second), owned in index.items():
-        seconds, anyway = found.setdefault(first, ({}, []))
+    for (first, second, third), owned in index.items():
+        seconds, any_second = found.setdefault(first, ({}, []))
         if second == ANY:
-            anyway.extend(owned)
+            any_second.extend(owned)
+            continue
+        thirds, any_third = seconds.setdefault(second, ({}, []))
+        if third == ANY:
+            any_third.extend(owned)
         else:
-            seconds[second] = list(owned)
-    for seconds, anyway in found.values():
-        for owned in seconds.values():
-            owned.extend(anyway)
+            thirds[third] = list(owned)
+    for seconds, any_second in found.values():
+        for thirds, any_third in seconds.values():
+            for owned in thirds.values():
+                owned.extend(any_second)
+            any_third.extend(any_second)
     return found
 
 

@@ -245,7 +245,7 @@ def test_filing_patterns_by_their_first_words_never_loses_a_warning(monkeypatch)
     for owner, pattern in rules_module.owned_patterns(data):
         by_owner[owner].append(rules_module.expand(pattern, data["words"]))
     scanned = [(owner, rules_module.whole_words(p)) for owner, p in by_owner.items()]
-    everywhere = replace(loaded(), index={}, anywhere=scanned)
+    everywhere = replace(loaded(), index={}, by_first={}, anywhere=scanned)
     texts = [unmarked(example)[0] for _, example in WARNS] + [example for _, example in FINE]
     labelled = Path(__file__).parents[2] / "bench" / "data" / "tone_replies.jsonl"
     texts += [
