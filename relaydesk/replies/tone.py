@@ -10,9 +10,11 @@ exemptions: the customer's quoted words, the company taking the blame, kind and 
 negations.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from itertools import accumulate, compress, count
 
 from relaydesk.replies import tone_model
 from relaydesk.replies.tone_heads import WORD
@@ -29,6 +31,7 @@ from relaydesk.replies.tone_text import negated_before, plain, sentence_of
 MAX_TEXT = 100_000  # a reply is far shorter; beyond this the rest is not checked
 OWNED_UP = frozenset(["blame", "argue", "lecture"])  # what a sentence owning up clears
 TURNED = frozenset(["dismiss", "argue"])  # what a kind next step later in the sentence clears
+WORDS_AND_GAPS = re.compile(f"({WORD.pattern})")  # the reply cut as tone_heads.WORD cuts it
 
 
 @dataclass(frozen=True)
@@ -122,16 +125,17 @@ def matches(rules: Rules, flat: str) -> dict[str, list[tuple[int, int]]]:
     the words they start with, three deep, or scanned."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     by_first = rules.by_first
-    words = [(m.start(), m.group()) for m in WORD.finditer(flat)]
-    words += [(len(flat), ""), (len(flat), "")]
-    for i in range(len(words) - 2):
-        position, word = words[i]
-        filed = by_first.get(word)
-        if filed is None:  # most words start no pattern
-            continue
-        seconds, any_second = filed
-        second = seconds.get(words[i + 1][1])
-        owned = any_second if second is None else second[0].get(words[i + 2][1], second[1])
+    # [gap, word, gap, word, …, gap] and where each part ends: word i starts where the parts
+    # before it end (all in C: a Python step per word of the reply would cost more than the
+    # patterns tried)
+    parts = WORDS_AND_GAPS.split(flat)
+    ends = list(accumulate(map(len, parts)))
+    words = [*parts[1::2], "", ""]
+    for i in compress(count(), map(by_first.__contains__, words[:-2])):  # most start none
+        seconds, any_second = by_first[words[i]]
+        second = seconds.get(words[i + 1])
+        owned = any_second if second is None else second[0].get(words[i + 2], second[1])
+        position = ends[2 * i]
         for owner, pattern in owned:
             match = pattern.match(flat, position)
             if match:
