@@ -88,8 +88,37 @@ def expand(pattern: str, words: dict[str, str]) -> str:
 def whole_words(patterns: list[str]) -> re.Pattern[str]:
     """Any of the (expanded) `patterns`, as whole words: not starting inside a word, and at
     the end either ending on a space or a stop, or with no letter after it."""
-    either = "|".join(f"(?:{p})" for p in patterns)
+    either = "|".join(f"(?:{uncaptured(p)})" for p in patterns)
     return re.compile(rf"(?<![\w'])(?:{either})(?:(?<=\W)|(?!\w))", re.MULTILINE)
+
+
+def uncaptured(pattern: str) -> str:
+    """`pattern` with its groups made non-capturing: the same matches, and a failed try costs
+    less (the regular expression engine saves and restores every group as it backtracks).
+    Only where a match is and how long it is count, never a group (patterns have no \\1)."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif pattern[i] == "[":
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+        else:
+            opens = pattern[i] == "(" and pattern[i + 1 : i + 2] != "?"
+            out.append("(?:" if opens else pattern[i])
+            i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class opening at `i` ([^]…] and []…] hold a "]")."""
+    j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+    j += pattern[j : j + 1] == "]"
+    while pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
 
 
 def rule_from(entry: dict) -> Rule:
