@@ -1,8 +1,8 @@
 """The words a tone pattern can start with, two deep: ("you", "should"), ("as", "stated") …
 
-The check tries a pattern only where the reply has one of its first two words (tone_rules
-files patterns by them), which keeps a 2,000-character reply under 2 ms. The answer may be
-too wide (ANY, "*": any word) but never too narrow, or a rule would miss words.
+The check tries a pattern only where the reply has its first words (tone_rules files
+patterns by the first three), which keeps a 2,000-character reply under 2 ms. The answer may
+be too wide (ANY, "*": any word) but never too narrow, or a rule would miss words.
 """
 
 import re

@@ -1,7 +1,8 @@
 """Compile the tone check before the first reply needs it.
 
-The rules and the model take about two CPU-seconds to load; paid on a process's first reply,
-that reply waits (under load, past a server's worker timeout). Servers call `warm_up()` as
+The rules and the model take about three CPU-seconds to load (the rules are filed three
+words deep); paid on a process's first reply, that reply waits (under load, past a server's
+worker timeout). Servers call `warm_up()` as
 they start; tests and one-off commands, which seldom check tone, keep loading it lazily."""
 
 import threading
