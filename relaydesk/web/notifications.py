@@ -66,11 +66,6 @@ def mark_read(user: User, *, case_id: int | None = None, other: bool = False) ->
         lines = lines.filter(case_id=case_id)
     elif other:
         lines = lines.filter(case__isnull=True)
-    # Looked for first: on SQLite an UPDATE takes the one write lock (waiting for mail intake
-    # and the worker) even when it matches no row, and a person with something unread
-    # elsewhere usually has nothing unread about the case they open.
-    if not lines.exists():
-        return 0
     return lines.update(read_at=now())
 
 
@@ -81,8 +76,11 @@ def mark_case_read(request: HttpRequest, case: Case) -> None:
     the page, so a person with nothing unread, the usual case, costs the page no query more.
     """
     user = cast(User, request.user)  # staff_required let only a signed-in person in
-    facts = header_facts(user)
-    if facts.unread:
+    # Only when a line about this case is unread (the header's query says so): on SQLite an
+    # UPDATE takes the one write lock (waiting for mail intake and the worker) even when it
+    # matches no row, and a person's unread lines are usually about other cases.
+    facts = header_facts(user, case_id=case.pk)
+    if facts.unread_here:
         marked = mark_read(user, case_id=case.pk)
-        facts = replace(facts, unread=facts.unread - marked)
+        facts = replace(facts, unread=facts.unread - marked, unread_here=False)
     request.relaydesk_header_facts = facts  # type: ignore[attr-defined]
