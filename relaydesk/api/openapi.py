@@ -47,10 +47,45 @@ def document_refusals(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# Every text a request carries is refused with a NUL character (relaydesk.api.schemas.Input:
+# PostgreSQL cannot store one), so the schema says so: strings without their own pattern,
+# format or choices get this one (a JSON Schema regex).
+NO_NUL = "^[^\\u0000]*$"
+OWN_RULE = {"pattern", "enum", "format", "const"}
+
+
+def refuse_nul_in_requests(schema: dict[str, Any]) -> dict[str, Any]:
+    """Mark every string of every request body and parameter (and the schemas they use)."""
+    components = schema.get("components", {}).get("schemas", {})
+    visited: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        if not isinstance(node, dict):
+            return
+        name = str(node.get("$ref", "")).removeprefix("#/components/schemas/")
+        if name in components and name not in visited:
+            visited.add(name)
+            visit(components[name])
+        if node.get("type") == "string" and not OWN_RULE & node.keys():
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            visit(value)
+
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            visit(operation.get("requestBody"))
+            visit(operation.get("parameters"))
+    return schema
+
+
 class DocumentedAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_refusals(schema)
+        refuse_nul_in_requests(schema)
         return schema
 
 
