@@ -32,6 +32,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def tone_check_compiled():
+    """As a server does when it starts (relaydesk.replies.warm): the live server runs in this
+    process, and a first reply that compiled the tone check (about 3 CPU-seconds) outwaited
+    the browser's expectations on a busy machine."""
+    from relaydesk.replies.warm import warm_up
+
+    warm_up()
+
+
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
