@@ -66,6 +66,14 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--threads", type=int, help="SQLite: `relaydesk serve --threads` (default: its own)"
     )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0,
+        help="seconds over which the people start, not measured: the figures are of the "
+        "--duration seconds after all have started (default 0: all start in the same second, "
+        "each opening My cases first, and that second is measured)",
+    )
     return parser.parse_args()
 
 
@@ -170,14 +178,17 @@ def run_locust(args, home: Path, env: dict[str, str], plan: dict, web_port: int)
     plan_path = home / "plan.json"
     plan_path.write_text(json.dumps(plan))
     users = len(plan["sessions"]) + plan["mail_users"]
+    spawn_rate = users / args.ramp if args.ramp > 0 else users
     argv = [
         str(servers.BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
-        "--headless", "--users", str(users), "--spawn-rate", str(users),
-        "--run-time", f"{args.duration}s", "--stop-timeout", "10",
+        "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate),
+        "--run-time", f"{args.duration + args.ramp:g}s", "--stop-timeout", "10",
+        *(["--reset-stats"] if args.ramp > 0 else []),  # measured once all have started
         "--host", f"http://127.0.0.1:{web_port}", "--csv", str(home / "locust"),
         "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
-    print(f"[load] locust: {users} users for {args.duration} s …", flush=True)
+    ramp = f" after a {args.ramp:g} s start, not measured" if args.ramp > 0 else ""
+    print(f"[load] locust: {users} users for {args.duration} s{ramp} …", flush=True)
     with open(home / "locust.log", "wb") as log:
         subprocess.run(
             argv,
