@@ -69,10 +69,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--ramp",
         type=float,
-        default=0,
+        default=10,
         help="seconds over which the people start, not measured: the figures are of the "
-        "--duration seconds after all have started (default 0: all start in the same second, "
-        "each opening My cases first, and that second is measured)",
+        "--duration seconds after all have started (default 10; 0: all start in the same "
+        "second, each opening My cases first, and that second is measured too)",
     )
     return parser.parse_args()
 
