@@ -491,7 +491,7 @@ def test_the_plain_widgets_write_what_djangos_widget_templates_write(db):
     option for option, attribute for attribute, the same HTML as Django's own templates."""
     from django import forms
 
-    from relaydesk.web.views.similar import PLAIN, plain_widgets
+    from relaydesk.web.widgets import PLAIN, plain_widgets
 
     class All(forms.Form):
         grouped = forms.ChoiceField(

@@ -30,7 +30,8 @@ from relaydesk.web.forms import (
 from relaydesk.web.goodwill import case_goodwill
 from relaydesk.web.notifications import mark_case_read
 from relaydesk.web.timeline import case_events, describe, problem_titles, timeline_items
-from relaydesk.web.views.similar import plain_widgets, solve_problems
+from relaydesk.web.views.similar import solve_problems
+from relaydesk.web.widgets import plain_widgets
 
 
 def _pass_form(request, data=None) -> PassForm:

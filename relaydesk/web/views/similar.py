@@ -11,16 +11,11 @@ problem in the form's "Known problem" field (`POST /cases/<ref>/similar/pick/` a
 form's fields again with what was typed kept and the problem chosen).
 """
 
-import copy
 from dataclasses import dataclass, field
-from typing import TypeVar
 
-from django import forms
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from relaydesk.cases.models import Case, Status, id_from_ref
@@ -28,6 +23,7 @@ from relaydesk.problems.models import Problem
 from relaydesk.problems.search import similar, similar_problems
 from relaydesk.web.access import get_case_for, staff_of_request, staff_required
 from relaydesk.web.forms import SolveForm
+from relaydesk.web.widgets import plain_widgets
 
 SIMILAR_CASES = 10
 PROBLEMS = 5
@@ -126,81 +122,6 @@ def solve_problems(picked: int | None = None):
     recent = Problem.objects.order_by("-created_at").values("pk")[:PROBLEM_CHOICES]
     chosen = Q(pk__in=recent) | Q(pk=picked) if picked else Q(pk__in=recent)
     return Problem.objects.filter(chosen).order_by("-created_at")
-
-
-class PlainSelect(forms.Select):
-    """Django's Select, written here rather than by its templates: the same HTML, without one
-    template include per option (the solve form's 200 problems cost the owner's case page as
-    much as the rest of it; docs/performance.md)."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _ in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                for option in options  # the option template's own line end, as Django's
-            )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value escaped as the template does
-
-
-class PlainTextarea(forms.Textarea):
-    """Django's Textarea, as its template writes it (the case page has four or five)."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        text = conditional_escape(widget["value"]) if widget["value"] else ""
-        opening = f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
-        return mark_safe(f"{opening}\n{text}</textarea>")  # noqa: S308 - escaped
-
-
-class PlainTextInput(forms.TextInput):
-    """Django's TextInput, as its template writes it."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = widget["value"]
-        value_attr = "" if shown is None else f' value="{conditional_escape(str(shown))}"'
-        return mark_safe(  # noqa: S308 - every value escaped as the template does
-            f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{value_attr}{_attrs(widget["attrs"])}>'
-        )
-
-
-def _attrs(attrs: dict) -> str:
-    """As django/forms/widgets/attrs.html writes them."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        + ("" if value is True else f'="{conditional_escape(str(value))}"')
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-PLAIN: dict[type, type] = {
-    forms.Select: PlainSelect,
-    forms.Textarea: PlainTextarea,
-    forms.TextInput: PlainTextInput,
-}
-AnyForm = TypeVar("AnyForm", bound=forms.Form)
-
-
-def plain_widgets(form: AnyForm) -> AnyForm:
-    """The form with its selects, text areas and text inputs written by the Plain widgets
-    above (same state, same HTML, no template engine per widget and option)."""
-    for form_field in form.fields.values():
-        plain = PLAIN.get(type(form_field.widget))
-        if plain is not None:
-            widget = copy.copy(form_field.widget)
-            widget.__class__ = plain
-            form_field.widget = widget
-    return form
 
 
 def _picked_id(value: str | None) -> int:
