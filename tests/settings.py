@@ -18,13 +18,13 @@ from relaydesk.settings import STATIC_ROOT, _database_from_url  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("RELAYDESK_TEST_DATABASE_URL", "")
 if TEST_DATABASE_URL:
-    DATABASES = {"default": _database_from_url(TEST_DATABASE_URL)}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A commit does not wait for its WAL to reach the disk (what a power cut would lose is a
     # throwaway test database): the suite's committing tests (flushes, live servers, threads,
     # and the worker processes they start, which inherit this) stop waiting on fsync. What a
     # commit makes visible, and when, is the same.
     os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
+    DATABASES = {"default": _database_from_url(TEST_DATABASE_URL)}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     # A file in WAL mode, as the product runs, rather than Django's shared in-memory database:
     # threads then have their own connections and wait on SQLite's locks as in production.

@@ -220,9 +220,6 @@ class Case(models.Model):
             models.Index(
                 fields=["tier", "status", "solved_at", "id"], name="case_tier_finished_idx"
             ),
-            # The trail's cases held at a month's start (relaydesk.insights.spells.held_at_start):
-            # solved at or after it, opened before it, whatever their status since.
-            models.Index(fields=["solved_at", "opened_at"], name="case_solved_time_idx"),
             # The duplicates merged into a case (cases.merging; its page lists them).
             models.Index(
                 fields=["merged_into"],
@@ -570,14 +567,23 @@ class Spell(models.Model):
             models.Index(fields=["case", "started_at"], name="spell_case_start_idx"),
             # The trail: the distinct cases each holder received in a month (covering).
             models.Index(fields=["started_at", "holder", "case"], name="spell_start_idx"),
-            # The trail: spells ended in a month by a pass, and the bare ones, per ender.
+            # The trail: spells ended in a month by a pass, and the bare ones, per ender; and
+            # those that ended since a month's start but began before it (held at its start,
+            # insights.spells.spanning_start), covering both.
             models.Index(
-                fields=["ended_at", "end_actor", "end_how", "acts"],
+                fields=["ended_at", "end_actor", "end_how", "acts", "started_at", "holder", "case"],
                 condition=Q(ended_at__isnull=False),
                 name="spell_end_idx",
             ),
             # A person's spells (their month page, career).
             models.Index(fields=["holder", "started_at"], name="spell_holder_start_idx"),
+            # The trail: the spells still held that began before a month's start (held at
+            # its start, insights.spells.spanning_start): the open ones only.
+            models.Index(
+                fields=["started_at", "holder", "case"],
+                condition=Q(ended_at__isnull=True),
+                name="spell_open_idx",
+            ),
             # The trail: the month's solves' times (the median, sorted by the database) and
             # the problems they linked (top problems), only the spells that a solve ended.
             models.Index(

@@ -111,7 +111,18 @@ def top_problems(month: Month) -> list[dict[str, Any]]:
     """Up to five problems by the cases linked to them (by solving) in the month, most first:
     the spells the month's solves ended, which keep the problem each linked
     (spell_solve_problem_idx), not the month's events."""
-    rows = list(
+    rows = list(problems_linked(month).order_by("-cases", "solve_problem")[:TOP_PROBLEMS])
+    ids = [row["solve_problem"] for row in rows]
+    titles = dict(Problem.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [
+        {"id": pid, "title": titles.get(pid, ""), "cases": row["cases"]}
+        for pid, row in zip(ids, rows, strict=True)
+    ]
+
+
+def problems_linked(month: Month) -> QuerySet[Spell, dict[str, Any]]:
+    """Per problem: the distinct cases the month's solves linked to it."""
+    return (
         Spell.objects.filter(
             ended_at__gte=month.start_utc,
             ended_at__lt=month.end_utc,
@@ -119,14 +130,7 @@ def top_problems(month: Month) -> list[dict[str, Any]]:
         )
         .values("solve_problem")
         .annotate(cases=Count("case", distinct=True))
-        .order_by("-cases", "solve_problem")[:TOP_PROBLEMS]
     )
-    ids = [row["solve_problem"] for row in rows]
-    titles = dict(Problem.objects.filter(pk__in=ids).values_list("pk", "title"))
-    return [
-        {"id": pid, "title": titles.get(pid, ""), "cases": row["cases"]}
-        for pid, row in zip(ids, rows, strict=True)
-    ]
 
 
 def deadlines_missed(month: Month, people: list[int]) -> dict[int, int]:

@@ -90,7 +90,7 @@ def spells_of(user: User, month: Month) -> list[Spell]:
             "case_id", flat=True
         )
     )
-    held = [case for case, holder in held_at_start(month).items() if holder == user.pk]
+    held = list(held_at_start(month, holder=user.pk))
     current = {
         case_id: Spell(ref_for(case_id), subject, None, "held since before the month")
         for case_id, subject in Case.objects.filter(pk__in=held).values_list("pk", "subject")

@@ -1,4 +1,4 @@
-"""The trail's look at the cases open when a month starts reads an index, not every case."""
+"""The trail's queries read their indexes, not every case, event or spell."""
 
 from datetime import UTC, datetime
 
@@ -7,17 +7,23 @@ import pytest
 from relaydesk.cases.models import Case, Event, EventKind, Spell
 from relaydesk.insights import counts, waiting
 from relaydesk.insights.months import parse_month
-from relaydesk.insights.spells import ended_unsolved_since, maybe_open_at_start
+from relaydesk.insights.spells import spanning_start
 from tests.plans import as_planned_live
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_cases_solved_since_a_months_start_come_from_their_index():
-    _, solved_since = maybe_open_at_start(parse_month("2026-11", "Europe/Amsterdam"))
-    as_planned_live(Case)
+def test_the_spells_held_at_a_months_start_come_from_their_own_indexes():
+    """The open spells, and those ended since the start: not every spell begun before the
+    month (the whole history before it, spell_start_idx)."""
+    still, ended = spanning_start(parse_month("2026-11", "Europe/Amsterdam"))
+    as_planned_live(Spell)
 
-    assert "case_solved_time_idx" in solved_since.values("pk").explain()
+    still_plan = still.values("holder", "case").explain()
+    ended_plan = ended.values("holder", "case").explain()
+    assert "spell_open_idx" in still_plan
+    assert "spell_end_idx" in ended_plan
+    assert "spell_start_idx" not in still_plan + ended_plan
 
 
 def test_a_persons_missed_deadlines_come_from_the_escalations_index(cast):
@@ -31,16 +37,6 @@ def test_a_persons_missed_deadlines_come_from_the_escalations_index(cast):
     as_planned_live(Event)
 
     assert "event_escalated_from_idx" in escalations.values("data").explain()
-
-
-@pytest.mark.sqlite  # PostgreSQL plans a join of empty tables its own way (measured instead)
-def test_the_dismissed_and_merged_held_at_a_months_start_come_from_their_own_spells():
-    """Not from every spell begun before the month (the whole history before it)."""
-    ended = ended_unsolved_since(parse_month("2026-11", "Europe/Amsterdam"))
-
-    plan = ended.values("pk").explain()
-    assert "spell_case_start_idx" in plan
-    assert "spell_start_idx" not in plan
 
 
 NOVEMBER = parse_month("2026-11", "Europe/Amsterdam")
@@ -66,6 +62,7 @@ def test_the_months_missed_deadlines_come_from_the_escalations_index(cast):
     assert "event_escalated_from_idx" in escalations.values("data").explain()
 
 
+@pytest.mark.sqlite  # PostgreSQL picks among indexes of an empty table its own way (bench.trail)
 def test_the_months_solve_times_come_from_the_solves_spells():
     """The median reads the spells solves ended (cases 0019)."""
     _no_seqscan()
@@ -77,10 +74,6 @@ def test_the_months_solve_times_come_from_the_solves_spells():
 @pytest.mark.sqlite  # PostgreSQL picks among indexes of an empty table its own way (bench.trail)
 def test_the_months_top_problems_come_from_the_solves_spells():
     """The top problems read the spells solves ended (cases 0019)."""
-    problems = Spell.objects.filter(
-        ended_at__gte=NOVEMBER.start_utc,
-        ended_at__lt=NOVEMBER.end_utc,
-        solve_problem__isnull=False,
-    ).values("solve_problem", "case")
+    problems = counts.problems_linked(NOVEMBER).order_by("-cases", "solve_problem")
 
     assert "spell_solve_problem_idx" in problems.explain()

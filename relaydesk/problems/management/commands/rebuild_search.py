@@ -1,13 +1,11 @@
 """`relaydesk manage rebuild_search`: the case index refilled from every case and its events."""
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from relaydesk.org.progress import progress_bar
 from relaydesk.problems import search
 
 
@@ -19,23 +17,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        console = Console(file=sys.stderr)
         started = time.perf_counter()
-        with Progress(
-            *Progress.get_default_columns()[:1],
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
-        ) as bar:
-            task = bar.add_task("Cases", total=None)
-
-            def told(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            with transaction.atomic():
-                indexed = search.rebuild(progress=told)
+        with progress_bar("Cases") as told, transaction.atomic():
+            indexed = search.rebuild(progress=told)
         spent = time.perf_counter() - started
         self.stdout.write(f"{indexed:,} case ids indexed in {spent:.1f} s.")
