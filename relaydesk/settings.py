@@ -157,7 +157,9 @@ TEMPLATES = [
 
 
 def _database_from_url(url: str) -> dict:
-    config = dict(dj_database_url.parse(url, conn_max_age=env_int("RELAYDESK_DB_CONN_MAX_AGE", 60)))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=env_int("RELAYDESK_DB_CONN_MAX_AGE", 60))
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = SQLITE_OPTIONS
     elif config["ENGINE"] == "django.db.backends.postgresql":
