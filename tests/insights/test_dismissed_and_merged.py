@@ -7,6 +7,7 @@ import pytest
 
 from relaydesk.cases import actions
 from relaydesk.insights.months import parse_month
+from relaydesk.insights.person_month import spells_of
 from relaydesk.insights.trail import as_report, compute_trail
 from tests.factories import make_case, make_customer
 
@@ -96,3 +97,16 @@ def test_a_dismissal_undone_gives_the_case_back_and_it_counts_again(cast, histor
     assert figures(december, "sam")["touched"] == 1
     assert figures(december, "sam")["solved"] == 1
     assert december["overall"]["opened"] == 0  # a reopening is not a new case
+
+
+def test_their_month_says_the_spell_ended_with_the_dismissal_or_the_merge(cast, history):
+    """Not "still held at the month's end": the dismissal and the merge ended the spells."""
+    fran = {s.ref: s.ended for s in spells_of(cast.fran, parse_month("2026-11", ZONE))}
+    sam = [s.ended for s in spells_of(cast.sam, parse_month("2026-11", ZONE))]
+
+    assert fran == {
+        history["spam"].ref: "dismissed",
+        history["duplicate"].ref: "merged into another case",
+        history["kept"].ref: "solved",
+    }
+    assert sam == ["dismissed"]

@@ -128,9 +128,10 @@ def test_the_career_and_person_month_pages_make_a_fixed_number_of_queries(
     # deadlines, delighted, tier history, words, header.
     with django_assert_max_num_queries(12):
         assert client.get("/people/fran/career/").status_code == 200
-    # Session, person, staff, the one looked at, zone, received, held at the start (3: open,
-    # solved since, dismissed or merged since), held cases' subjects, their events, header.
-    with django_assert_max_num_queries(13):
+    # The company's locale, session, person, staff, the one looked at, zone, spells received,
+    # spells held at the start (2: still held, ended since), the page's subjects, their acts,
+    # header: the same however many spells (a page of them is dressed).
+    with django_assert_max_num_queries(12):
         assert client.get("/trail/2026-10/people/fran/").status_code == 200
 
 
