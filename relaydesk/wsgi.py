@@ -6,6 +6,7 @@ readies the app for a server about to fork or serve: Django set up, the tone che
 no database connection left open.
 """
 
+import json
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -24,9 +25,14 @@ def largest_body() -> int:
 
 
 def refusing_large_bodies(app, limit: int):
-    """`app`, except that a request announcing a body over `limit` bytes gets 413 unread.
-    A body without a length (chunked) is not read by Django at all."""
-    refusal = b"Request body too large.\n"
+    """`app`, except that a request announcing a body over `limit` bytes gets 413 unread:
+    on the API as its other errors are, `{"detail": …}` in JSON (relaydesk.api.errors),
+    elsewhere as plain text. A body without a length (chunked) is not read by Django at all."""
+    detail = f"The request body is larger than the limit of {limit} bytes."
+    refusals = {
+        True: ("application/json", json.dumps({"detail": detail}).encode()),
+        False: ("text/plain; charset=utf-8", f"{detail}\n".encode()),
+    }
 
     def application(environ, start_response):
         try:
@@ -34,9 +40,11 @@ def refusing_large_bodies(app, limit: int):
         except ValueError:
             length = 0
         if length > limit:
-            headers = [("Content-Type", "text/plain; charset=utf-8")]
+            on_api = str(environ.get("PATH_INFO", "")).startswith("/api/")
+            content_type, body = refusals[on_api]
+            headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
             start_response("413 Request Entity Too Large", headers)
-            return [refusal]
+            return [body]
         return app(environ, start_response)
 
     return application
