@@ -8,14 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from relaydesk.cases.models import Event, EventKind, PassReason, ref_for
-from relaydesk.insights.kinds import SAME_HANDS
+from relaydesk.cases import spells as kept
+from relaydesk.cases.models import EventKind, PassReason, Spell, ref_for
 from relaydesk.insights.months import Month
 from relaydesk.insights.spells import bare_pass_events
 
 MARGIN = 0.20
+# How a spell that counts towards SPELLS_AT_LEAST ended (cases.spells.end_how).
+ENDED_BY = [EventKind.SOLVED, EventKind.TAKEN, EventKind.ESCALATED, *kept.PASSES]
 SPELLS_AT_LEAST = 10
 
 
@@ -37,36 +39,20 @@ class Flagged:
     bare: list[BarePass] = field(default_factory=list)
 
 
-def _in(month: Month) -> Q:
-    return Q(at__gte=month.start_utc, at__lt=month.end_utc)
-
-
 def spells_ended(month: Month) -> Counter[int]:
-    """Per person: spells that ended in the month: their passes and solves, the cases taken
-    from them and those escalated away from them (two aggregate queries)."""
-    ended: Counter[int] = Counter()
-    own = (
-        Event.objects.filter(
-            _in(month), kind__in=[EventKind.PASSED, EventKind.SOLVED], actor__isnull=False
+    """Per person: their spells that ended in the month by their pass or solve, by the case
+    being taken from them or escalated away from them (not by their leaving): the kept spells
+    ended in the month, grouped by holder (one query over spell_end_idx), not the month's
+    events of those kinds."""
+    rows = (
+        Spell.objects.filter(
+            ended_at__gte=month.start_utc, ended_at__lt=month.end_utc, end_how__in=ENDED_BY
         )
-        .values("actor")
+        .values("holder")
         .annotate(spells=Count("id"))
         .order_by()
     )
-    for row in own:
-        ended[row["actor"]] += row["spells"]
-    lost = (
-        Event.objects.filter(
-            _in(month), kind__in=[EventKind.TAKEN, EventKind.ESCALATED], from_owner__isnull=False
-        )
-        .exclude(SAME_HANDS)
-        .values("from_owner")
-        .annotate(spells=Count("id"))
-        .order_by()
-    )
-    for row in lost:
-        ended[row["from_owner"]] += row["spells"]
-    return ended
+    return Counter({row["holder"]: row["spells"] for row in rows})
 
 
 def bare_passes_of(month: Month, user_ids: list[int]) -> dict[int, list[BarePass]]:
