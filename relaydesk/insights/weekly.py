@@ -4,12 +4,10 @@ the company's time zone, so every week belongs to one month."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Sum
 
-from relaydesk.cases.models import Event, EventKind
+from relaydesk.cases.models import DayCount
 from relaydesk.insights.months import Month
 
 WEEK_DAYS = 7
@@ -43,21 +41,19 @@ def weeks_of(month: Month) -> list[Week]:
 
 
 def solved_by_week(month: Month) -> list[Week]:
-    """One query: the month's solves per local day (at most 31 rows), folded into weeks."""
+    """One query: the month's solves per local day (at most 31 rows), folded into weeks. The
+    daily counts the actions keep (cases.day_counts: solves and those before the deadline,
+    by local day) summed by day, not the month's solve events."""
     rows = (
-        Event.objects.filter(at__gte=month.start_utc, at__lt=month.end_utc, kind=EventKind.SOLVED)
-        .annotate(day=TruncDate("at", tzinfo=ZoneInfo(month.time_zone)))
+        DayCount.objects.filter(day__gte=month.start.date(), day__lt=month.end.date())
         .values("day")
-        .annotate(
-            solved=Count("id"),
-            before=Count("id", filter=Q(data__before_deadline=True)),
-        )
+        .annotate(solved_sum=Sum("solved"), before=Sum("solved_before_deadline"))
         .order_by()
     )
     weeks = weeks_of(month)
     for row in rows:
         for week in weeks:
             if week.first <= row["day"] <= week.last:
-                week.solved += row["solved"]
+                week.solved += row["solved_sum"]
                 week.before_deadline += row["before"]
     return weeks

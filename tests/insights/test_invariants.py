@@ -11,6 +11,7 @@ from relaydesk.cases.models import Event, EventKind
 from relaydesk.insights.months import Month, month_of
 from relaydesk.insights.spreadsheet import PEOPLE, write_csv
 from relaydesk.insights.trail import as_report, compute_trail
+from relaydesk.insights.weekly import solved_by_week
 from relaydesk.org.company import company_time_zone
 from relaydesk.setup.demo import build_demo
 
@@ -70,6 +71,10 @@ def test_the_trail_of_every_demo_month_adds_up(seed, time_machine):
             for rate in (p["pass_rate"], p["tier_median_pass_rate"]):
                 assert rate is None or 0 <= rate <= 1
         assert overall["delighted"] <= overall["survey_answers"]
+        weeks = solved_by_week(month)
+        assert sum(w.solved for w in weeks) == overall["solved"]
+        before = overall["solved_before_deadline_share"] * overall["solved"]
+        assert sum(w.before_deadline for w in weeks) == pytest.approx(before)
         for share in (overall["solved_before_deadline_share"], overall["realtime_share"]):
             assert share is None or 0 <= share <= 1
 
