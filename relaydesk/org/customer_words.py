@@ -10,13 +10,20 @@ a subject, the words staff wrote) goes in as it is and is never read again for p
 a name holding `{ref}` stays `{ref}`. Only plain names are placeholders: `{ref.__class__}`,
 `{ref[0]}`, `{0}`, `{ref!r}` and `{ref:>9}` are refused, not looked up. Names and subjects are
 one-line values: their line breaks become spaces wherever they go. On the status page the
-filled text is escaped by the template like any other value.
+filled text is escaped by the template like any other value; `marked_page_words` escapes it
+itself, so the page's own markup can go around a value (the moment in a `<time>`).
+
+The contact page's texts come before there is a case: they may use `{company}` only, so a
+company cannot write a placeholder /contact has nothing to fill with.
 """
 
 import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 
 from relaydesk.org.models import Company, CustomerWords
 
@@ -38,8 +45,10 @@ PLACEHOLDERS: dict[str, str] = {
     "resolution": "what was done, in the owner's words",
     "writer": "the first name of the staff member who wrote the reply or solved the case",
     "since": "when the case started waiting for the customer's answer",
+    "until": "when the customer can write on the status page again, like 30/11/2026 10:00",
 }
 ABOUT_THE_CASE = ("ref", "subject", "name", "first_name", "company")
+ABOUT_THE_COMPANY = ("company",)  # before there is a case (/contact)
 ONE_LINE_VALUES = ("subject", "name", "first_name", "company", "writer", "since")
 
 
@@ -48,13 +57,14 @@ class Text:
     name: str
     where: str  # what the customer reads it in
     default: str
-    may_use: tuple[str, ...]  # besides ABOUT_THE_CASE
+    may_use: tuple[str, ...]  # besides `about`
     must_use: tuple[str, ...] = ()
     one_line: bool = False
+    about: tuple[str, ...] = ABOUT_THE_CASE  # what the page knows before `may_use`
 
     @property
     def placeholders(self) -> tuple[str, ...]:
-        return (*ABOUT_THE_CASE, *self.may_use)
+        return (*self.about, *self.may_use)
 
 
 FOOTER = (
@@ -110,7 +120,7 @@ def _page_text(name: str, where: str, default: str, *may_use: str) -> Text:
     return Text(name, where, default, may_use, one_line=True)
 
 
-PAGE_TEXTS = [
+STATUS_PAGE_TEXTS = [
     _page_text("status_open", "the status page: an open case's status", "We are working on it"),
     _page_text(
         "status_waiting",
@@ -154,6 +164,58 @@ PAGE_TEXTS = [
     ),
 ]
 
+# The status page's wait (status_limit): what a customer beyond the limit reads, with the words
+# they typed shown back.
+WAIT_TEXTS = [
+    _page_text(
+        "wait_heading", "the status page's wait: its heading", "Please write again a little later"
+    ),
+    Text(
+        "wait_until",
+        "the status page's wait: why, and from when they can write again",
+        "We have had several messages on your case {ref} in the last hour, and we read every "
+        "one. You can write here again from {until}. If it cannot wait, reply to our latest "
+        "email.",
+        ("until",),
+        must_use=("until",),
+        one_line=True,
+    ),
+    _page_text(
+        "wait_typed_heading",
+        "the status page's wait: above the words they typed",
+        "What you wrote, so nothing is lost",
+    ),
+    _page_text(
+        "wait_typed_note",
+        "the status page's wait: what to do with the words they typed",
+        "We have not sent this yet. Copy it, and send it again from your case's page then.",
+    ),
+    _page_text(
+        "wait_back", "the status page's wait: the link back to the case", "Back to your case"
+    ),
+]
+
+
+def _contact_text(name: str, where: str, default: str) -> Text:
+    return Text(name, where, default, (), one_line=True, about=ABOUT_THE_COMPANY)
+
+
+# /contact beyond its limits: there is no case yet.
+CONTACT_TEXTS = [
+    _contact_text(
+        "contact_wait_address",
+        "the contact page: too many messages from one address in the last hour",
+        "We already have several messages from this address in the last hour. "
+        "Please reply to the acknowledgement email we sent you instead, or try again later.",
+    ),
+    _contact_text(
+        "contact_wait_network",
+        "the contact page: too many messages from one network in the last hour",
+        "Too many messages from your network in the last hour. Please try again later.",
+    ),
+]
+
+PAGE_TEXTS = [*STATUS_PAGE_TEXTS, *WAIT_TEXTS, *CONTACT_TEXTS]
 TEXTS: dict[str, Text] = {text.name: text for text in [*MAIL_TEXTS, *PAGE_TEXTS]}
 
 
@@ -259,17 +321,31 @@ class Words:
         """Text `text_name` with `values` in its placeholders; `first_name` comes from `name`
         and `company` is read when the text uses it and the caller did not give it."""
         template = self.template(text_name)
-        used = _used(template)
-        given = dict(values)
-        if "name" in given:
-            given.setdefault("first_name", first_name(given["name"]))
-        if "company" in used and "company" not in given:
-            given["company"] = Company.objects.values_list("name", flat=True).first() or ""
-        for key in ONE_LINE_VALUES:
-            if key in given:
-                given[key] = one_line(given[key])
-        filled = fill(template, given)
+        filled = fill(template, _given(template, values))
         return one_line(filled) if TEXTS[text_name].one_line else filled
+
+    def render_marked(self, text_name: str, /, **values: str) -> SafeString:
+        """`render`, as HTML: the company's words are escaped and so is each value, unless the
+        caller marked it safe (the page's own markup around a value it made)."""
+        template = self.template(text_name)
+        given = {key: conditional_escape(value) for key, value in _given(template, values).items()}
+        filled = fill(escape(template), given)  # escaping leaves the placeholders as they are
+        # Safe: the company's words and every value not marked safe by our code were escaped.
+        return mark_safe(one_line(filled) if TEXTS[text_name].one_line else filled)  # noqa: S308
+
+
+def _given(template: str, values: Mapping[str, str]) -> dict[str, str]:
+    """`values` with what the template uses besides: `first_name` from `name`, and `company`
+    (read) when the caller did not give it; one-line values on one line."""
+    given = dict(values)
+    if "name" in given:
+        given.setdefault("first_name", first_name(given["name"]))
+    if "company" in _used(template) and "company" not in given:
+        given["company"] = Company.objects.values_list("name", flat=True).first() or ""
+    for key in ONE_LINE_VALUES:
+        if key in given:
+            given[key] = one_line(given[key])
+    return given
 
 
 def render(text_name: str, /, **values: str) -> str:
@@ -277,7 +353,15 @@ def render(text_name: str, /, **values: str) -> str:
     return Words.load([text_name]).render(text_name, **values)
 
 
-def page_words(**values: str) -> dict[str, str]:
-    """Every status page text, filled from `values` (one query)."""
-    words = Words.load(text.name for text in PAGE_TEXTS)
-    return {text.name: words.render(text.name, **values) for text in PAGE_TEXTS}
+def page_words(texts: Iterable[Text] = STATUS_PAGE_TEXTS, /, **values: str) -> dict[str, str]:
+    """A page's texts (the status page's unless told), filled from `values` (one query)."""
+    texts = list(texts)
+    words = Words.load(text.name for text in texts)
+    return {text.name: words.render(text.name, **values) for text in texts}
+
+
+def marked_page_words(texts: Iterable[Text], /, **values: str) -> dict[str, SafeString]:
+    """`page_words` as HTML (`Words.render_marked`): a value marked safe keeps its markup."""
+    texts = list(texts)
+    words = Words.load(text.name for text in texts)
+    return {text.name: words.render_marked(text.name, **values) for text in texts}

@@ -22,6 +22,7 @@ from relaydesk.cases.models import Case, Channel
 from relaydesk.cases.uploads import limit_words, posted_files
 from relaydesk.cases.words import promise_words
 from relaydesk.intake.models import ContactAttempt
+from relaydesk.org import customer_words
 from relaydesk.org.company import company_name, company_time_zone
 from relaydesk.org.models import Category, FieldType
 from relaydesk.timekeeping import now
@@ -88,16 +89,14 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def flood_reason(email: str, ip: str | None) -> str:
-    """Why this sender must wait, or "" (per address and per IP address, in the last hour)."""
+    """Why this sender must wait, in the company's words (customer_words), or "" (per address
+    and per IP address, in the last hour)."""
     since = now() - timedelta(hours=1)
     recent = ContactAttempt.objects.filter(at__gte=since)
     if email and recent.filter(email=email).count() >= settings.CONTACT_PER_ADDRESS_PER_HOUR:
-        return (
-            "We already have several messages from this address in the last hour. "
-            "Please reply to the acknowledgement email we sent you instead, or try again later."
-        )
+        return customer_words.render("contact_wait_address")
     if ip and recent.filter(ip=ip).count() >= settings.CONTACT_PER_IP_PER_HOUR:
-        return "Too many messages from your network in the last hour. Please try again later."
+        return customer_words.render("contact_wait_network")
     return ""
 
 

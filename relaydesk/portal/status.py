@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from relaydesk.cases import actions
@@ -36,7 +37,7 @@ from relaydesk.cases.models import (
 from relaydesk.cases.status_links import live_link
 from relaydesk.cases.uploads import limit_words, problem_with
 from relaydesk.cases.words import promise_words
-from relaydesk.org.customer_words import page_words
+from relaydesk.org.customer_words import WAIT_TEXTS, marked_page_words, page_words
 from relaydesk.org.dates import format_language, write_moment
 from relaydesk.org.models import Company
 from relaydesk.portal.no_referrer import status_form
@@ -282,11 +283,23 @@ def _held_back(
         return None
     place = _company()
     local = until.astimezone(place.zone)
+    moment = format_html(
+        '<strong><time datetime="{}" data-testid="write-again">{}</time></strong>',
+        local.isoformat(),
+        write_moment(local, place.language),
+    )
+    words = marked_page_words(
+        WAIT_TEXTS,
+        ref=format_html("<strong>{}</strong>", case.ref),
+        subject=case.subject,
+        name=case.customer.name,
+        company=place.name,
+        until=moment,
+    )
     context = {
         "case": case,
         "company_name": place.name,
-        "until": local,
-        "until_words": write_moment(local, place.language),
+        "words": words,
         "typed": [(label, text) for label, text in typed if text],
     }
     response = render(request, "portal/status_wait.html", context, status=429)

@@ -327,6 +327,13 @@ class CustomerWordsSection(_Table):
     survey_delighted: Annotated[Words, _words("survey_delighted")] = None
     survey_fix: Annotated[Words, _words("survey_fix")] = None
     survey_thanks: Annotated[Words, _words("survey_thanks")] = None
+    wait_heading: Annotated[Words, _words("wait_heading")] = None
+    wait_until: Annotated[Words, _words("wait_until")] = None
+    wait_typed_heading: Annotated[Words, _words("wait_typed_heading")] = None
+    wait_typed_note: Annotated[Words, _words("wait_typed_note")] = None
+    wait_back: Annotated[Words, _words("wait_back")] = None
+    contact_wait_address: Annotated[Words, _words("contact_wait_address")] = None
+    contact_wait_network: Annotated[Words, _words("contact_wait_network")] = None
 
 
 class CompanyFile(_Table):
