@@ -26,7 +26,7 @@ def touched(month: Month) -> Counter[int]:
     SQLite walks spell_holder_start_idx for the grouping instead and looks each spell up, but
     a distinct count per person in one query, which it reads from spell_start_idx, took
     PostgreSQL ten times as long), and the cases held at the month's start by someone who did
-    not also receive them in it (held_at_start's spells).
+    not also receive them in it (spanning_start's spells).
     """
     counts: Counter[int] = Counter()
     received = (
@@ -60,17 +60,6 @@ def spanning_start(month: Month) -> tuple[QuerySet[Spell], QuerySet[Spell]]:
     still = Spell.objects.filter(ended_at__isnull=True, started_at__lt=start)
     ended = Spell.objects.filter(ended_at__gte=start, started_at__lt=start)
     return still.order_by(), ended.order_by()
-
-
-def held_at_start(month: Month, holder: int | None = None) -> dict[int, int]:
-    """Per case open at the month's first moment: who held it then (case id → user id), of
-    everyone's or of one holder's cases."""
-    held: dict[int, int] = {}
-    for spanning in spanning_start(month):
-        if holder is not None:
-            spanning = spanning.filter(holder=holder)
-        held.update(spanning.values_list("case", "holder"))
-    return held
 
 
 def _bare(month: Month) -> QuerySet[Spell]:
