@@ -64,3 +64,13 @@ def test_a_changed_text_shows_its_own_placeholders_and_our_words(admin_client):
 
     assert "<dt>status_open</dt>" in page and "<dt>solve</dt>" not in page
     assert "<pre>We are working on it</pre>" in page
+
+
+def test_a_contact_page_text_may_not_name_the_case_it_comes_before(admin_client):
+    page = admin_client.post(ADD, {"name": "contact_wait_network", "text": "Wait, {first_name}"})
+
+    errors = page.context["adminform"].form.errors
+    assert errors["text"] == [
+        "unknown placeholder {first_name}; contact_wait_network may use {company}"
+    ]
+    assert not CustomerWords.objects.exists()
