@@ -3,8 +3,10 @@ included), answers its realtime questions and gets the acknowledgement, like any
 channel. No sign-in; CSRF-protected; limited per address and per IP address, so a script cannot
 flood the queue (RELAYDESK_CONTACT_PER_*_PER_HOUR)."""
 
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -88,16 +90,28 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def flood_reason(email: str, ip: str | None) -> str:
-    """Why this sender must wait, in the company's words (customer_words), or "" (per address
-    and per IP address, in the last hour)."""
+class Held(NamedTuple):
+    """Why a sender must wait, in the company's words (customer_words), and until when."""
+
+    reason: str
+    until: datetime
+
+
+def held_back(email: str, ip: str | None) -> Held | None:
+    """Whether this sender must wait (per address and per IP address, in the last hour): they
+    may write again when the limit-th newest of their counted messages is an hour old."""
     since = now() - timedelta(hours=1)
-    recent = ContactAttempt.objects.filter(at__gte=since)
-    if email and recent.filter(email=email).count() >= settings.CONTACT_PER_ADDRESS_PER_HOUR:
-        return customer_words.render("contact_wait_address")
-    if ip and recent.filter(ip=ip).count() >= settings.CONTACT_PER_IP_PER_HOUR:
-        return customer_words.render("contact_wait_network")
-    return ""
+    recent = ContactAttempt.objects.filter(at__gte=since).order_by("-at")
+    limits = (
+        (email, recent.filter(email=email), settings.CONTACT_PER_ADDRESS_PER_HOUR, "address"),
+        (ip, recent.filter(ip=ip), settings.CONTACT_PER_IP_PER_HOUR, "network"),
+    )
+    for sender, theirs, limit, text in limits:
+        latest = list(theirs.values_list("at", flat=True)[:limit]) if sender else []
+        if latest and len(latest) >= limit:
+            reason = customer_words.render(f"contact_wait_{text}")
+            return Held(reason, latest[limit - 1] + timedelta(hours=1))
+    return None
 
 
 def _category(slug: str) -> Category | None:
@@ -246,9 +260,10 @@ def contact(request: HttpRequest) -> HttpResponse:
         )
 
     ip = client_ip(request)
-    notice = flood_reason(email, ip)
+    held = held_back(email, ip)
+    notice = held.reason if held is not None else ""
     status = 429
-    if not notice:
+    if held is None:
         try:
             case = _open_counted(
                 ip,
@@ -266,7 +281,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             notice = f"We could not take your message just now: {refusal.message}"
         else:
             return redirect("portal-contact-sent", token=signing.dumps(case.pk, salt=SIGNING_SALT))
-    return _render(
+    response = _render(
         request,
         categories=categories,
         category=category,
@@ -276,6 +291,14 @@ def contact(request: HttpRequest) -> HttpResponse:
         notice=notice,
         triggers=triggers,
     )
+    return _retry_after(response, held)
+
+
+def _retry_after(response: HttpResponse, held: Held | None) -> HttpResponse:
+    """A refusal beyond the limits says when the sender may write again."""
+    if held is not None:
+        response["Retry-After"] = str(max(math.ceil((held.until - now()).total_seconds()), 1))
+    return response
 
 
 def _row_errors(errors: dict) -> dict:

@@ -112,6 +112,35 @@ def test_the_limit_lifts_after_an_hour(client, cast):
     assert ContactAttempt.objects.count() == 4
 
 
+def test_a_refused_sender_is_told_when_to_write_again_retry_after(client, cast):
+    """Three messages at 09:00, 09:10 and 09:20: the first is an hour old at 10:00, and the
+    sender may write again then (not an hour after the refusal)."""
+    for minute in (0, 10, 20):
+        with time_machine.travel(f"2026-11-20 09:{minute:02d} +00:00", tick=False):
+            assert client.post("/contact", form(subject=f"At {minute}")).status_code == 302
+
+    with time_machine.travel("2026-11-20 09:50 +00:00", tick=False):
+        refused = client.post("/contact", form(subject="Again"))
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(10 * 60)
+    with time_machine.travel("2026-11-20 09:59 +00:00", tick=False):
+        assert client.post("/contact", form(subject="Early")).status_code == 429
+    with time_machine.travel("2026-11-20 10:01 +00:00", tick=False):
+        assert client.post("/contact", form(subject="On time")).status_code == 302
+
+
+def test_a_network_over_its_limit_gets_retry_after_too(client, cast):
+    with time_machine.travel("2026-11-20 09:00 +00:00", tick=False):
+        for number in range(10):
+            client.post("/contact", form(email=f"p{number}@example.com"))
+    with time_machine.travel("2026-11-20 09:45 +00:00", tick=False):
+        refused = client.post("/contact", form(email="p11@example.com"))
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(15 * 60)
+
+
 @pytest.mark.parametrize("bad", ["", "x" * 201])
 def test_the_subject_is_needed_and_bounded(client, cast, bad):
     assert client.post("/contact", form(subject=bad)).status_code == 422
