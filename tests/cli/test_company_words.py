@@ -136,6 +136,30 @@ def test_a_text_left_out_is_kept_and_an_empty_one_or_our_own_is_ours_again(tmp_p
             "survey_thanks is one line: write it without line breaks",
         ),
         ("survey_thanks = 5", "must be text in quotes, not 5"),
+        # The pages asking a customer to write again later: {until} only where the moment is,
+        # and before there is a case (/contact) nothing about one.
+        (
+            'wait_until = "Write again from {when}."',
+            "unknown placeholder {when}; wait_until may use {ref}, {subject}, {name}, "
+            "{first_name}, {company}, {until}; wait_until must use {until}",
+        ),
+        (
+            'wait_heading = "Wait until {until}"',
+            "unknown placeholder {until}; wait_heading may use {ref}, {subject}, {name}, "
+            "{first_name}, {company}",
+        ),
+        (
+            'contact_wait_address = "Your case {ref} can wait."',
+            "unknown placeholder {ref}; contact_wait_address may use {company}",
+        ),
+        (
+            'contact_wait_network = "Wait, {first_name}"',
+            "unknown placeholder {first_name}; contact_wait_network may use {company}",
+        ),
+        (
+            'wait_back = "Back\\nto your case"',
+            "wait_back is one line: write it without line breaks",
+        ),
     ],
 )
 def test_each_bad_text_is_refused_at_its_line_and_nothing_is_written(tmp_path, line_text, problem):
@@ -147,6 +171,33 @@ def test_each_bad_text_is_refused_at_its_line_and_nothing_is_written(tmp_path, l
     assert found == [f"line {line_of(text, line_text)}: customer_words.{key}: {problem}"]
     assert not Company.objects.exists()
     assert not CustomerWords.objects.exists()
+
+
+WAIT_WORDS = """\
+[customer_words]
+wait_heading = "Easy there, {first_name}"
+wait_until = "We read all you sent on {ref}; write again from {until}."
+wait_typed_heading = "Your words, kept"
+wait_typed_note = "Not sent yet: keep a copy."
+wait_back = "Back to {ref}"
+contact_wait_address = "{company} has your messages: reply to our mail."
+contact_wait_network = "{company} hears a lot from your network: please wait an hour."
+"""
+
+
+def test_init_stores_the_wait_pages_words(tmp_path):
+    said = init(tmp_path, COMPANY + "\n" + WAIT_WORDS)
+
+    assert stored() == {
+        "wait_heading": "Easy there, {first_name}",
+        "wait_until": "We read all you sent on {ref}; write again from {until}.",
+        "wait_typed_heading": "Your words, kept",
+        "wait_typed_note": "Not sent yet: keep a copy.",
+        "wait_back": "Back to {ref}",
+        "contact_wait_address": "{company} has your messages: reply to our mail.",
+        "contact_wait_network": "{company} hears a lot from your network: please wait an hour.",
+    }
+    assert "created 7 customer words" in said
 
 
 def test_an_unknown_text_gets_a_hint_at_its_line(tmp_path):
