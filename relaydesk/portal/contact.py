@@ -107,8 +107,12 @@ def held_back(email: str, ip: str | None) -> Held | None:
         (ip, recent.filter(ip=ip), settings.CONTACT_PER_IP_PER_HOUR, "network"),
     )
     for sender, theirs, limit, text in limits:
-        latest = list(theirs.values_list("at", flat=True)[:limit]) if sender else []
-        if latest and len(latest) >= limit:
+        if not sender:
+            continue
+        if limit < 1:  # a limit of 0 takes no message this way at all: ask again in an hour
+            return Held(customer_words.render(f"contact_wait_{text}"), now() + timedelta(hours=1))
+        latest = list(theirs.values_list("at", flat=True)[:limit])
+        if len(latest) >= limit:
             reason = customer_words.render(f"contact_wait_{text}")
             return Held(reason, latest[limit - 1] + timedelta(hours=1))
     return None

@@ -141,6 +141,17 @@ def test_a_network_over_its_limit_gets_retry_after_too(client, cast):
     assert refused["Retry-After"] == str(15 * 60)
 
 
+def test_a_limit_of_nought_takes_no_message_from_the_form(client, cast, settings):
+    settings.CONTACT_PER_ADDRESS_PER_HOUR = 0
+
+    with time_machine.travel("2026-11-20 09:00 +00:00", tick=False):
+        refused = client.post("/contact", form())
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(60 * 60)
+    assert not Case.objects.exists()
+
+
 @pytest.mark.parametrize("bad", ["", "x" * 201])
 def test_the_subject_is_needed_and_bounded(client, cast, bad):
     assert client.post("/contact", form(subject=bad)).status_code == 422
